@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "mtask/duration.hpp"
+#include "mtask/task.hpp"
+
+namespace mtask {
+
+/// Which of a task's output streams a line came from.
+enum class Stream { kStdout, kStderr };
+
+/// How a task ended.
+enum class Outcome {
+  kExited,      ///< its process exited; `code` holds the status
+  kSignaled,    ///< a signal ended it; `signal` holds the number
+  kTimedOut,    ///< mtask stopped it after --timeout
+  kNotStarted,  ///< it never ran (stopped by --fail-fast, a signal, or a closed output first)
+};
+
+/// What is known of one task once it has ended. Times are measured from the start of the run.
+struct TaskResult {
+  Outcome outcome = Outcome::kNotStarted;
+  int pid = 0;
+  int ppid = 0;
+  int code = 0;          ///< exit code when outcome is kExited
+  int signal = 0;        ///< signal number when outcome is kSignaled (or what ended a timed-out task)
+  Duration started{0};   ///< since the start of the run
+  Duration wall{0};      ///< from fork to reaping
+  Duration user_cpu{0};  ///< from the kernel's accounting (wait4)
+  Duration sys_cpu{0};
+  std::int64_t max_rss_kb = 0;
+
+  /// A task failed when it did not exit 0 (not started does not count as failed).
+  bool failed() const { return outcome != Outcome::kExited ? outcome != Outcome::kNotStarted : code != 0; }
+};
+
+/// A child has started and told the parent what getpid() and getppid() returned.
+struct StartEvent {
+  const Task& task;
+  int pid;
+  int ppid;
+  Duration t;
+};
+
+/// One line (or, for a very long line, one piece of it) of a task's output.
+struct LineEvent {
+  const Task& task;
+  int pid;
+  Stream stream;
+  std::string_view text;  ///< without its newline; raw bytes as the task wrote them
+  bool partial;           ///< true for every piece of a long line but the last
+  Duration t;
+};
+
+/// A task has ended: its process was reaped and its output read to the end.
+struct ExitEvent {
+  const Task& task;
+  const TaskResult& result;
+  Duration t;
+};
+
+/// The run is over.
+struct SummaryEvent {
+  int parent_pid;
+  const std::vector<Task>& tasks;
+  const std::vector<TaskResult>& results;  ///< one per task, in command-line order
+  std::size_t failed;
+  Duration wall;
+  Duration task_wall_sum;
+  double speedup;  ///< task_wall_sum / wall
+  int exit_code;   ///< mtask's exit status (SPEC 5)
+  Duration t;
+};
+
+/// Receives what happens during a run. Reporters implement it; the runner knows nothing of
+/// formats. All calls come from the thread that called run().
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_start(const StartEvent&) {}
+  virtual void on_line(const LineEvent&) {}
+  virtual void on_exit(const ExitEvent&) {}
+  virtual void on_summary(const SummaryEvent&) {}
+  /// Called after each batch of events. Returns false once output can no longer be written
+  /// (its reader is gone); the runner then stops every task.
+  virtual bool flush() { return true; }
+};
+
+}  // namespace mtask

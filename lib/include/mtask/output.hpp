@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mtask {
+
+/// Where a reporter writes: a buffer flushed in batches to a descriptor, or a string in tests.
+class Output {
+ public:
+  virtual ~Output() = default;
+  virtual void write(std::string_view text) = 0;
+  /// Writes out what is buffered. Returns false once the reader is gone (EPIPE); from then on
+  /// output is dropped.
+  virtual bool flush() { return true; }
+};
+
+/// Buffers output and writes it to a descriptor on flush() (or when the buffer grows large).
+class FdOutput final : public Output {
+ public:
+  explicit FdOutput(int fd) : fd_(fd) {}
+  FdOutput(const FdOutput&) = delete;
+  FdOutput& operator=(const FdOutput&) = delete;
+  ~FdOutput() override;
+
+  void write(std::string_view text) override;
+  bool flush() override;
+  bool broken() const { return broken_; }
+
+ private:
+  int fd_;
+  std::string buffer_;
+  bool broken_ = false;
+};
+
+/// Collects output in a string; for tests.
+class StringOutput final : public Output {
+ public:
+  void write(std::string_view text) override { text_.append(text); }
+  const std::string& str() const { return text_; }
+  void clear() { text_.clear(); }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace mtask

@@ -1,0 +1,107 @@
+#include "child.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "signals.hpp"
+
+namespace mtask::detail {
+namespace {
+
+void close_pair(int fds[2]) {
+  if (fds[0] >= 0) close(fds[0]);
+  if (fds[1] >= 0) close(fds[1]);
+  fds[0] = fds[1] = -1;
+}
+
+/// Closes every descriptor from 3 up. All of mtask's own are close-on-exec already, but a
+/// built-in task never calls exec, and it must not hold other tasks' pipes open.
+void close_from_3() {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+#endif
+  const long max_fd = sysconf(_SC_OPEN_MAX);
+  for (long fd = 3; fd < max_fd && fd < 65536; ++fd) close(static_cast<int>(fd));
+}
+
+/// In the child, right after fork: never returns.
+[[noreturn]] void child_main(const Task& task, const SpawnContext& context, int out_fd,
+                             int err_fd) {
+  reset_signals_in_child(*context.child_mask);
+  setpgid(0, 0);
+  // If mtask dies, even by SIGKILL, so does the child. The parent may already be gone
+  // before prctl takes effect: then getppid() is no longer the pid we were forked from.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != context.parent_pid) _exit(128 + SIGKILL);
+
+  if (dup2(context.dev_null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+      dup2(err_fd, STDERR_FILENO) < 0) {
+    _exit(127);
+  }
+  close_from_3();
+
+  const Hello hello{static_cast<std::int32_t>(getpid()), static_cast<std::int32_t>(getppid())};
+  if (!write_all(STDOUT_FILENO, &hello, sizeof hello)) _exit(128 + SIGPIPE);
+
+  if (task.is_command()) run_command_task(task, getpid());
+  run_builtin_task(task);
+}
+
+}  // namespace
+
+bool write_all(int fd, const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child) {
+  int out[2] = {-1, -1};
+  int err[2] = {-1, -1};
+  if (pipe2(out, O_CLOEXEC) != 0) return {errno, std::generic_category()};
+  if (pipe2(err, O_CLOEXEC) != 0) {
+    const int saved = errno;
+    close_pair(out);
+    return {saved, std::generic_category()};
+  }
+
+  // Block every signal across fork so that the child runs no handler of ours before it has
+  // reset them; the parent restores its mask right after.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = fork();
+  if (pid == 0) child_main(task, context, out[1], err[1]);
+  const int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+
+  if (pid < 0) {
+    close_pair(out);
+    close_pair(err);
+    return {fork_errno, std::generic_category()};
+  }
+  // Set the group from both sides, so that it exists whichever runs first.
+  setpgid(pid, pid);
+  close(out[1]);
+  close(err[1]);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
+  child = SpawnedChild{pid, out[0], err[0]};
+  return {};
+}
+
+}  // namespace mtask::detail

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <system_error>
+
+#include "mtask/task.hpp"
+
+namespace mtask::detail {
+
+/// What a child tells its parent first, on its stdout pipe, before any output of its own:
+/// what getpid() and getppid() returned in the child itself.
+struct Hello {
+  std::int32_t pid;
+  std::int32_t ppid;
+};
+
+/// What the parent needs to make a child.
+struct SpawnContext {
+  pid_t parent_pid;
+  int dev_null;            ///< /dev/null open for reading, for the child's stdin
+  const sigset_t* child_mask;  ///< the mask the child restores
+};
+
+/// A child that was forked: its pid (also its process group) and the read ends of its pipes,
+/// both non-blocking and close-on-exec.
+struct SpawnedChild {
+  pid_t pid = -1;
+  int out_fd = -1;
+  int err_fd = -1;
+};
+
+/// Forks one child for `task`, in a process group of its own, with stdin from /dev/null and
+/// stdout and stderr on two pipes. The child never returns: it runs the task and ends in _exit.
+/// Must be called with only one thread in the process. Returns the error of the call that
+/// failed (pipe2 or fork), with nothing left open.
+std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
+
+/// The bodies of the two kinds of task, run in the child after its set-up. Never return.
+[[noreturn]] void run_builtin_task(const Task& task);
+[[noreturn]] void run_command_task(const Task& task, pid_t task_pid);
+
+/// Writes all of `data` to `fd` from a child (retrying on EINTR and partial writes); false
+/// when the descriptor is gone.
+bool write_all(int fd, const void* data, std::size_t size);
+
+}  // namespace mtask::detail

@@ -1,0 +1,63 @@
+#include "mtask/output.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+
+namespace mtask {
+namespace {
+
+// Output is written out once this much is buffered, even before flush().
+constexpr std::size_t kFlushThreshold = 64 * 1024;
+
+// Waits until `fd` can take more bytes. Returns false when it never will.
+bool wait_writable(int fd) {
+  pollfd entry{.fd = fd, .events = POLLOUT, .revents = 0};
+  while (true) {
+    const int ready = ::poll(&entry, 1, -1);
+    if (ready >= 0) {
+      // POLLERR or POLLHUP: the next write() reports why (EPIPE for a pipe without reader).
+      return (entry.revents & POLLNVAL) == 0;
+    }
+    if (errno != EINTR) return false;
+  }
+}
+
+// Writes all of `text`, through partial writes, EINTR and EAGAIN. Returns false on any other
+// error (EPIPE when the reader is gone).
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written > 0) {
+      text.remove_prefix(static_cast<std::size_t>(written));
+      continue;
+    }
+    if (written < 0 && errno == EINTR) continue;
+    const bool would_block = written == 0 || errno == EAGAIN || errno == EWOULDBLOCK;
+    if (!would_block || !wait_writable(fd)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+FdOutput::~FdOutput() { flush(); }
+
+void FdOutput::write(std::string_view text) {
+  if (broken_) return;
+  buffer_.append(text);
+  if (buffer_.size() >= kFlushThreshold) flush();
+}
+
+bool FdOutput::flush() {
+  if (!broken_ && !buffer_.empty()) {
+    broken_ = !write_all(fd_, buffer_);
+    buffer_.clear();
+  }
+  if (broken_) std::string().swap(buffer_);  // output is dropped from now on
+  return !broken_;
+}
+
+}  // namespace mtask

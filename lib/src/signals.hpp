@@ -1,0 +1,39 @@
+#pragma once
+
+#include <signal.h>
+
+namespace mtask::detail {
+
+/// For the length of a run: SIGINT, SIGTERM, SIGHUP and SIGCHLD are blocked and caught by
+/// handlers that only record them, and SIGPIPE is ignored (a closed stdout shows up as EPIPE).
+/// The signals are unblocked only inside ppoll() with wait_mask(), so none can arrive between
+/// a check and a wait, and no read or write ever sees EINTR. Restores everything on
+/// destruction. One at a time per process.
+class SignalGuard {
+ public:
+  SignalGuard();
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+  ~SignalGuard();
+
+  /// The mask to wait with: the caller's mask with the caught signals let through.
+  const sigset_t& wait_mask() const { return wait_mask_; }
+  /// The mask a child restores before it runs its task: the caller's, as it was.
+  const sigset_t& child_mask() const { return caller_mask_; }
+
+  /// The last stop signal (SIGINT, SIGTERM, SIGHUP) received, or 0; and how many arrived.
+  int stop_signal() const;
+  int stop_count() const;
+  /// True when SIGCHLD arrived since the last call.
+  bool take_child_exited();
+
+ private:
+  sigset_t caller_mask_{};
+  sigset_t wait_mask_{};
+  struct sigaction old_actions_[5]{};
+};
+
+/// In a child right after fork: every handler back to SIG_DFL, then the given mask.
+void reset_signals_in_child(const sigset_t& mask);
+
+}  // namespace mtask::detail

@@ -1,0 +1,155 @@
+#include "harness.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace e2e {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void append_from(int& fd, std::string& into) {
+  char buffer[65536];
+  const ssize_t n = read(fd, buffer, sizeof buffer);
+  if (n > 0) {
+    into.append(buffer, static_cast<std::size_t>(n));
+  } else if (n == 0 || errno != EINTR) {
+    close(fd);
+    fd = -1;
+  }
+}
+
+[[noreturn]] void exec_mtask(const std::vector<std::string>& args, const Options& options,
+                             int out, int err) {
+  setpgid(0, 0);
+  const int null = open("/dev/null", O_RDONLY);
+  dup2(null, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  for (const std::string& entry : options.env) putenv(const_cast<char*>(entry.c_str()));
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary()));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  execv(binary(), argv.data());
+  _exit(127);
+}
+
+}  // namespace
+
+const char* binary() { return MTASK_BINARY; }
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return lines;
+}
+
+std::vector<std::string> Run::out_lines() const { return split_lines(out); }
+std::vector<std::string> Run::err_lines() const { return split_lines(err); }
+
+Run mtask(const std::vector<std::string>& args, const Options& options) {
+  int out[2];
+  int err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  Run run;
+  const Clock::time_point start = Clock::now();
+  run.pid = fork();
+  if (run.pid < 0) throw std::runtime_error("fork");
+  if (run.pid == 0) exec_mtask(args, options, out[1], err[1]);
+  setpgid(run.pid, run.pid);
+  close(out[1]);
+  close(err[1]);
+  int fds[2] = {out[0], err[0]};
+  bool signal_sent = options.signal == 0;
+  bool stdout_closed = !options.close_stdout;
+  bool reaped = false;
+  int wait_status = 0;
+  while (fds[0] >= 0 || fds[1] >= 0 || !reaped) {
+    const auto elapsed = Clock::now() - start;
+    if (!signal_sent && elapsed >= options.signal_after) {
+      kill(options.signal_group ? -run.pid : run.pid, options.signal);
+      signal_sent = true;
+    }
+    if (!stdout_closed && elapsed >= options.close_after) {
+      if (fds[0] >= 0) close(fds[0]);
+      fds[0] = -1;
+      stdout_closed = true;
+    }
+    if (elapsed >= options.timeout && !run.timed_out) {
+      run.timed_out = true;
+      kill(-run.pid, SIGKILL);
+      kill(run.pid, SIGKILL);
+    }
+    if (!reaped && waitpid(run.pid, &wait_status, WNOHANG) == run.pid) {
+      reaped = true;
+      run.wall = Clock::now() - start;
+    }
+    pollfd pfds[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+    if (poll(pfds, 2, 5) > 0) {
+      if (pfds[0].revents != 0) append_from(fds[0], run.out);
+      if (pfds[1].revents != 0) append_from(fds[1], run.err);
+    }
+    if (run.timed_out && elapsed >= options.timeout + std::chrono::seconds(5)) break;
+  }
+  for (int fd : fds) {
+    if (fd >= 0) close(fd);
+  }
+  if (WIFEXITED(wait_status)) {
+    run.status = WEXITSTATUS(wait_status);
+  } else if (WIFSIGNALED(wait_status)) {
+    run.signaled = true;
+    run.status = 128 + WTERMSIG(wait_status);
+  }
+  return run;
+}
+
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  if (text.empty()) return false;
+  const std::size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
+}
+
+std::vector<pid_t> processes_with_marker(const std::string& marker) {
+  std::vector<pid_t> found;
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return found;
+  while (const dirent* entry = readdir(proc)) {
+    char* end = nullptr;
+    const long pid = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    std::ifstream environ("/proc/" + std::string(entry->d_name) + "/environ");
+    std::string env((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
+    if (env.find(marker + std::string(1, '\0')) != std::string::npos && alive(static_cast<pid_t>(pid))) {
+      found.push_back(static_cast<pid_t>(pid));
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
+std::string unique_marker() {
+  static int counter = 0;
+  return "MTASK_E2E_MARK=" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+}
+
+}  // namespace e2e
