@@ -31,6 +31,9 @@ struct CommandLine {
   std::string jobs;
   std::string count;
   std::string interval;
+  std::string timeout;
+  std::string kill_after;
+  bool fail_fast = false;
   std::string output = "text";
   int verbose = 0;
   bool quiet = false;
@@ -73,6 +76,13 @@ Config make_config(const CommandLine& cli) {
       throw mtask::UsageError(fmt::format("--jobs {}: must be at least 1", mtask::quote_arg(cli.jobs)));
     }
   }
+  if (!cli.timeout.empty()) {
+    config.run.timeout = parse_option("--timeout", cli.timeout, mtask::parse_duration);
+  }
+  if (!cli.kill_after.empty()) {
+    config.run.kill_after = parse_option("--kill-after", cli.kill_after, mtask::parse_duration);
+  }
+  config.run.fail_fast = cli.fail_fast;
   if (cli.output != "text" && cli.output != "json") {
     throw mtask::UsageError(
         fmt::format("--output {}: unknown format (use text or json)", mtask::quote_arg(cli.output)));
@@ -139,6 +149,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-n,--count", cli.count, "COUNT for tasks that do not give one");
   run_cmd->add_option("-i,--interval", cli.interval,
                       "INTERVAL for tasks that do not give one (e.g. 200ms, 0.5, 1s)");
+  run_cmd->add_option("--timeout", cli.timeout,
+                      "Stop a task still running after DURATION; it counts as failed (0: never)");
+  run_cmd->add_option("--kill-after", cli.kill_after,
+                      "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)");
+  run_cmd->add_flag("--fail-fast", cli.fail_fast, "The first task that fails stops all others");
   run_cmd->add_option("-o,--output", cli.output, "Standard output format: text or json");
   run_cmd->add_flag("-q,--quiet", cli.quiet, "Only errors in mtask's own log");
   run_cmd->add_flag("-v,--verbose", cli.verbose, "More of mtask's own log (repeat for more)");

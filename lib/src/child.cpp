@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 
+#include "guardian.hpp"
 #include "signals.hpp"
 
 namespace mtask::detail {
@@ -17,16 +18,6 @@ void close_pair(int fds[2]) {
   if (fds[0] >= 0) close(fds[0]);
   if (fds[1] >= 0) close(fds[1]);
   fds[0] = fds[1] = -1;
-}
-
-/// Closes every descriptor from 3 up. All of mtask's own are close-on-exec already, but a
-/// built-in task never calls exec, and it must not hold other tasks' pipes open.
-void close_from_3() {
-#ifdef SYS_close_range
-  if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
-#endif
-  const long max_fd = sysconf(_SC_OPEN_MAX);
-  for (long fd = 3; fd < max_fd && fd < 65536; ++fd) close(static_cast<int>(fd));
 }
 
 /// In the child, right after fork: never returns.
@@ -43,7 +34,19 @@ void close_from_3() {
       dup2(err_fd, STDERR_FILENO) < 0) {
     _exit(127);
   }
-  close_from_3();
+  // Before it runs anything that could start processes of its own, the child puts its group
+  // in the guardian's care, so that nothing escapes if mtask is killed from now on.
+  Guardian::register_group(context.guardian_fd, getpid());
+  // All of mtask's descriptors are close-on-exec, but a built-in task never calls exec, and
+  // it must not hold other tasks' pipes open.
+  close_descriptors_from(3);
+  // mtask raised its own descriptor limit; the task gets the one mtask was started with
+  // (programs that use select() or close every descriptor up to the limit expect it small).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != context.fd_soft_limit) {
+    files.rlim_cur = context.fd_soft_limit;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   const Hello hello{static_cast<std::int32_t>(getpid()), static_cast<std::int32_t>(getppid())};
   if (!write_all(STDOUT_FILENO, &hello, sizeof hello)) _exit(128 + SIGPIPE);
@@ -53,6 +56,14 @@ void close_from_3() {
 }
 
 }  // namespace
+
+void close_descriptors_from(int first) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, 0U) == 0) return;
+#endif
+  const long max_fd = sysconf(_SC_OPEN_MAX);
+  for (long fd = first; fd < max_fd && fd < 65536; ++fd) close(static_cast<int>(fd));
+}
 
 bool write_all(int fd, const void* data, std::size_t size) {
   const char* p = static_cast<const char*>(data);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -20,8 +21,10 @@ struct Hello {
 /// What the parent needs to make a child.
 struct SpawnContext {
   pid_t parent_pid;
-  int dev_null;            ///< /dev/null open for reading, for the child's stdin
+  int dev_null;                ///< /dev/null open for reading, for the child's stdin
   const sigset_t* child_mask;  ///< the mask the child restores
+  int guardian_fd;             ///< where the child registers its process group; -1: none
+  rlim_t fd_soft_limit;        ///< the soft RLIMIT_NOFILE mtask was started with
 };
 
 /// A child that was forked: its pid (also its process group) and the read ends of its pipes,
@@ -41,6 +44,9 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
 /// The bodies of the two kinds of task, run in the child after its set-up. Never return.
 [[noreturn]] void run_builtin_task(const Task& task);
 [[noreturn]] void run_command_task(const Task& task, pid_t task_pid);
+
+/// Closes every descriptor from `first` up (close_range where the kernel has it).
+void close_descriptors_from(int first);
 
 /// Writes all of `data` to `fd` from a child (retrying on EINTR and partial writes); false
 /// when the descriptor is gone.

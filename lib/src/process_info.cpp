@@ -4,7 +4,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <string_view>
 
 namespace mtask::detail {
@@ -27,11 +31,33 @@ std::size_t thread_count() {
   return count;
 }
 
-void raise_fd_limit() {
+std::string describe_limit(int error) {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max) return;
+  switch (error) {
+    case EMFILE:
+      getrlimit(RLIMIT_NOFILE, &limit);
+      return fmt::format("the limit on open files of a process (RLIMIT_NOFILE = {})",
+                         limit.rlim_cur);
+    case ENFILE:
+      return "the system-wide limit on open files";
+    case EAGAIN:
+      getrlimit(RLIMIT_NPROC, &limit);
+      if (limit.rlim_cur == RLIM_INFINITY) return "the system's limit on processes";
+      return fmt::format("the limit on processes of a user (RLIMIT_NPROC = {})", limit.rlim_cur);
+    case ENOMEM:
+      return "the memory available for a new process";
+    default:
+      return std::strerror(error);
+  }
+}
+
+rlim_t raise_fd_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return RLIM_INFINITY;
+  const rlim_t original = limit.rlim_cur;
   limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
+  if (original != limit.rlim_max) setrlimit(RLIMIT_NOFILE, &limit);
+  return original;
 }
 
 }  // namespace mtask::detail

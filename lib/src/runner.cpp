@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "child.hpp"
+#include "guardian.hpp"
 #include "mtask/error.hpp"
 #include "mtask/line_splitter.hpp"
 #include "process_info.hpp"
@@ -80,6 +81,7 @@ struct Slot {
   Clock::time_point reaped_at{};
   Clock::time_point timeout_at = kNever;
   Clock::time_point drain_until = kNever;  // reaped, but something still holds a pipe open
+  bool outlived = false;                   // something the task started held its pipes
   Stopping stopping = Stopping::kNo;
   Clock::time_point next_stop_step = kNever;
 
@@ -132,9 +134,11 @@ class Run {
   EventSink& sink_;
   std::vector<TaskResult> results_;
   detail::SignalGuard signals_;
+  detail::Guardian guardian_;
   Clock::time_point start_{};
   pid_t parent_pid_ = getpid();
   int dev_null_ = -1;
+  rlim_t fd_soft_limit_ = RLIM_INFINITY;
   std::vector<std::unique_ptr<Slot>> running_;
   std::size_t next_task_ = 0;
   bool waiting_for_room_ = false;  // a spawn hit a system limit: wait for a task to end
@@ -152,12 +156,20 @@ int Run::execute() {
   if (detail::thread_count() > 1) {
     throw std::logic_error("mtask: tasks can only be forked from a single-threaded process");
   }
-  detail::raise_fd_limit();
+  fd_soft_limit_ = detail::raise_fd_limit();
   dev_null_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (dev_null_ < 0) {
     throw SystemError(fmt::format("mtask: open /dev/null: {}", std::strerror(errno)));
   }
   watching_.assign(options_.watched_outputs.size(), true);
+  // Built-in tasks start no processes of their own and die with mtask (PR_SET_PDEATHSIG);
+  // what a command starts needs the guardian.
+  if (std::any_of(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.is_command(); })) {
+    if (const std::error_code error = guardian_.start(signals_.child_mask())) {
+      spdlog::warn("no guardian process ({}): if mtask is killed with SIGKILL, processes that "
+                   "commands started may outlive it", error.message());
+    }
+  }
   start_ = Clock::now();
 
   start_pending();
@@ -167,6 +179,7 @@ int Run::execute() {
     start_pending();
   }
   close(dev_null_);
+  guardian_.stop();
   flush_deferred();
 
   const Duration wall = since_start();
@@ -203,20 +216,22 @@ void Run::start_pending() {
 void Run::start_one() {
   const Task& task = tasks_[next_task_];
   detail::SpawnedChild child;
-  const detail::SpawnContext context{parent_pid_, dev_null_, &signals_.child_mask()};
+  const detail::SpawnContext context{parent_pid_, dev_null_, &signals_.child_mask(),
+                                     guardian_.fd(), fd_soft_limit_};
   const Clock::time_point forked_at = Clock::now();
   if (const std::error_code error = detail::spawn_child(task, context, child)) {
     if (is_limit(error) && !running_.empty()) {
       // SPEC 4.8: wait for a running task to end, then try again.
       if (!warned_limit_) {
-        spdlog::warn("cannot start task '{}' yet ({}); waiting for a running task to end",
-                     task.name, error.message());
+        spdlog::warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
+                     task.name, error.message(), detail::describe_limit(error.value()));
         warned_limit_ = true;
       }
       waiting_for_room_ = true;
       return;
     }
-    spdlog::error("cannot start task '{}': fork or pipe failed: {}", task.name, error.message());
+    spdlog::error("cannot start task '{}': {}: {}", task.name, error.message(),
+                  detail::describe_limit(error.value()));
     system_failed_ = true;
     return;
   }
@@ -235,8 +250,7 @@ void Run::start_one() {
 Clock::time_point Run::next_deadline() const {
   Clock::time_point next = kNever;
   for (const auto& slot : running_) {
-    if (!slot->reaped) next = std::min({next, slot->timeout_at});
-    next = std::min({next, slot->drain_until, slot->next_stop_step});
+    next = std::min({next, slot->timeout_at, slot->drain_until, slot->next_stop_step});
   }
   for (const Slot* holder : turn_) {
     if (holder == nullptr) continue;
@@ -450,9 +464,11 @@ void Run::reap(Slot& slot) {
   if (pid != slot.pid) return;
   slot.reaped = true;
   slot.reaped_at = Clock::now();
+  slot.timeout_at = kNever;
   if (!pipes_closed) {
     // Something the task started still holds its output open: read on for a while (SPEC 4.3).
-    slot.drain_until = slot.reaped_at + options_.kill_after;
+    slot.outlived = true;
+    if (slot.stopping == Stopping::kNo) slot.drain_until = slot.reaped_at + options_.kill_after;
   }
 }
 
@@ -475,7 +491,8 @@ void Run::finish(Slot& slot) {
     if (holder == &slot) holder = nullptr;
   }
   if (!slot.started) read_hello(slot);
-  if (slot.drain_until != kNever) kill(-slot.pid, SIGKILL);  // leftovers of a drained group
+  if (slot.outlived) kill(-slot.pid, SIGKILL);  // leftovers of a group read after its task
+  guardian_.forget(slot.pid);
   TaskResult& result = results_[slot.task];
   const bool said_hello = slot.hello_read == sizeof(Hello);
   result.pid = said_hello ? slot.hello.pid : slot.pid;
@@ -500,11 +517,15 @@ void Run::check_deadlines() {
   const Clock::time_point now = Clock::now();
   for (const auto& slot_ptr : running_) {
     Slot& slot = *slot_ptr;
-    if (!slot.reaped && now >= slot.timeout_at && slot.stopping == Stopping::kNo) {
+    if (now >= slot.timeout_at) {
+      slot.timeout_at = kNever;
       slot.timed_out = true;
-      step_stop(slot, now);
+      if (slot.stopping == Stopping::kNo) step_stop(slot, now);
     }
-    if (now >= slot.drain_until && slot.stopping == Stopping::kNo) step_stop(slot, now);
+    if (now >= slot.drain_until) {
+      slot.drain_until = kNever;
+      if (slot.stopping == Stopping::kNo) step_stop(slot, now);
+    }
     if (now >= slot.next_stop_step) step_stop(slot, now);
   }
 }

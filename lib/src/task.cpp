@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -88,14 +89,17 @@ std::string unwanted_code_point(char32_t cp) {
   if (cp == 0x1B) return "task name must not contain an escape character (ESC, U+001B)";
   if (cp == ' ') return "task name must not contain a space";
   const auto code = static_cast<std::uint32_t>(cp);
-  if (is_control(cp))
+  if (is_control(cp)) {
     return fmt::format("task name must not contain control character U+{:04X}", code);
-  if (unicode::is_separator(cp))
+  }
+  if (unicode::is_separator(cp)) {
     return fmt::format("task name must not contain whitespace U+{:04X}", code);
+  }
   constexpr std::string_view kAllowed = "use letters, marks, digits, '_', '-' or '.'";
   if (cp == '\'') return fmt::format("task name must not contain \"'\" ({})", kAllowed);
-  if (cp < 0x80)
+  if (cp < 0x80) {
     return fmt::format("task name must not contain '{}' ({})", static_cast<char>(cp), kAllowed);
+  }
   return fmt::format("task name must not contain U+{:04X} ({})", code, kAllowed);
 }
 

@@ -4,12 +4,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -30,25 +33,39 @@ void append_from(int& fd, std::string& into) {
   }
 }
 
-[[noreturn]] void exec_mtask(const std::vector<std::string>& args, const Options& options,
+[[noreturn]] void exec_mtask(const std::vector<std::string>& args, const Options& options, int in,
                              int out, int err) {
   setpgid(0, 0);
-  const int null = open("/dev/null", O_RDONLY);
-  dup2(null, 0);
+  dup2(in >= 0 ? in : open("/dev/null", O_RDONLY | O_CLOEXEC), 0);
   dup2(out, 1);
   dup2(err, 2);
   for (const std::string& entry : options.env) putenv(const_cast<char*>(entry.c_str()));
   std::vector<char*> argv;
+  for (const std::string& arg : options.prefix) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(const_cast<char*>(binary()));
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
-  execv(binary(), argv.data());
+  execvp(argv[0], argv.data());
   _exit(127);
+}
+
+/// VmHWM of a live process: its own peak resident memory so far, in KiB; 0 when gone.
+long high_water_kb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
 }
 
 }  // namespace
 
 const char* binary() { return MTASK_BINARY; }
+
+Action send_signal(std::chrono::milliseconds after, int sig, bool to_group) {
+  return Action{after, [sig, to_group](pid_t pid) { kill(to_group ? -pid : pid, sig); }};
+}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -68,25 +85,39 @@ std::vector<std::string> Run::err_lines() const { return split_lines(err); }
 Run mtask(const std::vector<std::string>& args, const Options& options) {
   int out[2];
   int err[2];
+  int in[2] = {-1, -1};
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  if (options.input && pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   Run run;
   const Clock::time_point start = Clock::now();
   run.pid = fork();
   if (run.pid < 0) throw std::runtime_error("fork");
-  if (run.pid == 0) exec_mtask(args, options, out[1], err[1]);
+  if (run.pid == 0) exec_mtask(args, options, in[0], out[1], err[1]);
   setpgid(run.pid, run.pid);
   close(out[1]);
   close(err[1]);
+  if (options.input) {
+    // Written while this process still holds the read end, so it can neither block (the text
+    // fits in the pipe) nor raise SIGPIPE; the write end stays open until mtask has ended.
+    if (write(in[1], options.input->data(), options.input->size()) < 0) {
+      throw std::runtime_error("write to mtask's stdin");
+    }
+    close(in[0]);
+  }
   int fds[2] = {out[0], err[0]};
-  bool signal_sent = options.signal == 0;
+  if (options.stderr_closed) {
+    close(fds[1]);
+    fds[1] = -1;
+  }
+  std::size_t next_action = 0;
   bool stdout_closed = !options.close_stdout;
   bool reaped = false;
   int wait_status = 0;
   while (fds[0] >= 0 || fds[1] >= 0 || !reaped) {
     const auto elapsed = Clock::now() - start;
-    if (!signal_sent && elapsed >= options.signal_after) {
-      kill(options.signal_group ? -run.pid : run.pid, options.signal);
-      signal_sent = true;
+    while (next_action < options.actions.size() &&
+           elapsed >= options.actions[next_action].after && !reaped) {
+      options.actions[next_action++].run(run.pid);
     }
     if (!stdout_closed && elapsed >= options.close_after) {
       if (fds[0] >= 0) close(fds[0]);
@@ -98,7 +129,13 @@ Run mtask(const std::vector<std::string>& args, const Options& options) {
       kill(-run.pid, SIGKILL);
       kill(run.pid, SIGKILL);
     }
-    if (!reaped && waitpid(run.pid, &wait_status, WNOHANG) == run.pid) {
+    if (!reaped) run.peak_rss_kb = std::max(run.peak_rss_kb, high_water_kb(run.pid));
+    rusage usage{};
+    if (!reaped && wait4(run.pid, &wait_status, WNOHANG, &usage) == run.pid) {
+      run.max_rss_kb = usage.ru_maxrss;
+      run.cpu = std::chrono::duration<double>(
+          static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6);
       reaped = true;
       run.wall = Clock::now() - start;
     }
@@ -109,7 +146,7 @@ Run mtask(const std::vector<std::string>& args, const Options& options) {
     }
     if (run.timed_out && elapsed >= options.timeout + std::chrono::seconds(5)) break;
   }
-  for (int fd : fds) {
+  for (int fd : {fds[0], fds[1], in[1]}) {
     if (fd >= 0) close(fd);
   }
   if (WIFEXITED(wait_status)) {
@@ -145,6 +182,17 @@ std::vector<pid_t> processes_with_marker(const std::string& marker) {
   }
   closedir(proc);
   return found;
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "mtask-e2e-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 std::string unique_marker() {

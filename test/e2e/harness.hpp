@@ -4,7 +4,10 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace e2e {
@@ -18,23 +21,42 @@ struct Run {
   std::string out;
   std::string err;
   std::chrono::duration<double> wall{};
+  /// From wait4: mtask's CPU time (user + system) and peak RSS, each including the processes
+  /// it reaped (its tasks), as the kernel counts them.
+  std::chrono::duration<double> cpu{};
+  long max_rss_kb = 0;
+  /// mtask's own peak resident memory (VmHWM), sampled while it ran.
+  long peak_rss_kb = 0;
 
   std::vector<std::string> out_lines() const;
   std::vector<std::string> err_lines() const;
+};
+
+/// Something to do while mtask runs, this long after it started.
+struct Action {
+  std::chrono::milliseconds after;
+  std::function<void(pid_t mtask_pid)> run;
 };
 
 /// How to run it.
 struct Options {
   std::chrono::milliseconds timeout{30'000};  ///< then the harness kills it and says so
   std::vector<std::string> env;               ///< extra NAME=VALUE entries
-  int signal = 0;                             ///< a signal to send to mtask...
-  std::chrono::milliseconds signal_after{0};  ///< ...this long after it started
-  bool signal_group = false;                  ///< ...to its whole process group, as a terminal does
-  bool close_stdout = false;                  ///< stop reading its stdout...
-  std::chrono::milliseconds close_after{0};   ///< ...this long after it started
+  std::vector<std::string> prefix;  ///< run `prefix... mtask args...` (e.g. prlimit)
+  std::vector<Action> actions;      ///< in the order of their times
+  bool close_stdout = false;        ///< stop reading mtask's stdout (close the pipe)...
+  std::chrono::milliseconds close_after{0};  ///< ...this long after it started
+  bool stderr_closed = false;  ///< start mtask with its stderr pipe already closed by the reader
+  /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
+  /// mtask ends, as a terminal would; else /dev/null.
+  std::optional<std::string> input;
 };
 
-/// Runs `mtask ARGS...` with stdin from /dev/null and stdout, stderr captured.
+/// An action that sends `sig` to mtask (or to its whole process group, as a terminal does).
+Action send_signal(std::chrono::milliseconds after, int sig, bool to_group = false);
+
+/// Runs `mtask ARGS...` with stdin from /dev/null (or Options::input) and stdout, stderr
+/// captured.
 Run mtask(const std::vector<std::string>& args, const Options& options = {});
 
 /// Live (not zombie) processes whose environment holds `marker` (e.g. "MTASK_E2E=42"): a test
@@ -53,5 +75,21 @@ std::vector<std::string> split_lines(const std::string& text);
 
 /// The path of the binary under test.
 const char* binary();
+
+/// A fresh directory (mkdtemp under $TMPDIR or /tmp), removed with its contents at scope exit.
+class TempDir {
+ public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+
+  const std::string& path() const { return path_; }
+  /// The path of `name` inside the directory.
+  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace e2e

@@ -96,10 +96,7 @@ TEST_CASE("line splitter: a long line comes in pieces of at most max_piece", "[l
        {"ab", "cde", "fghij", "\n"},
        4,
        {{"abcd", true}, {"efgh", true}, {"ij", false}}},
-      {"byte by byte",
-       {"a", "b", "c", "d", "e", "f", "\n"},
-       4,
-       {{"abcd", true}, {"ef", false}}},
+      {"byte by byte", {"a", "b", "c", "d", "e", "f", "\n"}, 4, {{"abcd", true}, {"ef", false}}},
       {"a long line then a short one",
        {"abcdef\nxy\n"},
        4,
@@ -109,14 +106,18 @@ TEST_CASE("line splitter: a long line comes in pieces of at most max_piece", "[l
        4,
        {{"ab", true}, {euro + "c", true}, {"d", false}}},
       {"a character split across reads is not split either",
-       {"ab\xE2", "\x82\xAC" "cd\n"},
+       {"ab\xE2",
+        "\x82\xAC"
+        "cd\n"},
        4,
        {{"ab", true}, {euro + "c", true}, {"d", false}}},
       {"held bytes cut before a character",
        {"abc", "d" + euro + "\n"},
        4,
        {{"abcd", true}, {euro, false}}},
-      {"invalid bytes are cut at max_piece", {"\xFF\xFF\xFF\xFF\xFF\n"}, 4,
+      {"invalid bytes are cut at max_piece",
+       {"\xFF\xFF\xFF\xFF\xFF\n"},
+       4,
        {{"\xFF\xFF\xFF\xFF", true}, {"\xFF", false}}},
       {"a long last line without newline", {"abcdef"}, 4, {{"abcd", true}, {"ef", false}}},
       {"a character longer than max_piece is cut through",
@@ -133,13 +134,14 @@ TEST_CASE("line splitter: a long line comes in pieces of at most max_piece", "[l
 TEST_CASE("line splitter: any way of reading gives the same lines", "[line_splitter]") {
   const std::string input =
       "first\n\xE5\x94\xB1\xE6\xAD\x8C and a longer line \xF0\x9F\x8E\xB5\n\nx\xFFy\ntail";
-  for (const std::size_t max_piece : {std::size_t{4}, std::size_t{5}, std::size_t{7},
-                                      std::size_t{64}}) {
+  for (const std::size_t max_piece :
+       {std::size_t{4}, std::size_t{5}, std::size_t{7}, std::size_t{64}}) {
     std::vector<std::string> whole{input};
     const auto expected = split(whole, max_piece);
     for (std::size_t chunk = 1; chunk <= 9; ++chunk) {
       std::vector<std::string> chunks;
-      for (std::size_t at = 0; at < input.size(); at += chunk) chunks.push_back(input.substr(at, chunk));
+      for (std::size_t at = 0; at < input.size(); at += chunk)
+        chunks.push_back(input.substr(at, chunk));
       CAPTURE(max_piece, chunk);
       CHECK(split(chunks, max_piece) == expected);
     }
@@ -170,8 +172,8 @@ TEST_CASE("line splitter: mid_line is true between the pieces of a line", "[line
   CHECK(c.splitter().mid_line());
   c.finish();
   CHECK_FALSE(c.splitter().mid_line());
-  CHECK(c.pieces() == std::vector<Piece>{
-                          {"abcd", true}, {"efg", false}, {"abcd", true}, {"efgh", false}});
+  CHECK(c.pieces() ==
+        std::vector<Piece>{{"abcd", true}, {"efg", false}, {"abcd", true}, {"efgh", false}});
 }
 
 TEST_CASE("line splitter: finish delivers nothing when no line is open", "[line_splitter]") {
@@ -190,8 +192,7 @@ TEST_CASE("line splitter: memory stays bounded by max_piece", "[line_splitter]")
   CHECK(most <= 16);
 }
 
-TEST_CASE("line splitter: a line inside one read is delivered without copying",
-          "[line_splitter]") {
+TEST_CASE("line splitter: a line inside one read is delivered without copying", "[line_splitter]") {
   const std::string input = "first\nsecond\n" + std::string(10, 'x') + "\n";
   mtask::LineSplitter splitter(4);
   std::vector<const char*> starts;

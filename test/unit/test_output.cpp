@@ -1,13 +1,14 @@
+#include <fcntl.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstddef>
 #include <ctime>
-#include <fcntl.h>
 #include <string>
-#include <sys/time.h>
 #include <thread>
-#include <unistd.h>
 
 #include "mtask/output.hpp"
 

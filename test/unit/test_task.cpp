@@ -207,6 +207,8 @@ TEST_CASE("a task prints in canonical form", "[task]") {
       {"sing:007@1500ms=echo hi", "sing:7@1.5s=echo hi"},
       {"tick:10@0.1", "tick:10@100ms"},
       {"a@90", "a@1.5m"},
+      {"a@100", "a@100s"},
+      {"a@3600.000000001", "a@3600.000000001s"},
       {"a@0", "a@0s"},
       {"a@0.0ms", "a@0s"},
       {"a@.5", "a@500ms"},

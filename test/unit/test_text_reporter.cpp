@@ -30,8 +30,12 @@ class TextReporterFixture {
   }
   void line(std::size_t i, int pid, std::string_view text, bool partial = false,
             Stream stream = Stream::kStdout) {
-    reporter.on_line(
-        {.task = tasks[i], .pid = pid, .stream = stream, .text = text, .partial = partial, .t = 2ms});
+    reporter.on_line({.task = tasks[i],
+                      .pid = pid,
+                      .stream = stream,
+                      .text = text,
+                      .partial = partial,
+                      .t = 2ms});
   }
   void end(std::size_t i, const TaskResult& result) {
     reporter.on_exit({.task = tasks[i], .result = result, .t = 3ms});
@@ -269,8 +273,10 @@ TEST_CASE("text: a speedup that cannot be computed is left out", "[text_reporter
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({4241, tasks, results, 0, 0s, 0s, std::numeric_limits<double>::quiet_NaN(), 0, 0s});
-  CHECK(out.str().ends_with("wall 0.0 ms for 0.0 ms of task time\n1 task, none failed, 1 not started\n"));
+  reporter.on_summary(
+      {4241, tasks, results, 0, 0s, 0s, std::numeric_limits<double>::quiet_NaN(), 0, 0s});
+  CHECK(out.str().ends_with(
+      "wall 0.0 ms for 0.0 ms of task time\n1 task, none failed, 1 not started\n"));
 }
 
 TEST_CASE_METHOD(TextReporterFixture, "text: the summary closes open lines first",

@@ -29,17 +29,17 @@ TEST_CASE("utf8: plain text and valid UTF-8 pass through unchanged", "[utf8]") {
       {"sing... (1/3)", "sing... (1/3)"},
       {"a long line of plain ascii text, longer than eight bytes",
        "a long line of plain ascii text, longer than eight bytes"},
-      {"caf\xC3\xA9", "caf\xC3\xA9"},                      // U+00E9
+      {"caf\xC3\xA9", "caf\xC3\xA9"},                            // U+00E9
       {"\xE5\x94\xB1\xE6\xAD\x8C", "\xE5\x94\xB1\xE6\xAD\x8C"},  // 唱歌
-      {"\xF0\x9F\x8E\xB5 la", "\xF0\x9F\x8E\xB5 la"},      // U+1F3B5
-      {"\xC2\x80", "\xC2\x80"},                            // U+0080, lowest two-byte
-      {"\xDF\xBF", "\xDF\xBF"},                            // U+07FF
-      {"\xE0\xA0\x80", "\xE0\xA0\x80"},                    // U+0800, lowest three-byte
-      {"\xED\x9F\xBF", "\xED\x9F\xBF"},                    // U+D7FF, just below surrogates
-      {"\xEE\x80\x80", "\xEE\x80\x80"},                    // U+E000, just above surrogates
-      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},                    // U+FFFF
-      {"\xF0\x90\x80\x80", "\xF0\x90\x80\x80"},            // U+10000, lowest four-byte
-      {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"},            // U+10FFFF, the highest
+      {"\xF0\x9F\x8E\xB5 la", "\xF0\x9F\x8E\xB5 la"},            // U+1F3B5
+      {"\xC2\x80", "\xC2\x80"},                                  // U+0080, lowest two-byte
+      {"\xDF\xBF", "\xDF\xBF"},                                  // U+07FF
+      {"\xE0\xA0\x80", "\xE0\xA0\x80"},                          // U+0800, lowest three-byte
+      {"\xED\x9F\xBF", "\xED\x9F\xBF"},                          // U+D7FF, just below surrogates
+      {"\xEE\x80\x80", "\xEE\x80\x80"},                          // U+E000, just above surrogates
+      {"\xEF\xBF\xBF", "\xEF\xBF\xBF"},                          // U+FFFF
+      {"\xF0\x90\x80\x80", "\xF0\x90\x80\x80"},                  // U+10000, lowest four-byte
+      {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"},                  // U+10FFFF, the highest
   };
   for (const auto& c : cases) {
     CAPTURE(c.input);
@@ -73,28 +73,32 @@ TEST_CASE("utf8: quotes, backslashes and control characters are escaped", "[utf8
 TEST_CASE("utf8: each maximal run of invalid bytes becomes one U+FFFD", "[utf8]") {
   const EscapeCase cases[] = {
       {"\xFF", kFffd},
-      {"a\xFF\xFE" "b", "a" + kFffd + "b"},
-      {"\x80", kFffd},                                     // lone continuation byte
+      {"a\xFF\xFE"
+       "b",
+       "a" + kFffd + "b"},
+      {"\x80", kFffd},  // lone continuation byte
       {"\x80\x80\x80\x80\x80", kFffd},
-      {"\xC0\x80", kFffd},                                 // overlong NUL
-      {"\xC1\xBF", kFffd},                                 // overlong two-byte
-      {"\xE0\x80\x80", kFffd},                             // overlong three-byte
-      {"\xE0\x9F\xBF", kFffd},                             // overlong U+07FF
-      {"\xF0\x80\x80\x80", kFffd},                         // overlong four-byte
-      {"\xF0\x8F\xBF\xBF", kFffd},                         // overlong U+FFFF
-      {"\xED\xA0\x80", kFffd},                             // surrogate U+D800
-      {"\xED\xBF\xBF", kFffd},                             // surrogate U+DFFF
-      {"\xED\xA0\xBD\xED\xB8\x80", kFffd},                 // CESU-8 surrogate pair
-      {"\xF4\x90\x80\x80", kFffd},                         // U+110000
-      {"\xF5\x80\x80\x80", kFffd},                         // lead byte past U+10FFFF
-      {"\xF8\x88\x80\x80\x80", kFffd},                     // old five-byte form
-      {"\xE2\x82", kFffd},                                 // truncated at the end
-      {"\xE2\x82" "x", kFffd + "x"},                       // truncated before ASCII
-      {"\xF0\x9F\x8E", kFffd},                             // truncated four-byte
-      {"\xE2\x82\xFF", kFffd},                             // truncated, then another bad byte
+      {"\xC0\x80", kFffd},                  // overlong NUL
+      {"\xC1\xBF", kFffd},                  // overlong two-byte
+      {"\xE0\x80\x80", kFffd},              // overlong three-byte
+      {"\xE0\x9F\xBF", kFffd},              // overlong U+07FF
+      {"\xF0\x80\x80\x80", kFffd},          // overlong four-byte
+      {"\xF0\x8F\xBF\xBF", kFffd},          // overlong U+FFFF
+      {"\xED\xA0\x80", kFffd},              // surrogate U+D800
+      {"\xED\xBF\xBF", kFffd},              // surrogate U+DFFF
+      {"\xED\xA0\xBD\xED\xB8\x80", kFffd},  // CESU-8 surrogate pair
+      {"\xF4\x90\x80\x80", kFffd},          // U+110000
+      {"\xF5\x80\x80\x80", kFffd},          // lead byte past U+10FFFF
+      {"\xF8\x88\x80\x80\x80", kFffd},      // old five-byte form
+      {"\xE2\x82", kFffd},                  // truncated at the end
+      {"\xE2\x82"
+       "x",
+       kFffd + "x"},                                             // truncated before ASCII
+      {"\xF0\x9F\x8E", kFffd},                                   // truncated four-byte
+      {"\xE2\x82\xFF", kFffd},                                   // truncated, then another bad byte
       {"\xFF\xE2\x82\xAC\xFF", kFffd + "\xE2\x82\xAC" + kFffd},  // valid € between runs
       {"\xC3\xA9\xC3", "\xC3\xA9" + kFffd},
-      {"\xFF\n\xFF", kFffd + R"(\n)" + kFffd},             // an escape ends a run
+      {"\xFF\n\xFF", kFffd + R"(\n)" + kFffd},  // an escape ends a run
   };
   for (const auto& c : cases) {
     CAPTURE(c.input);
@@ -104,7 +108,7 @@ TEST_CASE("utf8: each maximal run of invalid bytes becomes one U+FFFD", "[utf8]"
 
 TEST_CASE("utf8: escaping finds a special byte at every position of a long run", "[utf8]") {
   const EscapeCase specials[] = {
-      {"\"", R"(\")"}, {"\\", R"(\\)"}, {"\n", R"(\n)"}, {"\x1F", R"(\u001f)"},
+      {"\"", R"(\")"},       {"\\", R"(\\)"}, {"\n", R"(\n)"},          {"\x1F", R"(\u001f)"},
       {"\x7F", R"(\u007f)"}, {"\xFF", kFffd}, {"\xC3\xA9", "\xC3\xA9"},
   };
   for (const auto& special : specials) {
@@ -169,7 +173,9 @@ TEST_CASE("utf8: length counts code points and each invalid byte", "[utf8]") {
       {"\xF0\x9F\x8E\xB5", 1},
       {"\xFF\xFE", 2},
       {"\xE2\x82", 2},
-      {"a\xC0\x80" "b", 4},
+      {"a\xC0\x80"
+       "b",
+       4},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);

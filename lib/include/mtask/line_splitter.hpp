@@ -20,9 +20,12 @@ class LineSplitter {
 
   explicit LineSplitter(std::size_t max_piece = kMaxLinePiece) : max_piece_(max_piece) {}
 
-  /// Feeds bytes; calls `sink` for each line (or piece) completed by them.
+  /// Feeds bytes; calls `sink` for each line (or piece) completed by them. A line that lies
+  /// wholly inside `bytes` is passed as a view into `bytes`, without copying; only fragments
+  /// held between feeds are copied. '\r' is data, not a line end.
   void feed(std::string_view bytes, const Sink& sink);
-  /// At end of input: delivers a last line that had no newline.
+  /// At end of input: delivers a last line that had no newline (or, if its pieces were all
+  /// delivered already, an empty last piece that ends it). Nothing when no line is open.
   void finish(const Sink& sink);
   /// True once a partial piece of a line has been delivered and until the rest of that line
   /// has been (text mode then keeps other tasks off the same destination).

@@ -15,7 +15,11 @@ class Output {
   virtual bool flush() { return true; }
 };
 
-/// Buffers output and writes it to a descriptor on flush() (or when the buffer grows large).
+/// Buffers output and writes it to a descriptor on flush() (or once 64 KiB are buffered, and
+/// best-effort on destruction). Writes go on through partial writes and EINTR, and wait with
+/// poll() on a non-blocking descriptor. The first failed write (EPIPE when the reader is gone,
+/// or any other error) makes it broken: from then on output is dropped and flush() returns
+/// false, silently — the caller reports. The caller must ignore SIGPIPE to get EPIPE at all.
 class FdOutput final : public Output {
  public:
   explicit FdOutput(int fd) : fd_(fd) {}
@@ -25,6 +29,7 @@ class FdOutput final : public Output {
 
   void write(std::string_view text) override;
   bool flush() override;
+  /// True once a write has failed (the reader is gone); output is dropped from then on.
   bool broken() const { return broken_; }
 
  private:

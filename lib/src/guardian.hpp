@@ -1,0 +1,40 @@
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <system_error>
+
+namespace mtask::detail {
+
+/// A small process that outlives mtask only to kill what mtask's tasks started if mtask is
+/// killed by SIGKILL (which cannot be caught). Each task child registers its process group
+/// through a pipe before it runs anything; mtask forgets a group once it has finished it. When
+/// the pipe's last writer is gone — mtask exited or died — the guardian kills every group
+/// still registered, then exits. It runs in a session of its own, so a signal to mtask's
+/// process group (Ctrl-C, `kill -9 -PGID`) does not reach it.
+class Guardian {
+ public:
+  Guardian() = default;
+  Guardian(const Guardian&) = delete;
+  Guardian& operator=(const Guardian&) = delete;
+  ~Guardian() { stop(); }
+
+  /// Forks the guardian. Call with one thread only, before the tasks are forked.
+  std::error_code start(const sigset_t& child_mask);
+  /// The descriptor a child writes its process group to (see register_group); -1 if none.
+  int fd() const { return fd_; }
+  /// mtask has finished with this group: the guardian no longer needs to kill it.
+  void forget(pid_t pgid);
+  /// Closes the pipe and reaps the guardian.
+  void stop();
+
+  /// In a child: registers its own process group through `fd`. Async-signal-safe.
+  static void register_group(int fd, pid_t pgid);
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+};
+
+}  // namespace mtask::detail
