@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -28,11 +29,11 @@ constexpr int kSystemStatus = 3;
 /// that every message names the rule and every usage error exits 2.
 struct CommandLine {
   std::vector<std::string> tasks;
-  std::string jobs;
-  std::string count;
-  std::string interval;
-  std::string timeout;
-  std::string kill_after;
+  std::optional<std::string> jobs;
+  std::optional<std::string> count;
+  std::optional<std::string> interval;
+  std::optional<std::string> timeout;
+  std::optional<std::string> kill_after;
   bool fail_fast = false;
   std::string output = "text";
   int verbose = 0;
@@ -46,14 +47,9 @@ struct Config {
   bool json = false;
 };
 
-// TEMPORARY until parse_count is public.
-std::uint64_t parse_count_tmp(const std::string& text) {
-  const mtask::TaskSpec spec = mtask::parse_task("n:" + text);
-  return spec.count.value_or(0);
-}
-
 template <typename Parse>
 auto parse_option(const char* option, const std::string& text, Parse parse) {
+  if (text.empty()) throw mtask::UsageError(fmt::format("{} '': needs a value", option));
   try {
     return parse(text);
   } catch (const mtask::UsageError& error) {
@@ -61,31 +57,40 @@ auto parse_option(const char* option, const std::string& text, Parse parse) {
   }
 }
 
+std::size_t parse_jobs(const std::string& text) {
+  std::uint64_t jobs = 0;
+  try {
+    jobs = mtask::parse_count(text);
+  } catch (const mtask::UsageError&) {
+    jobs = 0;  // reported below, with the rule for --jobs rather than for a COUNT
+  }
+  if (jobs == 0) {
+    throw mtask::UsageError(fmt::format("--jobs {}: must be a whole number from 1 to {}",
+                                        mtask::quote_arg(text), mtask::kMaxCount));
+  }
+  return static_cast<std::size_t>(jobs);
+}
+
 Config make_config(const CommandLine& cli) {
   Config config;
   mtask::TaskDefaults defaults;
-  if (!cli.count.empty()) {
-    defaults.count = parse_option("--count", cli.count, parse_count_tmp);
+  if (cli.count) {
+    defaults.count = parse_option("--count", *cli.count, mtask::parse_count);
   }
-  if (!cli.interval.empty()) {
-    defaults.interval = parse_option("--interval", cli.interval, mtask::parse_duration);
+  if (cli.interval) {
+    defaults.interval = parse_option("--interval", *cli.interval, mtask::parse_duration);
   }
-  if (!cli.jobs.empty()) {
-    config.run.jobs = parse_option("--jobs", cli.jobs, parse_count_tmp);
-    if (config.run.jobs == 0) {
-      throw mtask::UsageError(fmt::format("--jobs {}: must be at least 1", mtask::quote_arg(cli.jobs)));
-    }
+  if (cli.jobs) config.run.jobs = parse_jobs(*cli.jobs);
+  if (cli.timeout) {
+    config.run.timeout = parse_option("--timeout", *cli.timeout, mtask::parse_duration);
   }
-  if (!cli.timeout.empty()) {
-    config.run.timeout = parse_option("--timeout", cli.timeout, mtask::parse_duration);
-  }
-  if (!cli.kill_after.empty()) {
-    config.run.kill_after = parse_option("--kill-after", cli.kill_after, mtask::parse_duration);
+  if (cli.kill_after) {
+    config.run.kill_after = parse_option("--kill-after", *cli.kill_after, mtask::parse_duration);
   }
   config.run.fail_fast = cli.fail_fast;
   if (cli.output != "text" && cli.output != "json") {
-    throw mtask::UsageError(
-        fmt::format("--output {}: unknown format (use text or json)", mtask::quote_arg(cli.output)));
+    throw mtask::UsageError(fmt::format("--output {}: unknown format (use text or json)",
+                                        mtask::quote_arg(cli.output)));
   }
   config.json = cli.output == "json";
   for (std::size_t i = 0; i < cli.tasks.size(); ++i) {
@@ -96,29 +101,73 @@ Config make_config(const CommandLine& cli) {
   return config;
 }
 
-void set_up_logging(const CommandLine& cli) {
-  auto logger = std::make_shared<spdlog::logger>("mtask",
-                                                 std::make_shared<spdlog::sinks::stderr_sink_st>());
-  logger->set_pattern("mtask: %l: %v");
+/// The log level from MTASK_LOG_LEVEL, -q and -v; throws UsageError.
+spdlog::level::level_enum log_level(const CommandLine& cli) {
+  if (cli.quiet && cli.verbose > 0) throw mtask::UsageError("--quiet and --verbose: choose one");
   spdlog::level::level_enum level = spdlog::level::warn;
   if (const char* env = std::getenv("MTASK_LOG_LEVEL"); env != nullptr && *env != '\0') {
-    level = spdlog::level::from_str(env);
+    const std::string name = env;
+    level = spdlog::level::from_str(name);
+    // from_str answers "off" for a name it does not know.
+    if (level == spdlog::level::off && name != "off") {
+      throw mtask::UsageError(
+          fmt::format("MTASK_LOG_LEVEL={}: unknown log level (use trace, debug, info, warn, "
+                      "error, off)",
+                      mtask::quote_arg(name)));
+    }
   }
   if (cli.quiet) level = spdlog::level::err;
   if (cli.verbose == 1) level = spdlog::level::info;
   if (cli.verbose == 2) level = spdlog::level::debug;
   if (cli.verbose >= 3) level = spdlog::level::trace;
+  return level;
+}
+
+void set_up_logging(spdlog::level::level_enum level) {
+  auto logger =
+      std::make_shared<spdlog::logger>("mtask", std::make_shared<spdlog::sinks::stderr_sink_st>());
+  logger->set_pattern("mtask: %l: %v");
   logger->set_level(level);
   spdlog::set_default_logger(std::move(logger));
 }
 
-int usage_error(const std::string& message) {
-  std::string line = message;
-  for (char& c : line) {
-    if (c == '\n') c = ' ';
-  }
-  fmt::print(stderr, "mtask: {}\nTry 'mtask run --help' for more information.\n", line);
+/// Prints a usage error as one line, control characters escaped, and a hint; returns 2.
+int usage_error(std::string_view message) {
+  const std::string quoted = mtask::quote_arg(message);
+  fmt::print(stderr, "mtask: {}\nTry 'mtask run --help' for more information.\n",
+             std::string_view(quoted).substr(1, quoted.size() - 2));
   return kUsageStatus;
+}
+
+/// Everything after the first "--" is a TASK, whatever it looks like. It is taken out before
+/// CLI11 parses, which (in 2.1) refuses positionals after "--" once one was given before it.
+std::vector<std::string> split_at_dashes(int argc, char** argv, std::vector<std::string>& tasks) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  if (dashes != args.end()) {
+    tasks.assign(dashes + 1, args.end());
+    args.erase(dashes, args.end());
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+  return args;
+}
+
+/// What CLI11 left over: an unknown command or option. Throws UsageError.
+void check_leftovers(const CLI::App& app, const CLI::App& run_cmd, const CommandLine& cli,
+                     const std::vector<std::string>& after_dashes) {
+  if (!run_cmd.parsed()) {
+    const std::vector<std::string> rest = app.remaining();
+    if (rest.empty()) throw mtask::UsageError("no command given (use: mtask run TASK...)");
+    throw mtask::UsageError(
+        fmt::format("unknown command {} (use: mtask run TASK...)", mtask::quote_arg(rest[0])));
+  }
+  const std::vector<std::string> rest = run_cmd.remaining();
+  if (!rest.empty()) {
+    throw mtask::UsageError(fmt::format("unknown option {}", mtask::quote_arg(rest[0])));
+  }
+  if (cli.tasks.empty() && after_dashes.empty()) {
+    throw mtask::UsageError("no TASK given (e.g. mtask run sing:3 dance:3)");
+  }
 }
 
 int run(const Config& config) {
@@ -137,14 +186,18 @@ int run(const Config& config) {
 
 int main(int argc, char** argv) {
   CommandLine cli;
-  CLI::App app{"mtask runs several tasks at once, one child process each, and shows what happens:\n"
-               "PIDs and PPIDs, interleaved output, how each task ended, and the time saved."};
+  CLI::App app{
+      "mtask runs several tasks at once, one child process each, and shows what happens:\n"
+      "PIDs and PPIDs, interleaved output, how each task ended, and the time saved."};
   app.set_version_flag("--version", "mtask " MTASK_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  app.allow_extras();
+  app.footer("Run 'mtask run --help' for the options of run.");
   CLI::App* run_cmd = app.add_subcommand("run", "Run TASKs at the same time");
-  run_cmd->add_option("TASK", cli.tasks,
-                      "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'")
-      ->required();
+  run_cmd->add_option(
+      "TASK", cli.tasks,
+      "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'");
+  run_cmd->allow_extras();
   run_cmd->add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)");
   run_cmd->add_option("-n,--count", cli.count, "COUNT for tasks that do not give one");
   run_cmd->add_option("-i,--interval", cli.interval,
@@ -161,8 +214,10 @@ int main(int argc, char** argv) {
       "Exit status: 0 all tasks exited 0; 1 a task failed; 2 usage error; 3 system error;\n"
       "128+N stopped by signal N. MTASK_LOG_LEVEL=trace|debug|info|warn|error|off sets the log.");
 
+  std::vector<std::string> after_dashes;
+  std::vector<std::string> args = split_at_dashes(argc, argv, after_dashes);
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -173,9 +228,11 @@ int main(int argc, char** argv) {
     return usage_error(e.what());
   }
 
-  set_up_logging(cli);
   Config config;
   try {
+    check_leftovers(app, *run_cmd, cli, after_dashes);
+    cli.tasks.insert(cli.tasks.end(), after_dashes.begin(), after_dashes.end());
+    set_up_logging(log_level(cli));
     config = make_config(cli);
   } catch (const mtask::UsageError& e) {
     return usage_error(e.what());

@@ -1,5 +1,4 @@
 // The command task: COMMAND run with /bin/sh -c, COUNT times, start to start INTERVAL apart.
-#include <fmt/format.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -25,7 +24,7 @@ void say(std::string_view message) { write_all(STDERR_FILENO, message.data(), me
 
 [[noreturn]] void exec_shell(const Task& task) {
   execl("/bin/sh", "sh", "-c", task.command.c_str(), static_cast<char*>(nullptr));
-  say(fmt::format("mtask: task '{}': cannot run /bin/sh: {}\n", task.name, std::strerror(errno)));
+  say("mtask: task '" + task.name + "': cannot run /bin/sh: " + std::strerror(errno) + "\n");
   _exit(127);
 }
 
@@ -67,8 +66,8 @@ void run_command_task(const Task& task, pid_t task_pid) {
       exec_shell(task);
     }
     if (pid < 0) {
-      say(fmt::format("mtask: task '{}': fork for iteration {}: {}\n", task.name, i,
-                      std::strerror(errno)));
+      say("mtask: task '" + task.name + "': fork for iteration " + std::to_string(i) + ": " +
+          std::strerror(errno) + "\n");
       _exit(kSpawnFailed);
     }
     int status = 0;

@@ -146,7 +146,7 @@ class Run {
   bool system_failed_ = false;
   int stop_status_ = 0;
   int stop_signals_seen_ = 0;
-  std::vector<bool> watching_;  // per watched output: still worth watching
+  std::vector<bool> watching_;                   // per watched output: still worth watching
   std::array<Slot*, 2> turn_{nullptr, nullptr};  // who holds each destination mid-line
   std::deque<Deferred> deferred_;
   std::vector<char> buffer_ = std::vector<char>(kReadSize);
@@ -166,8 +166,10 @@ int Run::execute() {
   // what a command starts needs the guardian.
   if (std::any_of(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.is_command(); })) {
     if (const std::error_code error = guardian_.start(signals_.child_mask())) {
-      spdlog::warn("no guardian process ({}): if mtask is killed with SIGKILL, processes that "
-                   "commands started may outlive it", error.message());
+      spdlog::warn(
+          "no guardian process ({}): if mtask is killed with SIGKILL, processes that "
+          "commands started may outlive it",
+          error.message());
     }
   }
   start_ = Clock::now();
@@ -191,8 +193,8 @@ int Run::execute() {
   }
   const double speedup = wall.count() > 0 ? to_seconds(task_wall_sum) / to_seconds(wall) : 0.0;
   const int status = exit_status();
-  sink_.on_summary(SummaryEvent{parent_pid_, tasks_, results_, failed, wall, task_wall_sum,
-                                speedup, status, wall});
+  sink_.on_summary(SummaryEvent{parent_pid_, tasks_, results_, failed, wall, task_wall_sum, speedup,
+                                status, wall});
   sink_.flush();
   return status;
 }
@@ -206,8 +208,7 @@ int Run::exit_status() const {
 }
 
 void Run::start_pending() {
-  while (stop_status_ == 0 && !system_failed_ && !waiting_for_room_ &&
-         next_task_ < tasks_.size() &&
+  while (stop_status_ == 0 && !system_failed_ && !waiting_for_room_ && next_task_ < tasks_.size() &&
          (options_.jobs == 0 || running_.size() < options_.jobs)) {
     start_one();
   }
@@ -216,8 +217,8 @@ void Run::start_pending() {
 void Run::start_one() {
   const Task& task = tasks_[next_task_];
   detail::SpawnedChild child;
-  const detail::SpawnContext context{parent_pid_, dev_null_, &signals_.child_mask(),
-                                     guardian_.fd(), fd_soft_limit_};
+  const detail::SpawnContext context{parent_pid_, dev_null_, &signals_.child_mask(), guardian_.fd(),
+                                     fd_soft_limit_};
   const Clock::time_point forked_at = Clock::now();
   if (const std::error_code error = detail::spawn_child(task, context, child)) {
     if (is_limit(error) && !running_.empty()) {
@@ -243,6 +244,7 @@ void Run::start_one() {
   slot->forked_at = forked_at;
   if (options_.timeout.count() > 0) slot->timeout_at = forked_at + options_.timeout;
   results_[next_task_].started = since_start();
+  spdlog::debug("forked task '{}' (index {}) as pid {}", task.name, next_task_, child.pid);
   running_.push_back(std::move(slot));
   ++next_task_;
 }
@@ -336,17 +338,15 @@ void Run::read_pipe(Slot& slot, Stream stream) {
       spdlog::warn("read from task '{}': {}", tasks_[slot.task].name, std::strerror(errno));
     }
     if (n <= 0) {
-      pipe.lines.finish([&](std::string_view text, bool partial) {
-        emit_line(slot, stream, text, partial);
-      });
+      pipe.lines.finish(
+          [&](std::string_view text, bool partial) { emit_line(slot, stream, text, partial); });
       pipe.close_fd();
       break;
     }
     pipe.last_read = Clock::now();
-    pipe.lines.feed(std::string_view(buffer_.data(), static_cast<std::size_t>(n)),
-                    [&](std::string_view text, bool partial) {
-                      emit_line(slot, stream, text, partial);
-                    });
+    pipe.lines.feed(
+        std::string_view(buffer_.data(), static_cast<std::size_t>(n)),
+        [&](std::string_view text, bool partial) { emit_line(slot, stream, text, partial); });
     if (static_cast<std::size_t>(n) < buffer_.size()) break;  // drained for now
   }
   update_turns(Clock::now());
@@ -464,6 +464,8 @@ void Run::reap(Slot& slot) {
   if (pid != slot.pid) return;
   slot.reaped = true;
   slot.reaped_at = Clock::now();
+  spdlog::debug("reaped pid {} (task '{}'), wait status {:#x}{}", slot.pid, tasks_[slot.task].name,
+                slot.wait_status, pipes_closed ? "" : ", its pipes still open");
   slot.timeout_at = kNever;
   if (!pipes_closed) {
     // Something the task started still holds its output open: read on for a while (SPEC 4.3).
@@ -531,6 +533,7 @@ void Run::check_deadlines() {
 }
 
 void Run::stop_all(int status) {
+  spdlog::info("stopping every task (exit status will be {})", status);
   stop_status_ = status;
   const Clock::time_point now = Clock::now();
   for (const auto& slot : running_) {
@@ -539,6 +542,8 @@ void Run::stop_all(int status) {
 }
 
 void Run::step_stop(Slot& slot, Clock::time_point now) {
+  spdlog::debug("stopping task '{}' (pid {}): step {}", tasks_[slot.task].name, slot.pid,
+                static_cast<int>(slot.stopping) + 1);
   switch (slot.stopping) {
     case Stopping::kNo:
       kill_group(slot, SIGTERM);
@@ -555,9 +560,8 @@ void Run::step_stop(Slot& slot, Clock::time_point now) {
       for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
         Pipe& pipe = slot.pipe(stream);
         if (!pipe.open()) continue;
-        pipe.lines.finish([&](std::string_view text, bool partial) {
-          emit_line(slot, stream, text, partial);
-        });
+        pipe.lines.finish(
+            [&](std::string_view text, bool partial) { emit_line(slot, stream, text, partial); });
         pipe.close_fd();
       }
       slot.next_stop_step = kNever;

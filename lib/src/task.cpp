@@ -107,7 +107,7 @@ bool is_name_code_point(char32_t cp) {
   return cp == '_' || cp == '-' || cp == '.' || unicode::is_letter_mark_or_number(cp);
 }
 
-std::uint64_t parse_count(std::string_view text) {
+std::uint64_t count_from(std::string_view text) {
   if (text.empty()) throw UsageError("empty count after ':'");
   if (text.front() == '-' || text.front() == '+') throw UsageError("count must not have a sign");
   if (!std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; })) {
@@ -160,7 +160,7 @@ TaskSpec parse_unquoted(std::string_view arg) {
   spec.name = std::string(head.substr(0, std::min(colon, at)));
   if (std::string error = name_error(spec.name); !error.empty()) throw UsageError(error);
   if (colon != npos) {
-    spec.count = parse_count(head.substr(colon + 1, at == npos ? npos : at - colon - 1));
+    spec.count = count_from(head.substr(colon + 1, at == npos ? npos : at - colon - 1));
   }
   if (at != npos) spec.interval = parse_interval(head.substr(at + 1));
   if (equals != npos) spec.command = parse_command(arg.substr(equals + 1));
@@ -195,6 +195,8 @@ std::string quote_arg(std::string_view text) {
   out += '\'';
   return out;
 }
+
+std::uint64_t parse_count(std::string_view text) { return count_from(text); }
 
 std::string name_error(std::string_view name) {
   if (name.empty()) return "empty task name";

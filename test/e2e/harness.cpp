@@ -115,8 +115,8 @@ Run mtask(const std::vector<std::string>& args, const Options& options) {
   int wait_status = 0;
   while (fds[0] >= 0 || fds[1] >= 0 || !reaped) {
     const auto elapsed = Clock::now() - start;
-    while (next_action < options.actions.size() &&
-           elapsed >= options.actions[next_action].after && !reaped) {
+    while (next_action < options.actions.size() && elapsed >= options.actions[next_action].after &&
+           !reaped) {
       options.actions[next_action++].run(run.pid);
     }
     if (!stdout_closed && elapsed >= options.close_after) {
@@ -176,7 +176,8 @@ std::vector<pid_t> processes_with_marker(const std::string& marker) {
     if (*end != '\0' || pid <= 0) continue;
     std::ifstream environ("/proc/" + std::string(entry->d_name) + "/environ");
     std::string env((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
-    if (env.find(marker + std::string(1, '\0')) != std::string::npos && alive(static_cast<pid_t>(pid))) {
+    if (env.find(marker + std::string(1, '\0')) != std::string::npos &&
+        alive(static_cast<pid_t>(pid))) {
       found.push_back(static_cast<pid_t>(pid));
     }
   }

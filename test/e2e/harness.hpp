@@ -14,7 +14,7 @@ namespace e2e {
 
 /// What one run of mtask printed and how it ended.
 struct Run {
-  int status = -1;      ///< exit status, or 128 + signal when a signal ended it
+  int status = -1;  ///< exit status, or 128 + signal when a signal ended it
   bool signaled = false;
   bool timed_out = false;  ///< the harness had to kill it (the test then fails)
   pid_t pid = -1;          ///< mtask's own pid
@@ -42,10 +42,10 @@ struct Action {
 struct Options {
   std::chrono::milliseconds timeout{30'000};  ///< then the harness kills it and says so
   std::vector<std::string> env;               ///< extra NAME=VALUE entries
-  std::vector<std::string> prefix;  ///< run `prefix... mtask args...` (e.g. prlimit)
-  std::vector<Action> actions;      ///< in the order of their times
-  bool close_stdout = false;        ///< stop reading mtask's stdout (close the pipe)...
-  std::chrono::milliseconds close_after{0};  ///< ...this long after it started
+  std::vector<std::string> prefix;            ///< run `prefix... mtask args...` (e.g. prlimit)
+  std::vector<Action> actions;                ///< in the order of their times
+  bool close_stdout = false;                  ///< stop reading mtask's stdout (close the pipe)...
+  std::chrono::milliseconds close_after{0};   ///< ...this long after it started
   bool stderr_closed = false;  ///< start mtask with its stderr pipe already closed by the reader
   /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
   /// mtask ends, as a terminal would; else /dev/null.

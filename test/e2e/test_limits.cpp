@@ -27,8 +27,7 @@ long count_of(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("out of descriptors, mtask waits for running tasks and runs them all",
-          "[e2e][limits]") {
+TEST_CASE("out of descriptors, mtask waits for running tasks and runs them all", "[e2e][limits]") {
   e2e::Options options;
   options.timeout = 60s;
   options.prefix = {"prlimit", "--nofile=40:40", "--"};
@@ -41,8 +40,7 @@ TEST_CASE("out of descriptors, mtask waits for running tasks and runs them all",
   CHECK(count_of(run.err, "RLIMIT_NOFILE = 40") == 1);
 }
 
-TEST_CASE("when nothing runs and the limit is hit, mtask gives up with status 3",
-          "[e2e][limits]") {
+TEST_CASE("when nothing runs and the limit is hit, mtask gives up with status 3", "[e2e][limits]") {
   e2e::Options options;
   options.timeout = 20s;
   options.prefix = {"prlimit", "--nofile=5:5", "--"};
@@ -60,14 +58,14 @@ TEST_CASE("when nothing runs and the limit is hit, mtask gives up with status 3"
   CHECK(rows_not_started == 2);
 }
 
-TEST_CASE("out of processes, mtask waits for running tasks and runs them all",
-          "[e2e][limits]") {
+TEST_CASE("out of processes, mtask waits for running tasks and runs them all", "[e2e][limits]") {
   // RLIMIT_NPROC does not bind root: run mtask as nobody when the test runs as root.
   e2e::Options options;
   options.timeout = 60s;
   if (geteuid() == 0) {
-    options.prefix = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                      "prlimit", "--nproc=8", "--"};
+    options.prefix = {
+        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=8",
+        "--"};
   } else {
     options.prefix = {"prlimit", "--nproc=8", "--"};
   }

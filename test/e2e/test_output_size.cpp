@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 
 #include "harness.hpp"
@@ -37,19 +36,21 @@ TEST_CASE("stress: 100 tasks of 10,000 lines lose and tear nothing", "[e2e][outp
   REQUIRE_FALSE(run.timed_out);
   REQUIRE(run.status == 0);
 
-  // Every task's lines, once each, whole, in order.
-  std::map<std::string, int> next;  // task -> the iteration expected next
-  const std::regex task_line(R"(^(t\d+)\.\.\. \((\d+)/10000\)$)");
+  // Every task's lines, once each, whole, in order: "tK... (I/10000)" with I counting up.
+  std::map<std::string, int> next;  // task -> the iteration seen last
   long bad = 0;
   auto take = [&](const std::string& text) {
-    std::smatch m;
-    if (!std::regex_match(text, m, task_line)) {
+    const std::size_t dots = text.find("... (");
+    const std::size_t slash = text.find('/');
+    if (text.empty() || text[0] != 't' || dots == std::string::npos || slash == std::string::npos ||
+        text.substr(slash) != "/10000)") {
       ++bad;
       return;
     }
-    int& expected = next[m[1]];
-    if (std::stoi(m[2]) != expected + 1) ++bad;
-    expected = std::stoi(m[2]);
+    int& last = next[text.substr(0, dots)];
+    const int iteration = std::stoi(text.substr(dots + 5, slash - dots - 5));
+    if (iteration != last + 1) ++bad;
+    last = iteration;
   };
   for (const std::string& line : run.out_lines()) {
     if (std::string(format) == "json") {
@@ -83,15 +84,15 @@ TEST_CASE("text: a line longer than 64 KiB comes out whole, nothing between its 
   CHECK(lines_of(run.out, "noise").size() == 3000);
 }
 
-TEST_CASE("json: a long line comes in pieces of at most 64 KiB, marked partial",
-          "[e2e][output]") {
+TEST_CASE("json: a long line comes in pieces of at most 64 KiB, marked partial", "[e2e][output]") {
   // 'é' is two bytes: a piece must never split it.
   e2e::Options options;
   options.timeout = 60s;
-  const e2e::Run run = e2e::mtask(
-      {"run", "-o", "json", "long=for i in $(seq 1000); do printf '%0100d' 0 | sed 's/0/é/g'; "
-                            "done; echo"},
-      options);
+  const e2e::Run run =
+      e2e::mtask({"run", "-o", "json",
+                  "long=for i in $(seq 1000); do printf '%0100d' 0 | sed 's/0/é/g'; "
+                  "done; echo"},
+                 options);
   REQUIRE_FALSE(run.timed_out);
   REQUIRE(run.status == 0);
   std::string whole;
@@ -120,8 +121,9 @@ TEST_CASE("stdout and stderr of one task with long lines do not block each other
   e2e::Options options;
   options.timeout = 30s;
   const e2e::Run run = e2e::mtask(
-      {"run", "both=head -c 100000 /dev/zero | tr '\\0' o; head -c 100000 /dev/zero | tr '\\0' e "
-              ">&2; echo >&2; echo; echo done"},
+      {"run",
+       "both=head -c 100000 /dev/zero | tr '\\0' o; head -c 100000 /dev/zero | tr '\\0' e "
+       ">&2; echo >&2; echo; echo done"},
       options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
@@ -140,12 +142,17 @@ TEST_CASE("a gigantic output passes through with flat parent memory", "[e2e][out
   e2e::Options options;
   options.timeout = 300s;
   options.prefix = {"sh", "-c", "exec \"$0\" \"$@\" >/dev/null"};
-  const e2e::Run run = e2e::mtask(
-      {"run", "lines=head -c 300000000 /dev/zero | tr '\\0' x | fold -w 100",
-       "one=head -c 100000000 /dev/zero"},
-      options);
+  const e2e::Run run =
+      e2e::mtask({"run", "lines=head -c 300000000 /dev/zero | tr '\\0' x | fold -w 100",
+                  "one=head -c 100000000 /dev/zero"},
+                 options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
   CHECK(run.peak_rss_kb > 0);
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("built with AddressSanitizer, whose shadow memory makes the bound meaningless: peak "
+       << run.peak_rss_kb << " KiB");
+#else
   CHECK(run.peak_rss_kb < 16 * 1024);
+#endif
 }

@@ -154,7 +154,7 @@ TEST_CASE("tasks running together take turns line by line", "[e2e][runner][inter
   CHECK(at("dance", 1) < at("sing", 3));
 }
 
-TEST_CASE("-j 1 runs the tasks one after the other", "[e2e][runner][jobs]") {
+TEST_CASE("with -j 1 the tasks run one after the other", "[e2e][runner][jobs]") {
   const e2e::Run run = e2e::mtask({"run", "-j", "1", "a:3@200ms", "b:3@200ms"}, within(20s));
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
@@ -175,7 +175,7 @@ TEST_CASE("-j 1 runs the tasks one after the other", "[e2e][runner][jobs]") {
   CHECK(run.wall.count() < 5.0);
 }
 
-TEST_CASE("-j 2 runs four tasks in about two rounds", "[e2e][runner][jobs]") {
+TEST_CASE("with -j 2 four tasks run in about two rounds", "[e2e][runner][jobs]") {
   const e2e::Run run = e2e::mtask(
       {"run", "-j", "2", "t0:3@100ms", "t1:3@100ms", "t2:3@100ms", "t3:3@100ms"}, within(20s));
   REQUIRE_FALSE(run.timed_out);
@@ -207,7 +207,7 @@ TEST_CASE("a built-in task without COUNT or INTERVAL prints 3 lines in 1.5 s",
   CHECK(run.wall.count() < 3.0);
 }
 
-TEST_CASE("--count and --interval apply only to tasks that do not give their own",
+TEST_CASE("the --count and --interval options apply only to tasks that do not give their own",
           "[e2e][runner][defaults]") {
   const e2e::Run run =
       e2e::mtask({"run", "-o", "json", "-n", "2", "-i", "200ms", "a", "b:4", "c@10ms", "d=echo x"},
@@ -344,21 +344,23 @@ TEST_CASE("a failing task makes mtask exit 1 and its end line shows the code",
 }
 
 TEST_CASE("a task killed by a signal is reported by the signal's name", "[e2e][runner][status]") {
-  const e2e::Run run = e2e::mtask({"run", "k=kill -SEGV $$"}, within(15s));
+  const e2e::Run run = e2e::mtask({"run", "k=ulimit -c 0; kill -SEGV $$"}, within(15s));
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
   CHECK(end_of(task_lines(run.out), "k").rfind("SIGSEGV ", 0) == 0);
 }
 
 TEST_CASE("command tasks see MTASK_TASK, MTASK_ITERATION and MTASK_COUNT", "[e2e][runner][env]") {
-  const e2e::Run run = e2e::mtask(
-      {"run", "greet:2@10ms=echo hello $MTASK_ITERATION", "v=echo $MTASK_TASK $MTASK_COUNT"},
-      within(15s));
+  const e2e::Run run =
+      e2e::mtask({"run", "greet:2@10ms=echo hello $MTASK_ITERATION",
+                  "w:3@0=echo $MTASK_TASK $MTASK_ITERATION/$MTASK_COUNT", "v=echo $MTASK_COUNT"},
+                 within(15s));
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
   const std::vector<TaskLine> lines = task_lines(run.out);
   CHECK(output_of(lines, "greet") == std::vector<std::string>{"hello 1", "hello 2"});
-  CHECK(output_of(lines, "v") == std::vector<std::string>{"v 1"});
+  CHECK(output_of(lines, "w") == std::vector<std::string>{"w 1/3", "w 2/3", "w 3/3"});
+  CHECK(output_of(lines, "v") == std::vector<std::string>{"1"});
 }
 
 TEST_CASE("a failing iteration stops its task", "[e2e][runner][status]") {

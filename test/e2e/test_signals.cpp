@@ -34,7 +34,8 @@ const std::vector<std::string> kBusyTasks = {"run", "tick:100@100ms", "cmd=sleep
 }  // namespace
 
 TEST_CASE("a stop signal stops every task and exits 128 + its number", "[e2e][signals]") {
-  const auto [sig, status] = GENERATE(table<int, int>({{SIGINT, 130}, {SIGTERM, 143}, {SIGHUP, 129}}));
+  const auto [sig, status] =
+      GENERATE(table<int, int>({{SIGINT, 130}, {SIGTERM, 143}, {SIGHUP, 129}}));
   const bool to_group = GENERATE(false, true);
   CAPTURE(sig, to_group);
   e2e::Options options;
@@ -86,8 +87,7 @@ TEST_CASE("SIGTERM is followed by SIGKILL after --kill-after", "[e2e][signals]")
   CHECK(left_after(marker, 1s).empty());
 }
 
-TEST_CASE("after SIGKILL of mtask no process of any task lives a second later",
-          "[e2e][signals]") {
+TEST_CASE("after SIGKILL of mtask no process of any task lives a second later", "[e2e][signals]") {
   e2e::Options options;
   const std::string marker = e2e::unique_marker();
   options.env = {marker};
@@ -99,8 +99,7 @@ TEST_CASE("after SIGKILL of mtask no process of any task lives a second later",
   CHECK(left_after(marker, 1s).empty());
 }
 
-TEST_CASE("SIGKILL to mtask's whole process group leaves nothing behind either",
-          "[e2e][signals]") {
+TEST_CASE("SIGKILL to mtask's whole process group leaves nothing behind either", "[e2e][signals]") {
   e2e::Options options;
   const std::string marker = e2e::unique_marker();
   options.env = {marker};
@@ -138,8 +137,7 @@ TEST_CASE("a closed stdout while tasks write is noticed too", "[e2e][signals]") 
     options.timeout = 20s;
     options.close_stdout = true;
     options.close_after = 300ms;
-    const e2e::Run run =
-        e2e::mtask({"run", "-o", format, "noisy:100000@1ms", "yes=yes"}, options);
+    const e2e::Run run = e2e::mtask({"run", "-o", format, "noisy:100000@1ms", "yes=yes"}, options);
     REQUIRE_FALSE(run.timed_out);
     CHECK(run.status == 141);
     CHECK(run.err.empty());

@@ -87,7 +87,7 @@ TEST_CASE("timeout marks the task timed out in JSON", "[e2e][stopping]") {
   CHECK(contains(run.out, R"("code":null,"signal":"SIGTERM","timed_out":true)"));
 }
 
-TEST_CASE("fail-fast stops the others at the first failure; waiting tasks never start",
+TEST_CASE("fail-fast stops the others at the first failure and waiting tasks never start",
           "[e2e][stopping]") {
   e2e::Options options;
   const std::string marker = e2e::unique_marker();
@@ -117,8 +117,8 @@ TEST_CASE("a background process holding the pipe does not hang mtask after its t
   const std::string marker = e2e::unique_marker();
   options.env = {marker};
   options.timeout = 30s;
-  const e2e::Run run = e2e::mtask(
-      {"run", "--kill-after", "300ms", "bg=sleep 30 & echo started"}, options);
+  const e2e::Run run =
+      e2e::mtask({"run", "--kill-after", "300ms", "bg=sleep 30 & echo started"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);  // the task's own process exited 0
   CHECK(contains(run.out, "| started"));
@@ -132,8 +132,8 @@ TEST_CASE("what a task leaves running without its pipes is stopped when it ends"
   const std::string marker = e2e::unique_marker();
   options.env = {marker};
   options.timeout = 30s;
-  const e2e::Run run =
-      e2e::mtask({"run", "daemon=sleep 30 >/dev/null 2>&1 & echo forked", "other:2@300ms"}, options);
+  const e2e::Run run = e2e::mtask(
+      {"run", "daemon=sleep 30 >/dev/null 2>&1 & echo forked", "other:2@300ms"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
   CHECK(left_after(marker, 1s).empty());
@@ -142,9 +142,8 @@ TEST_CASE("what a task leaves running without its pipes is stopped when it ends"
 TEST_CASE("a task that closes its stdout early is tracked until it exits", "[e2e][stopping]") {
   e2e::Options options;
   options.timeout = 30s;
-  const e2e::Run run =
-      e2e::mtask({"run", "-o", "json", "closer=exec >&-; sleep 0.5; echo late >&2; exit 5"},
-                 options);
+  const e2e::Run run = e2e::mtask(
+      {"run", "-o", "json", "closer=exec >&-; sleep 0.5; echo late >&2; exit 5"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
   CHECK(contains(run.out, R"("text":"late")"));
@@ -159,9 +158,8 @@ TEST_CASE("children are reaped as they end, while others still run", "[e2e][stop
   options.timeout = 30s;
   options.actions = {
       e2e::Action{800ms, [&](pid_t mtask) { zombies_seen = zombie_children(mtask); }}};
-  const e2e::Run run =
-      e2e::mtask({"run", "a=true", "b=exit 1", "c:1@10ms", "d=kill -KILL $$", "slow:1@2s"},
-                 options);
+  const e2e::Run run = e2e::mtask(
+      {"run", "a=true", "b=exit 1", "c:1@10ms", "d=kill -KILL $$", "slow:1@2s"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
   CHECK(zombies_seen == 0);

@@ -60,7 +60,8 @@ std::size_t open_descriptors() {
 }  // namespace
 
 TEST_CASE("runner: each task starts, prints its lines in order, then exits", "[runner]") {
-  const std::vector<mtask::Task> tasks = {builtin("sing", 3, 10ms, 0), builtin("dance", 2, 10ms, 1)};
+  const std::vector<mtask::Task> tasks = {builtin("sing", 3, 10ms, 0),
+                                          builtin("dance", 2, 10ms, 1)};
   Recorder recorder;
   const int status = mtask::run_tasks(tasks, mtask::RunOptions{}, recorder);
   CHECK(status == 0);
@@ -84,8 +85,8 @@ TEST_CASE("runner: results carry the exit code, the signal and the rusage", "[ru
   const std::vector<mtask::Task> tasks = {
       mtask::Task{.name = "ok", .count = 1, .interval = 0ns, .command = "exit 0", .index = 0},
       mtask::Task{.name = "three", .count = 1, .interval = 0ns, .command = "exit 3", .index = 1},
-      mtask::Task{.name = "segv", .count = 1, .interval = 0ns, .command = "kill -SEGV $$",
-                  .index = 2}};
+      mtask::Task{
+          .name = "segv", .count = 1, .interval = 0ns, .command = "kill -SEGV $$", .index = 2}};
   Recorder recorder;
   CHECK(mtask::run_tasks(tasks, mtask::RunOptions{}, recorder) == 1);
   REQUIRE(recorder.results.size() == 3);
@@ -123,8 +124,8 @@ TEST_CASE("runner: a run leaves no descriptor open and restores signal handling"
   const std::vector<mtask::Task> tasks = {
       builtin("a", 2, 5ms, 0),
       mtask::Task{.name = "b", .count = 2, .interval = 5ms, .command = "echo b", .index = 1},
-      mtask::Task{.name = "c", .count = 1, .interval = 0ns, .command = "sleep 5 & echo c",
-                  .index = 2}};
+      mtask::Task{
+          .name = "c", .count = 1, .interval = 0ns, .command = "sleep 5 & echo c", .index = 2}};
   Recorder recorder;
   mtask::RunOptions options;
   options.kill_after = 100ms;

@@ -26,8 +26,8 @@ struct TaskResult {
   Outcome outcome = Outcome::kNotStarted;
   int pid = 0;
   int ppid = 0;
-  int code = 0;          ///< exit code when outcome is kExited
-  int signal = 0;        ///< signal number when outcome is kSignaled (or what ended a timed-out task)
+  int code = 0;    ///< exit code when outcome is kExited
+  int signal = 0;  ///< signal number when outcome is kSignaled (or what ended a timed-out task)
   Duration started{0};   ///< since the start of the run
   Duration wall{0};      ///< from fork to reaping
   Duration user_cpu{0};  ///< from the kernel's accounting (wait4)
@@ -35,7 +35,9 @@ struct TaskResult {
   std::int64_t max_rss_kb = 0;
 
   /// A task failed when it did not exit 0 (not started does not count as failed).
-  bool failed() const { return outcome != Outcome::kExited ? outcome != Outcome::kNotStarted : code != 0; }
+  bool failed() const {
+    return outcome != Outcome::kExited ? outcome != Outcome::kNotStarted : code != 0;
+  }
 };
 
 /// A child has started and told the parent what getpid() and getppid() returned.

@@ -11,8 +11,8 @@ namespace mtask {
 
 /// How to run a set of tasks.
 struct RunOptions {
-  std::size_t jobs = 0;                  ///< at most this many at once; 0 means all
-  Duration timeout{0};                   ///< 0: none
+  std::size_t jobs = 0;  ///< at most this many at once; 0 means all
+  Duration timeout{0};   ///< 0: none
   Duration kill_after = std::chrono::seconds(2);
   bool fail_fast = false;
   /// Text mode: while one task is in the middle of a long line on a destination, other tasks'

@@ -32,6 +32,10 @@ struct TaskSpec {
 /// e.g. `'sing:3@1parsec': unknown duration unit 'parsec' (use ns, us, ms, s, m, h)`.
 TaskSpec parse_task(std::string_view arg);
 
+/// Parses a COUNT on its own (as `--count` takes it): decimal digits, 0 to kMaxCount, never
+/// wrapping. Throws UsageError naming the rule (without quoting the input).
+std::uint64_t parse_count(std::string_view text);
+
 /// Checks a NAME on its own (SPEC 2.1); returns an empty string when it is valid, else the
 /// rule it breaks.
 std::string name_error(std::string_view name);
