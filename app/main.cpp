@@ -11,10 +11,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mtask/error.hpp"
 #include "mtask/json_reporter.hpp"
+#include "mtask/multi_sink.hpp"
 #include "mtask/output.hpp"
 #include "mtask/runner.hpp"
 #include "mtask/task.hpp"
@@ -170,16 +172,61 @@ void check_leftovers(const CLI::App& app, const CLI::App& run_cmd, const Command
   }
 }
 
-int run(const Config& config) {
-  mtask::FdOutput out(STDOUT_FILENO);
-  mtask::FdOutput err(STDERR_FILENO);
-  std::unique_ptr<mtask::EventSink> reporter;
-  if (config.json) {
-    reporter = std::make_unique<mtask::JsonReporter>(out);
-  } else {
-    reporter = std::make_unique<mtask::TextReporter>(config.tasks, out, err);
+/// Every reporter of a run, fed through one MultiSink. Each reporter is added in
+/// add_reporters(); the outputs and the reporters live as long as the run.
+struct Reporters {
+  mtask::FdOutput out{STDOUT_FILENO};
+  mtask::FdOutput err{STDERR_FILENO};
+  std::vector<std::unique_ptr<mtask::EventSink>> owned;
+  mtask::MultiSink all;
+
+  template <typename Sink, typename... Args>
+  void add(Args&&... args) {
+    owned.push_back(std::make_unique<Sink>(std::forward<Args>(args)...));
+    all.add(*owned.back());
   }
-  return mtask::run_tasks(config.tasks, config.run, *reporter);
+};
+
+void add_reporters(const Config& config, Reporters& reporters) {
+  // Standard output: exactly one format.
+  if (config.json) {
+    reporters.add<mtask::JsonReporter>(reporters.out);
+  } else {
+    reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err);
+  }
+}
+
+int run(const Config& config) {
+  Reporters reporters;
+  add_reporters(config, reporters);
+  return mtask::run_tasks(config.tasks, config.run, reporters.all);
+}
+
+/// The options of `run` that choose what runs and how (SPEC 2.2).
+void add_run_options(CLI::App& run, CommandLine& cli) {
+  run.add_option("TASK", cli.tasks,
+                 "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'")
+      ->type_name("");
+  run.allow_extras();
+  run.add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)")->type_name("N");
+  run.add_option("-n,--count", cli.count, "COUNT for tasks that do not give one")->type_name("N");
+  run.add_option("-i,--interval", cli.interval,
+                 "INTERVAL for tasks that do not give one (e.g. 200ms, 0.5, 1s)")
+      ->type_name("DURATION");
+  run.add_option("--timeout", cli.timeout,
+                 "Stop a task still running after DURATION; it counts as failed (0: never)")
+      ->type_name("DURATION");
+  run.add_option("--kill-after", cli.kill_after,
+                 "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)")
+      ->type_name("DURATION");
+  run.add_flag("--fail-fast", cli.fail_fast, "The first task that fails stops all others");
+  run.add_option("-o,--output", cli.output, "Standard output format: text or json")
+      ->type_name("FORMAT");
+  run.add_flag("-q,--quiet", cli.quiet, "Only errors in mtask's own log");
+  run.add_flag("-v,--verbose", cli.verbose, "More of mtask's own log (repeat for more)");
+  run.footer(
+      "Exit status: 0 all tasks exited 0; 1 a task failed; 2 usage error; 3 system error;\n"
+      "128+N stopped by signal N. MTASK_LOG_LEVEL=trace|debug|info|warn|error|off sets the log.");
 }
 
 }  // namespace
@@ -188,32 +235,14 @@ int main(int argc, char** argv) {
   CommandLine cli;
   CLI::App app{
       "mtask runs several tasks at once, one child process each, and shows what happens:\n"
-      "PIDs and PPIDs, interleaved output, how each task ended, and the time saved."};
+      "PIDs and PPIDs, interleaved output, how each task ended, and the time saved.",
+      "mtask"};
   app.set_version_flag("--version", "mtask " MTASK_VERSION);
   app.require_subcommand(0, 1);
   app.allow_extras();
   app.footer("Run 'mtask run --help' for the options of run.");
   CLI::App* run_cmd = app.add_subcommand("run", "Run TASKs at the same time");
-  run_cmd->add_option(
-      "TASK", cli.tasks,
-      "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'");
-  run_cmd->allow_extras();
-  run_cmd->add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)");
-  run_cmd->add_option("-n,--count", cli.count, "COUNT for tasks that do not give one");
-  run_cmd->add_option("-i,--interval", cli.interval,
-                      "INTERVAL for tasks that do not give one (e.g. 200ms, 0.5, 1s)");
-  run_cmd->add_option("--timeout", cli.timeout,
-                      "Stop a task still running after DURATION; it counts as failed (0: never)");
-  run_cmd->add_option("--kill-after", cli.kill_after,
-                      "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)");
-  run_cmd->add_flag("--fail-fast", cli.fail_fast, "The first task that fails stops all others");
-  run_cmd->add_option("-o,--output", cli.output, "Standard output format: text or json");
-  run_cmd->add_flag("-q,--quiet", cli.quiet, "Only errors in mtask's own log");
-  run_cmd->add_flag("-v,--verbose", cli.verbose, "More of mtask's own log (repeat for more)");
-  run_cmd->footer(
-      "Exit status: 0 all tasks exited 0; 1 a task failed; 2 usage error; 3 system error;\n"
-      "128+N stopped by signal N. MTASK_LOG_LEVEL=trace|debug|info|warn|error|off sets the log.");
-
+  add_run_options(*run_cmd, cli);
   std::vector<std::string> after_dashes;
   std::vector<std::string> args = split_at_dashes(argc, argv, after_dashes);
   try {
