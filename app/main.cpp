@@ -3,24 +3,35 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mtask/colour.hpp"
+#include "mtask/cpu_set.hpp"
 #include "mtask/error.hpp"
+#include "mtask/explain.hpp"
+#include "mtask/joblog_reporter.hpp"
 #include "mtask/json_reporter.hpp"
+#include "mtask/junit_reporter.hpp"
 #include "mtask/multi_sink.hpp"
 #include "mtask/output.hpp"
+#include "mtask/progress.hpp"
 #include "mtask/runner.hpp"
 #include "mtask/task.hpp"
 #include "mtask/text_reporter.hpp"
+#include "mtask/timeline.hpp"
 
 namespace {
 
@@ -40,6 +51,22 @@ struct CommandLine {
   std::string output = "text";
   int verbose = 0;
   bool quiet = false;
+  // Reports (issue 5)
+  std::optional<std::string> junit;
+  std::optional<std::string> joblog;
+  bool group = false;
+  std::string color = "auto";
+  std::optional<std::string> timestamps;
+  bool progress = false;
+  bool no_progress = false;
+  // Lesson (issue 7)
+  bool busy = false;
+  std::optional<std::string> cores;
+  bool timeline = false;
+  bool ascii = false;
+  std::optional<std::string> timeline_svg;
+  std::optional<std::string> trace;
+  bool explain = false;
 };
 
 /// Options turned into values; throws mtask::UsageError.
@@ -47,6 +74,19 @@ struct Config {
   std::vector<mtask::Task> tasks;
   mtask::RunOptions run;
   bool json = false;
+  // Reports (issue 5)
+  std::string junit;   ///< empty: no JUnit report
+  std::string joblog;  ///< empty: no job log
+  mtask::ColourMode colour = mtask::ColourMode::kAuto;
+  mtask::Timestamps timestamps = mtask::Timestamps::kNone;
+  bool group = false;
+  std::optional<bool> progress;  ///< unset: when stderr is a terminal and the run is long
+  // Lesson (issue 7)
+  bool timeline = false;
+  mtask::TimelineStyle timeline_style;
+  std::string timeline_svg;  ///< empty: none
+  std::string trace;         ///< empty: none
+  bool explain = false;
 };
 
 template <typename Parse>
@@ -71,6 +111,76 @@ std::size_t parse_jobs(const std::string& text) {
                                         mtask::quote_arg(text), mtask::kMaxCount));
   }
   return static_cast<std::size_t>(jobs);
+}
+
+/// The options of issue 5 (reports, colour, timestamps, progress); throws UsageError.
+void parse_report_options(const CommandLine& cli, Config& config) {
+  if (cli.junit) config.junit = parse_option("--junit", *cli.junit, [](auto& s) { return s; });
+  if (cli.joblog) config.joblog = parse_option("--joblog", *cli.joblog, [](auto& s) { return s; });
+  config.group = cli.group;
+  if (cli.color == "auto" || cli.color == "always" || cli.color == "never") {
+    config.colour = cli.color == "auto"     ? mtask::ColourMode::kAuto
+                    : cli.color == "always" ? mtask::ColourMode::kAlways
+                                            : mtask::ColourMode::kNever;
+  } else {
+    throw mtask::UsageError(fmt::format("--color {}: unknown choice (use auto, always or never)",
+                                        mtask::quote_arg(cli.color)));
+  }
+  if (cli.timestamps) {
+    if (*cli.timestamps == "elapsed") {
+      config.timestamps = mtask::Timestamps::kElapsed;
+    } else if (*cli.timestamps == "wall") {
+      config.timestamps = mtask::Timestamps::kWall;
+    } else {
+      throw mtask::UsageError(fmt::format(
+          "--timestamps {}: unknown kind (use elapsed or wall; write --timestamps=wall, or put "
+          "TASKs first, when a TASK follows)",
+          mtask::quote_arg(*cli.timestamps)));
+    }
+  }
+  if (cli.progress && cli.no_progress) {
+    throw mtask::UsageError("--progress and --no-progress: choose one");
+  }
+  if (cli.progress) config.progress = true;
+  if (cli.no_progress) config.progress = false;
+}
+
+/// A file an option writes at the end of the run: its directory must exist and be writable now,
+/// before anything is forked.
+std::string output_file(const char* option, const std::string& path) {
+  if (path.empty()) throw mtask::UsageError(fmt::format("{} '': needs a file name", option));
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (access(dir.c_str(), W_OK) != 0) {
+    throw mtask::UsageError(fmt::format("{} {}: cannot write in {}: {}", option,
+                                        mtask::quote_arg(path), mtask::quote_arg(dir),
+                                        std::strerror(errno)));
+  }
+  return path;
+}
+
+/// The options of issue 7 (add_lesson_options); after the colour is decided. Throws UsageError.
+void parse_lesson_options(const CommandLine& cli, Config& config) {
+  config.run.busy = cli.busy;
+  if (cli.cores) {
+    config.run.cpus = parse_option("--cores", *cli.cores, [](const std::string& text) {
+      return mtask::parse_cpus(text, mtask::allowed_cpus());
+    });
+  }
+  if (cli.timeline && config.json) {
+    throw mtask::UsageError(
+        "--timeline draws on the text output, not with --output json (use --timeline-svg FILE "
+        "or --trace FILE)");
+  }
+  config.timeline = cli.timeline;
+  config.timeline_style.width = mtask::terminal_width(STDOUT_FILENO);
+  config.timeline_style.unicode = !cli.ascii && mtask::locale_is_utf8();
+  config.timeline_style.color =
+      mtask::use_colour(config.colour, isatty(STDOUT_FILENO) == 1, std::getenv("CLICOLOR_FORCE"),
+                        std::getenv("NO_COLOR"));
+  if (cli.timeline_svg) config.timeline_svg = output_file("--timeline-svg", *cli.timeline_svg);
+  if (cli.trace) config.trace = output_file("--trace", *cli.trace);
+  config.explain = cli.explain;
 }
 
 Config make_config(const CommandLine& cli) {
@@ -100,6 +210,8 @@ Config make_config(const CommandLine& cli) {
   }
   config.run.hold_partial_lines = !config.json;
   config.run.watched_outputs = {STDOUT_FILENO};
+  parse_report_options(cli, config);
+  parse_lesson_options(cli, config);
   return config;
 }
 
@@ -187,12 +299,111 @@ struct Reporters {
   }
 };
 
+/// The JUnit report, with a message on stderr when it could not be written.
+class JunitFile final : public mtask::EventSink {
+ public:
+  JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path) : junit_(tasks, path) {}
+  void on_line(const mtask::LineEvent& e) override { junit_.on_line(e); }
+  void on_summary(const mtask::SummaryEvent& e) override {
+    junit_.on_summary(e);
+    if (!junit_.error().empty()) spdlog::error("{}", junit_.error());
+  }
+
+ private:
+  mtask::JunitReporter junit_;
+};
+
+/// The job log, with a message on stderr (once) when it could not be written.
+class JoblogFile final : public mtask::EventSink {
+ public:
+  JoblogFile(const std::string& path, std::chrono::system_clock::time_point run_start)
+      : joblog_(mtask::JoblogReporter::open(path, run_start)) {}
+  void on_exit(const mtask::ExitEvent& e) override { joblog_->on_exit(e); }
+  void on_summary(const mtask::SummaryEvent&) override {
+    joblog_->flush();
+    if (!joblog_->error().empty()) spdlog::error("{}", joblog_->error());
+  }
+  bool flush() override { return joblog_->flush(); }
+
+ private:
+  std::unique_ptr<mtask::JoblogReporter> joblog_;
+};
+
+/// Holds the live status line and its own descriptor on stderr; the text reporter drives it.
+struct ProgressLine final : public mtask::EventSink {
+  ProgressLine(std::size_t tasks, std::size_t jobs, bool always)
+      : progress(terminal, tasks, jobs, always, [start = std::chrono::steady_clock::now()] {
+          return std::chrono::duration_cast<mtask::Duration>(std::chrono::steady_clock::now() -
+                                                             start);
+        }) {}
+  mtask::FdOutput terminal{STDERR_FILENO};
+  mtask::Progress progress;
+};
+
+/// The text output's look: colour, timestamps, grouping, progress (issue 5).
+mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
+  mtask::TextOptions options;
+  const char* force = std::getenv("CLICOLOR_FORCE");
+  const char* no_color = std::getenv("NO_COLOR");
+  options.colour_out =
+      mtask::use_colour(config.colour, isatty(STDOUT_FILENO) == 1, force, no_color);
+  options.colour_err =
+      mtask::use_colour(config.colour, isatty(STDERR_FILENO) == 1, force, no_color);
+  options.timestamps = config.timestamps;
+  options.run_start = std::chrono::system_clock::now();
+  options.group = config.group;
+  // Never on a non-terminal; --progress shows it from the start, --no-progress never.
+  if (isatty(STDERR_FILENO) == 1 && config.progress.value_or(true)) {
+    reporters.add<ProgressLine>(config.tasks.size(), config.run.jobs, config.progress.has_value());
+    options.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress;
+    winsize size{};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) options.progress->set_width(size.ws_col);
+  }
+  return options;
+}
+
 void add_reporters(const Config& config, Reporters& reporters) {
+  const auto run_start = std::chrono::system_clock::now();
   // Standard output: exactly one format.
   if (config.json) {
     reporters.add<mtask::JsonReporter>(reporters.out);
   } else {
-    reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err);
+    const mtask::TextOptions options = text_options(config, reporters);
+    reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err, options);
+  }
+  // Reports (issue 5): files beside standard output.
+  if (!config.junit.empty()) reporters.add<JunitFile>(config.tasks, config.junit);
+  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog, run_start);
+  // Lesson (issue 7): the narration on stderr, and the pictures of the run once it is over
+  // (written on the summary, which also comes after a stop by signal).
+  if (config.explain) {
+    reporters.add<mtask::ExplainReporter>(
+        reporters.err, mtask::ExplainOptions{getpid(), config.run.busy, config.run.cpus});
+  }
+  if (config.timeline || !config.timeline_svg.empty() || !config.trace.empty()) {
+    reporters.add<mtask::TimelineRecorder>();
+    auto& recorder = static_cast<mtask::TimelineRecorder&>(*reporters.owned.back());
+    if (config.timeline) {
+      recorder.add_writer([&config, &reporters](const mtask::Timeline& timeline) {
+        reporters.out.write("\n" + mtask::render_timeline(timeline, config.timeline_style));
+      });
+    }
+    const auto write_file = [](const char* option, const std::string& path,
+                               const std::string& text) {
+      if (const std::string error = mtask::write_file_atomically(path, text); !error.empty()) {
+        spdlog::error("{}: cannot write {}", option, error);
+      }
+    };
+    if (!config.timeline_svg.empty()) {
+      recorder.add_writer([&config, write_file](const mtask::Timeline& timeline) {
+        write_file("--timeline-svg", config.timeline_svg, mtask::render_timeline_svg(timeline));
+      });
+    }
+    if (!config.trace.empty()) {
+      recorder.add_writer([&config, write_file](const mtask::Timeline& timeline) {
+        write_file("--trace", config.trace, mtask::render_trace(timeline));
+      });
+    }
   }
 }
 
@@ -229,6 +440,59 @@ void add_run_options(CLI::App& run, CommandLine& cli) {
       "128+N stopped by signal N. MTASK_LOG_LEVEL=trace|debug|info|warn|error|off sets the log.");
 }
 
+/// The options of `run` that choose reports and the look of the output (issue 5).
+void add_report_options(CLI::App& run, CommandLine& cli) {
+  run.add_option("--junit", cli.junit, "Also write a JUnit XML report to FILE (for CI)")
+      ->type_name("FILE")
+      ->group("Reports");
+  run.add_option("--joblog", cli.joblog, "Also write one tab-separated row per task to FILE")
+      ->type_name("FILE")
+      ->group("Reports");
+  run.add_flag("--group", cli.group, "Text: write each task's output as one block when it ends")
+      ->group("Reports");
+  run.add_option("--color,--colour", cli.color,
+                 "Colour: auto (stdout a terminal, NO_COLOR unset), always or never")
+      ->type_name("WHEN")
+      ->group("Reports");
+  run.add_option("--timestamps", cli.timestamps,
+                 "Text: start each line with the time since start (elapsed) or the clock (wall)")
+      ->expected(0, 1)
+      ->default_str("elapsed")
+      ->type_name("[KIND]")
+      ->group("Reports");
+  run.add_flag("--progress", cli.progress,
+               "A live status line on stderr (a terminal only) however short the run")
+      ->group("Reports");
+  run.add_flag("--no-progress", cli.no_progress, "No live status line")->group("Reports");
+}
+
+/// The options that make the lesson visible (issue 7): CPU-bound work, core limits, pictures of
+/// the run, and the system calls told as they happen.
+void add_lesson_options(CLI::App& run, CommandLine& cli) {
+  run.add_flag("--busy", cli.busy,
+               "Built-in tasks compute (keep a CPU busy) for each INTERVAL instead of sleeping")
+      ->group("Seeing it");
+  run.add_option("--cores", cli.cores,
+                 "Pin every task to the first N CPUs mtask may use, or to a CPU list (0,2-3)")
+      ->type_name("N|LIST")
+      ->group("Seeing it");
+  run.add_flag("--timeline", cli.timeline,
+               "After the run, draw when each task lived and printed (text output only)")
+      ->group("Seeing it");
+  run.add_flag("--ascii", cli.ascii, "Draw the timeline with ASCII characters only")
+      ->group("Seeing it");
+  run.add_option("--timeline-svg", cli.timeline_svg, "Write the timeline as an SVG picture")
+      ->type_name("FILE")
+      ->group("Seeing it");
+  run.add_option("--trace", cli.trace,
+                 "Write a Chrome trace-event JSON file (open it in Perfetto or chrome://tracing)")
+      ->type_name("FILE")
+      ->group("Seeing it");
+  run.add_flag("--explain", cli.explain,
+               "Tell on stderr the system calls behind the run: fork, getpid, wait4")
+      ->group("Seeing it");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -243,6 +507,8 @@ int main(int argc, char** argv) {
   app.footer("Run 'mtask run --help' for the options of run.");
   CLI::App* run_cmd = app.add_subcommand("run", "Run TASKs at the same time");
   add_run_options(*run_cmd, cli);
+  add_report_options(*run_cmd, cli);
+  add_lesson_options(*run_cmd, cli);
   std::vector<std::string> after_dashes;
   std::vector<std::string> args = split_at_dashes(argc, argv, after_dashes);
   try {

@@ -1,6 +1,7 @@
 #include "child.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +19,16 @@ void close_pair(int fds[2]) {
   if (fds[0] >= 0) close(fds[0]);
   if (fds[1] >= 0) close(fds[1]);
   fds[0] = fds[1] = -1;
+}
+
+/// Pins the calling process to `cpus` (numbers below CPU_SETSIZE); no allocation after fork.
+bool pin_to_cpus(const std::vector<int>& cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (const int cpu : cpus) {
+    if (cpu >= 0 && cpu < CPU_SETSIZE) CPU_SET(static_cast<std::size_t>(cpu), &set);
+  }
+  return sched_setaffinity(0, sizeof set, &set) == 0;
 }
 
 /// In the child, right after fork: never returns.
@@ -48,11 +59,19 @@ void close_pair(int fds[2]) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
+  // --cores: set here, after fork and before the task runs, so that it holds for the task and
+  // for every process it starts. The list was checked against mtask's own CPUs at parse time.
+  if (context.cpus != nullptr && !context.cpus->empty() && !pin_to_cpus(*context.cpus)) {
+    constexpr char kMessage[] = "mtask: sched_setaffinity failed: the CPUs of --cores are gone\n";
+    write_all(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    _exit(125);
+  }
+
   const Hello hello{static_cast<std::int32_t>(getpid()), static_cast<std::int32_t>(getppid())};
   if (!write_all(STDOUT_FILENO, &hello, sizeof hello)) _exit(128 + SIGPIPE);
 
   if (task.is_command()) run_command_task(task, getpid());
-  run_builtin_task(task);
+  run_builtin_task(task, context.busy);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <system_error>
+#include <vector>
 
 #include "mtask/task.hpp"
 
@@ -25,6 +26,8 @@ struct SpawnContext {
   const sigset_t* child_mask;  ///< the mask the child restores
   int guardian_fd;             ///< where the child registers its process group; -1: none
   rlim_t fd_soft_limit;        ///< the soft RLIMIT_NOFILE mtask was started with
+  bool busy = false;           ///< built-in tasks work instead of sleeping (RunOptions::busy)
+  const std::vector<int>* cpus = nullptr;  ///< pin the child to these CPUs; null or empty: no
 };
 
 /// A child that was forked: its pid (also its process group) and the read ends of its pipes,
@@ -42,7 +45,7 @@ struct SpawnedChild {
 std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
 
 /// The bodies of the two kinds of task, run in the child after its set-up. Never return.
-[[noreturn]] void run_builtin_task(const Task& task);
+[[noreturn]] void run_builtin_task(const Task& task, bool busy);
 [[noreturn]] void run_command_task(const Task& task, pid_t task_pid);
 
 /// Closes every descriptor from `first` up (close_range where the kernel has it).

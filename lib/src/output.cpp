@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstring>
 
 namespace mtask {
 namespace {
@@ -47,16 +48,24 @@ FdOutput::~FdOutput() { flush(); }
 
 void FdOutput::write(std::string_view text) {
   if (broken_) return;
-  buffer_.append(text);
-  if (buffer_.size() >= kFlushThreshold) flush();
+  if (text.size() > kFlushThreshold - used_) {
+    flush();
+    if (broken_) return;
+    if (text.size() >= kFlushThreshold) {
+      broken_ = !write_all(fd_, text);  // too big to gain from the buffer
+      return;
+    }
+  }
+  if (!buffer_) buffer_ = std::make_unique<char[]>(kFlushThreshold);
+  std::memcpy(buffer_.get() + used_, text.data(), text.size());
+  used_ += text.size();
+  if (used_ == kFlushThreshold) flush();
 }
 
 bool FdOutput::flush() {
-  if (!broken_ && !buffer_.empty()) {
-    broken_ = !write_all(fd_, buffer_);
-    buffer_.clear();
-  }
-  if (broken_) std::string().swap(buffer_);  // output is dropped from now on
+  if (!broken_ && used_ > 0) broken_ = !write_all(fd_, std::string_view(buffer_.get(), used_));
+  used_ = 0;
+  if (broken_) buffer_.reset();  // output is dropped from now on
   return !broken_;
 }
 

@@ -112,6 +112,7 @@ class Run {
   void wait_once();
   Clock::time_point next_deadline() const;
   void read_pipe(Slot& slot, Stream stream);
+  void split_lines(Slot& slot, Stream stream, std::string_view bytes, bool at_end);
   bool read_hello(Slot& slot);
   void emit_line(Slot& slot, Stream stream, std::string_view text, bool partial);
   void reap_children();
@@ -148,6 +149,12 @@ class Run {
   int stop_signals_seen_ = 0;
   std::vector<bool> watching_;                   // per watched output: still worth watching
   std::array<Slot*, 2> turn_{nullptr, nullptr};  // who holds each destination mid-line
+  // Pipes in the middle of a line, per destination: while there are none, nobody can take a
+  // turn, and update_turns need not look at every running task after every read.
+  std::array<std::size_t, 2> mid_line_pipes_{0, 0};
+  // When the bytes being split arrived: every line of one read gets the same time, so the
+  // clock is read once per read rather than once per line.
+  Clock::time_point line_time_{};
   std::deque<Deferred> deferred_;
   std::vector<char> buffer_ = std::vector<char>(kReadSize);
 };
@@ -217,8 +224,9 @@ void Run::start_pending() {
 void Run::start_one() {
   const Task& task = tasks_[next_task_];
   detail::SpawnedChild child;
-  const detail::SpawnContext context{parent_pid_, dev_null_, &signals_.child_mask(), guardian_.fd(),
-                                     fd_soft_limit_};
+  const detail::SpawnContext context{parent_pid_,    dev_null_,      &signals_.child_mask(),
+                                     guardian_.fd(), fd_soft_limit_, options_.busy,
+                                     &options_.cpus};
   const Clock::time_point forked_at = Clock::now();
   if (const std::error_code error = detail::spawn_child(task, context, child)) {
     if (is_limit(error) && !running_.empty()) {
@@ -338,18 +346,33 @@ void Run::read_pipe(Slot& slot, Stream stream) {
       spdlog::warn("read from task '{}': {}", tasks_[slot.task].name, std::strerror(errno));
     }
     if (n <= 0) {
-      pipe.lines.finish(
-          [&](std::string_view text, bool partial) { emit_line(slot, stream, text, partial); });
+      split_lines(slot, stream, {}, true);
       pipe.close_fd();
       break;
     }
     pipe.last_read = Clock::now();
-    pipe.lines.feed(
-        std::string_view(buffer_.data(), static_cast<std::size_t>(n)),
-        [&](std::string_view text, bool partial) { emit_line(slot, stream, text, partial); });
+    split_lines(slot, stream, std::string_view(buffer_.data(), static_cast<std::size_t>(n)), false);
     if (static_cast<std::size_t>(n) < buffer_.size()) break;  // drained for now
   }
   update_turns(Clock::now());
+}
+
+void Run::split_lines(Slot& slot, Stream stream, std::string_view bytes, bool at_end) {
+  LineSplitter& lines = slot.pipe(stream).lines;
+  const bool was_mid_line = lines.mid_line();
+  line_time_ = at_end ? Clock::now() : slot.pipe(stream).last_read;
+  const auto sink = [&](std::string_view text, bool partial) {
+    emit_line(slot, stream, text, partial);
+  };
+  if (at_end) {
+    lines.finish(sink);
+  } else {
+    lines.feed(bytes, sink);
+  }
+  if (lines.mid_line() != was_mid_line) {
+    std::size_t& count = mid_line_pipes_[static_cast<std::size_t>(stream)];
+    count = was_mid_line ? count - 1 : count + 1;
+  }
 }
 
 bool Run::read_hello(Slot& slot) {
@@ -373,7 +396,7 @@ bool Run::read_hello(Slot& slot) {
 }
 
 void Run::emit_line(Slot& slot, Stream stream, std::string_view text, bool partial) {
-  sink_.on_line(LineEvent{tasks_[slot.task], slot.pid, stream, text, partial, since_start()});
+  sink_.on_line(LineEvent{tasks_[slot.task], slot.pid, stream, text, partial, line_time_ - start_});
 }
 
 void Run::update_turns(Clock::time_point now) {
@@ -387,7 +410,7 @@ void Run::update_turns(Clock::time_point now) {
         holder = nullptr;
       }
     }
-    if (holder == nullptr) {
+    if (holder == nullptr && mid_line_pipes_[static_cast<std::size_t>(stream)] > 0) {
       for (const auto& slot : running_) {
         const Pipe& pipe = slot->pipe(stream);
         if (pipe.open() && pipe.lines.mid_line() && now - pipe.last_read < kTurnLimit) {
@@ -560,8 +583,7 @@ void Run::step_stop(Slot& slot, Clock::time_point now) {
       for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
         Pipe& pipe = slot.pipe(stream);
         if (!pipe.open()) continue;
-        pipe.lines.finish(
-            [&](std::string_view text, bool partial) { emit_line(slot, stream, text, partial); });
+        split_lines(slot, stream, {}, true);
         pipe.close_fd();
       }
       slot.next_stop_step = kNever;

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ctime>
 
+#include "mtask/colour.hpp"
 #include "mtask/status.hpp"
 #include "mtask/utf8.hpp"
 
@@ -80,16 +82,18 @@ Row summary_row(const Task& task, const TaskResult& result) {
 }
 
 void append_row(std::string& out, char marker, const Row& row,
-                const std::array<std::size_t, kColumns.size()>& widths) {
+                const std::array<std::size_t, kColumns.size()>& widths, bool red) {
+  if (red) out += kRed;
   out += marker;
   for (std::size_t i = 0; i < row.size(); ++i) {
     out.append(i == 0 ? " " : "  ");
     append_padded(out, row[i], widths[i], kColumns[i].right_aligned);
   }
+  if (red) out += kReset;
   out += '\n';
 }
 
-void append_table(std::string& out, const SummaryEvent& e) {
+void append_table(std::string& out, const SummaryEvent& e, bool colour) {
   Row header;
   std::transform(kColumns.begin(), kColumns.end(), header.begin(),
                  [](const Column& c) { return std::string(c.title); });
@@ -106,7 +110,9 @@ void append_table(std::string& out, const SummaryEvent& e) {
       widths[i] = std::max(widths[i], utf8_length(row[i]));
     }
   }
-  for (std::size_t r = 0; r < rows.size(); ++r) append_row(out, markers[r], rows[r], widths);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    append_row(out, markers[r], rows[r], widths, colour && markers[r] == '!');
+  }
 }
 
 void append_totals(std::string& out, const SummaryEvent& e) {
@@ -122,12 +128,53 @@ void append_totals(std::string& out, const SummaryEvent& e) {
   out += e.failed == 0 ? ", none failed" : fmt::format(", {} failed", e.failed);
   if (not_started > 0) out += fmt::format(", {} not started", not_started);
   out += '\n';
+
+  Duration cpu{0};
+  for (const TaskResult& r : e.results) cpu += r.user_cpu + r.sys_cpu;
+  out += conclusion_line(e.tasks.size(), cpu, e.wall, e.task_wall_sum);
+  out += '\n';
+}
+
+// "[  1.502]" (seconds since the start) or "[12:03:04.123]" (local clock time).
+void append_timestamp(std::string& out, Timestamps kind, Duration t,
+                      std::chrono::system_clock::time_point run_start) {
+  if (kind == Timestamps::kElapsed) {
+    out += fmt::format("[{:7.3f}] ", to_seconds(t));
+    return;
+  }
+  const auto when = run_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(t);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  out += fmt::format("[{:02}:{:02}:{:02}.{:03}] ", tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
 }  // namespace
 
-TextReporter::TextReporter(const std::vector<Task>& tasks, Output& out, Output& err)
-    : out_(out), err_(err), states_(tasks.size()) {
+std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall,
+                            Duration task_wall_sum) {
+  std::string line = fmt::format("{}, {} CPU in {}", plural(tasks, "task"), human_duration(cpu),
+                                 human_duration(wall));
+  if (wall.count() <= 0) return line;
+  const double cores = to_seconds(cpu) / to_seconds(wall);
+  const double overlap = to_seconds(task_wall_sum) / to_seconds(wall);
+  std::string_view meaning = "mostly waiting";
+  if (cores >= 1.5) {
+    meaning = "parallel";
+  } else if (cores >= 1.2) {
+    meaning = "partly parallel";
+  } else if (cores >= 0.5) {
+    meaning = overlap >= 1.2 ? "concurrent: taking turns" : "one at a time";
+  }
+  line += fmt::format(": {:.1f} cores busy ({})", cores, meaning);
+  return line;
+}
+
+TextReporter::TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
+                           const TextOptions& options)
+    : out_(out), err_(err), options_(options), states_(tasks.size()) {
   for (const Task& task : tasks) name_width_ = std::max(name_width_, utf8_length(task.name));
 }
 
@@ -144,38 +191,75 @@ TextReporter::TaskState& TextReporter::state(const Task& task, int pid) {
   return st;
 }
 
+void TextReporter::before_output() {
+  if (options_.progress != nullptr) options_.progress->erase();
+}
+
 void TextReporter::close_open_line(Stream stream) {
   std::size_t& open = open_[stream_slot(stream)];
   if (open == kNobody) return;
+  before_output();
   destination(stream).write("\n");
   open = kNobody;
 }
 
-void TextReporter::write_own_line(const Task& task, int pid, char marker, std::string_view text) {
+void TextReporter::append_line_start(std::string& out, const Task& task, const TaskState& st,
+                                     Stream stream, char marker, Duration t) const {
+  if (options_.timestamps != Timestamps::kNone) {
+    append_timestamp(out, options_.timestamps, t, options_.run_start);
+  }
+  if (colour(stream)) {
+    out += task_colour(task.index);
+    out += st.prefix;
+    out += kReset;
+  } else {
+    out += st.prefix;
+  }
+  out += ' ';
+  out += marker;
+  out += ' ';
+}
+
+void TextReporter::write_own_line(const Task& task, int pid, char marker, std::string_view text,
+                                  Duration t, bool failed) {
   close_open_line(Stream::kStdout);
-  scratch_ = state(task, pid).prefix;
-  scratch_ += ' ';
-  scratch_ += marker;
-  scratch_ += ' ';
+  before_output();
+  scratch_.clear();
+  append_line_start(scratch_, task, state(task, pid), Stream::kStdout, marker, t);
+  const bool red = failed && colour(Stream::kStdout);
+  if (red) scratch_ += kRed;
   scratch_ += text;
+  if (red) scratch_ += kReset;
   scratch_ += '\n';
   out_.write(scratch_);
 }
 
 void TextReporter::on_start(const StartEvent& e) {
-  write_own_line(e.task, e.pid, kStartMarker, fmt::format("started (ppid {})", e.ppid));
+  if (options_.progress != nullptr) options_.progress->task_started();
+  write_own_line(e.task, e.pid, kStartMarker, fmt::format("started (ppid {})", e.ppid), e.t);
 }
 
 void TextReporter::on_line(const LineEvent& e) {
   const std::size_t slot = stream_slot(e.stream);
   TaskState& st = state(e.task, e.pid);
+  if (options_.group) {
+    // Held until the task ends; nothing can come between the pieces of a line here.
+    scratch_.clear();
+    if (!st.in_line[slot]) append_line_start(scratch_, e.task, st, e.stream, kLineMarker, e.t);
+    scratch_ += e.text;
+    if (!e.partial) scratch_ += '\n';
+    st.held[slot].append(scratch_);
+    st.in_line[slot] = e.partial;
+    return;
+  }
+  before_output();
   Output& dest = destination(e.stream);
   if (open_[slot] != e.task.index) {
     close_open_line(e.stream);
-    const char marker = st.in_line[slot] ? kContinuedMarker : kLineMarker;
-    const char separator[] = {' ', marker, ' '};
-    dest.write(st.prefix);
-    dest.write(std::string_view(separator, sizeof separator));
+    scratch_.clear();
+    append_line_start(scratch_, e.task, st, e.stream,
+                      st.in_line[slot] ? kContinuedMarker : kLineMarker, e.t);
+    dest.write(scratch_);
   }
   dest.write(e.text);
   if (e.partial) {
@@ -187,9 +271,28 @@ void TextReporter::on_line(const LineEvent& e) {
   st.in_line[slot] = e.partial;
 }
 
+void TextReporter::release_held(TaskState& st) {
+  for (const Stream stream : {Stream::kStdout, Stream::kStderr}) {
+    const std::size_t slot = stream_slot(stream);
+    if (st.held[slot].empty()) continue;
+    if (st.in_line[slot]) st.held[slot].append("\n");
+    before_output();
+    st.held[slot].write_to(destination(stream));
+    if (st.held[slot].dropped() > 0) {
+      destination(stream).write(fmt::format("[mtask: {} bytes of output lost: no temporary file]\n",
+                                            st.held[slot].dropped()));
+    }
+    st.held[slot].clear();
+  }
+}
+
 void TextReporter::on_exit(const ExitEvent& e) {
+  if (options_.progress != nullptr && e.result.outcome != Outcome::kNotStarted) {
+    options_.progress->task_ended(e.result.failed());
+  }
   if (e.result.outcome == Outcome::kNotStarted) return;  // shown in the summary only
   TaskState& st = state(e.task, e.result.pid);
+  if (options_.group) release_held(st);
   // A line left unfinished ends with the task.
   for (const Stream stream : {Stream::kStdout, Stream::kStderr}) {
     const std::size_t slot = stream_slot(stream);
@@ -197,14 +300,17 @@ void TextReporter::on_exit(const ExitEvent& e) {
     st.in_line[slot] = false;
   }
   write_own_line(e.task, e.result.pid, kEndMarker,
-                 fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall)));
+                 fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall)), e.t,
+                 e.result.failed());
 }
 
 void TextReporter::on_summary(const SummaryEvent& e) {
+  if (options_.progress != nullptr) options_.progress->finish();
+  for (TaskState& st : states_) release_held(st);  // a task that never sent its exit
   close_open_line(Stream::kStdout);
   close_open_line(Stream::kStderr);
   std::string text = "\n";
-  append_table(text, e);
+  append_table(text, e, options_.colour_out);
   append_totals(text, e);
   out_.write(text);
 }
@@ -212,6 +318,7 @@ void TextReporter::on_summary(const SummaryEvent& e) {
 bool TextReporter::flush() {
   const bool out_ok = out_.flush();
   err_.flush();  // a closed stderr alone does not stop the run
+  if (options_.progress != nullptr) options_.progress->draw_if_due();
   return out_ok;
 }
 

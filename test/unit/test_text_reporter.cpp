@@ -224,7 +224,8 @@ TEST_CASE("text: the summary is a table and the time saved", "[text_reporter]") 
         "! dance  4243  4241  SIGSEGV      200.0 ms  12.3 ms  0.0 ms  900 KiB\n"
         "  late      -     -  not started         -        -       -        -\n"
         "wall 1.50 s for 1.70 s of task time: 1.13x speedup\n"
-        "3 tasks, 1 failed, 1 not started\n");
+        "3 tasks, 1 failed, 1 not started\n"
+        "3 tasks, 13.8 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)\n");
   CHECK(err.str().empty());
 }
 
@@ -238,7 +239,8 @@ TEST_CASE("text: a summary of tasks that all succeeded says so", "[text_reporter
   const std::string& text = out.str();
   CHECK(text.substr(text.rfind("wall")) ==
         "wall 2.00 s for 2.00 s of task time: 1.00x speedup\n"
-        "1 task, none failed\n");
+        "1 task, none failed\n"
+        "1 task, 0.0 ms CPU in 2.00 s: 0.0 cores busy (mostly waiting)\n");
 }
 
 TEST_CASE("text: memory is shown in KiB, MiB or GiB", "[text_reporter]") {
@@ -276,7 +278,8 @@ TEST_CASE("text: a speedup that cannot be computed is left out", "[text_reporter
   reporter.on_summary(
       {4241, tasks, results, 0, 0s, 0s, std::numeric_limits<double>::quiet_NaN(), 0, 0s});
   CHECK(out.str().ends_with(
-      "wall 0.0 ms for 0.0 ms of task time\n1 task, none failed, 1 not started\n"));
+      "wall 0.0 ms for 0.0 ms of task time\n1 task, none failed, 1 not started\n"
+      "1 task, 0.0 ms CPU in 0.0 ms\n"));
 }
 
 TEST_CASE_METHOD(TextReporterFixture, "text: the summary closes open lines first",
@@ -296,4 +299,208 @@ TEST_CASE("text: flush fails only when stdout's reader is gone", "[text_reporter
   CHECK(mtask::TextReporter(tasks, fine, fine).flush());
   CHECK_FALSE(mtask::TextReporter(tasks, broken, fine).flush());
   CHECK(mtask::TextReporter(tasks, fine, broken).flush());
+}
+
+// ---- Issue 5: colour, timestamps, --group, progress, the conclusion line ----
+
+namespace {
+
+mtask::TextOptions coloured() {
+  mtask::TextOptions options;
+  options.colour_out = true;
+  options.colour_err = true;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("text: colour marks each task's prefix and a failure in red", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "sing", .index = 0}, {.name = "dance", .index = 1}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err, coloured());
+  reporter.on_line({tasks[0], 4242, Stream::kStdout, "\x1B[1mbold", false, 0ms});
+  reporter.on_line({tasks[1], 4243, Stream::kStderr, "oops", false, 0ms});
+  reporter.on_exit({tasks[1], exited(4243, 3, 2ms), 1ms});
+  CHECK(out.str() ==
+        "\x1B[36msing     4242\x1B[0m | \x1B[1mbold\n"
+        "\x1B[33mdance    4243\x1B[0m < \x1B[31mexit 3 after 2.0 ms\x1B[0m\n");
+  CHECK(err.str() == "\x1B[33mdance    4243\x1B[0m | oops\n");
+}
+
+TEST_CASE("text: colour on stdout only leaves stderr plain", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.colour_out = true;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_line({tasks[0], 7, Stream::kStderr, "e", false, 0ms});
+  reporter.on_line({tasks[0], 7, Stream::kStdout, "o", false, 0ms});
+  CHECK(err.str() == "t       7 | e\n");
+  CHECK(out.str() == "\x1B[36mt       7\x1B[0m | o\n");
+}
+
+TEST_CASE("text: a coloured summary shows failed rows in red", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "ok", .index = 0}, {.name = "bad", .index = 1}};
+  const std::vector<TaskResult> results{exited(10, 0, 1s), exited(11, 1, 1s)};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err, coloured());
+  reporter.on_summary({4241, tasks, results, 1, 1s, 2s, 2.0, 1, 1s});
+  CHECK(out.str().find("\x1B[31m! bad ") != std::string::npos);
+  CHECK(out.str().find("\x1B[31m  ok") == std::string::npos);
+}
+
+TEST_CASE("text: plain text has no escape sequence of mtask's own", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "bad", .index = 0}};
+  const std::vector<TaskResult> results{exited(11, 1, 1s)};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_start({tasks[0], 11, 4241, 0ms});
+  reporter.on_line({tasks[0], 11, Stream::kStdout, "x", false, 0ms});
+  reporter.on_exit({tasks[0], results[0], 1s});
+  reporter.on_summary({4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  CHECK(out.str().find('\x1B') == std::string::npos);
+}
+
+TEST_CASE("text: timestamps give the time since the start", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.timestamps = mtask::Timestamps::kElapsed;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_start({tasks[0], 7, 1, 1ms});
+  reporter.on_line({tasks[0], 7, Stream::kStdout, "a", false, 1502ms});
+  reporter.on_line({tasks[0], 7, Stream::kStderr, "b", false, 12345678us});
+  CHECK(out.str() ==
+        "[  0.001] t       7 > started (ppid 1)\n"
+        "[  1.502] t       7 | a\n");
+  CHECK(err.str() == "[ 12.346] t       7 | b\n");
+}
+
+TEST_CASE("text: wall timestamps give the clock time", "[text_reporter]") {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.timestamps = mtask::Timestamps::kWall;
+  // 2026-11-24T12:03:03Z, plus 1.123 s into the run.
+  options.run_start = std::chrono::system_clock::time_point(1795521783s);
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_line({tasks[0], 7, Stream::kStdout, "a", false, 1123ms});
+  CHECK(out.str() == "[12:03:04.123] t       7 | a\n");
+}
+
+TEST_CASE("text: --group writes each task's output as one block when it ends", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}, {.name = "b", .index = 1}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.group = true;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_start({tasks[0], 1, 9, 0ms});
+  reporter.on_start({tasks[1], 2, 9, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "a1", false, 0ms});
+  reporter.on_line({tasks[1], 2, Stream::kStdout, "b1", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStderr, "ae", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "a2-", true, 0ms});
+  reporter.on_line({tasks[1], 2, Stream::kStdout, "b2", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "rest", false, 0ms});
+  CHECK(out.str() ==
+        "a       1 > started (ppid 9)\n"
+        "b       2 > started (ppid 9)\n");
+  reporter.on_exit({tasks[1], exited(2, 0, 1ms), 1ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "open", true, 0ms});
+  reporter.on_exit({tasks[0], exited(1, 0, 2ms), 2ms});
+  CHECK(out.str() ==
+        "a       1 > started (ppid 9)\n"
+        "b       2 > started (ppid 9)\n"
+        "b       2 | b1\n"
+        "b       2 | b2\n"
+        "b       2 < exit 0 after 1.0 ms\n"
+        "a       1 | a1\n"
+        "a       1 | a2-rest\n"
+        "a       1 | open\n"
+        "a       1 < exit 0 after 2.0 ms\n");
+  CHECK(err.str() == "a       1 | ae\n");
+}
+
+TEST_CASE("text: the conclusion says how busy the cores were and what that means",
+          "[text_reporter]") {
+  struct Case {
+    mtask::Duration cpu, wall, task_wall_sum;
+    std::string line;
+  };
+  const Case cases[] = {
+      {4s, 2s, 4s, "2 tasks, 4.00 s CPU in 2.00 s: 2.0 cores busy (parallel)"},
+      {2600ms, 2s, 4s, "2 tasks, 2.60 s CPU in 2.00 s: 1.3 cores busy (partly parallel)"},
+      {1900ms, 2s, 4s, "2 tasks, 1.90 s CPU in 2.00 s: 0.9 cores busy (concurrent: taking turns)"},
+      {1900ms, 2s, 2s, "2 tasks, 1.90 s CPU in 2.00 s: 0.9 cores busy (one at a time)"},
+      {10ms, 1500ms, 3s, "2 tasks, 10.0 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)"},
+      {0ms, 0ms, 0ms, "2 tasks, 0.0 ms CPU in 0.0 ms"},
+  };
+  for (const Case& c : cases) {
+    CHECK(mtask::conclusion_line(2, c.cpu, c.wall, c.task_wall_sum) == c.line);
+  }
+}
+
+TEST_CASE("text: the progress line is erased before output and drawn after the flush",
+          "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}, {.name = "b", .index = 1}};
+  // Everything goes to one string, as on a terminal where stdout and stderr are the same.
+  mtask::StringOutput screen;
+  mtask::Duration now = 0ms;
+  mtask::Progress progress(screen, tasks.size(), 1, false, [&now] { return now; });
+  mtask::TextOptions options;
+  options.progress = &progress;
+  mtask::TextReporter reporter(tasks, screen, screen, options);
+  reporter.on_start({tasks[0], 1, 9, 0ms});
+  reporter.flush();
+  CHECK(screen.str() ==
+        "a       1 > started (ppid 9)\n\rmtask: 0/2 done, 1 running, 0 failed, 0.0 s elapsed");
+  screen.clear();
+  now = 50ms;
+  reporter.flush();  // too soon to redraw
+  CHECK(screen.str().empty());
+  now = 1s;
+  reporter.on_exit({tasks[0], exited(1, 1, 1s), 1s});
+  reporter.flush();
+  CHECK(screen.str() ==
+        "\r\x1B[Ka       1 < exit 1 after 1.00 s\n"
+        "\rmtask: 1/2 done, 0 running, 1 failed, 1.0 s elapsed, about 1.0 s left");
+  screen.clear();
+  const std::vector<TaskResult> results{exited(1, 1, 1s), TaskResult{}};
+  reporter.on_summary({9, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  reporter.flush();
+  CHECK(screen.str().starts_with("\r\x1B[K\n  task"));
+  CHECK(screen.str().find("mtask: ") == std::string::npos);  // never drawn again
+}
+
+TEST_CASE("text: a short run with no more tasks than jobs shows no progress at first",
+          "[text_reporter]") {
+  mtask::StringOutput screen;
+  mtask::Duration now = 500ms;
+  mtask::Progress progress(screen, 2, 0, false, [&now] { return now; });
+  progress.draw_if_due();
+  CHECK(screen.str().empty());
+  now = 1s;
+  progress.draw_if_due();
+  CHECK(screen.str() == "\rmtask: 0/2 done, 0 running, 0 failed, 1.0 s elapsed");
+  mtask::StringOutput forced;
+  mtask::Progress always(forced, 2, 0, true, [] { return mtask::Duration{0}; });
+  always.draw_if_due();
+  CHECK_FALSE(forced.str().empty());
+}
+
+TEST_CASE("text: the progress line is cut to the terminal's width", "[text_reporter]") {
+  mtask::StringOutput screen;
+  mtask::Progress progress(screen, 2, 1, true, [] { return mtask::Duration{0}; });
+  progress.set_width(20);
+  progress.draw_if_due();
+  CHECK(screen.str() == "\rmtask: 0/2 done, 0 ");  // 19 columns and the cursor
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mtask/events.hpp"
 #include "mtask/output.hpp"
@@ -25,8 +26,16 @@ class JsonReporter final : public EventSink {
   /// Adds `"t":...}` and a newline, and writes the object out in one write.
   void end_event(Duration t);
 
+  /// The start of a line event of one task, up to the pid: made once, not for every line.
+  struct LinePrefix {
+    std::string name;
+    int pid = -1;
+    std::string text;
+  };
+
   Output& out_;
-  std::string line_;  ///< the object being built, reused from event to event
+  std::string line_;                       ///< the object being built, reused from event to event
+  std::vector<LinePrefix> line_prefixes_;  ///< by task index
 };
 
 }  // namespace mtask

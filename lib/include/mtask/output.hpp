@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,7 +36,10 @@ class FdOutput final : public Output {
 
  private:
   int fd_;
-  std::string buffer_;
+  // A fixed buffer rather than a std::string: reporters write a line in several small
+  // pieces, and a bounds check and a memcpy per piece is all this needs on that path.
+  std::unique_ptr<char[]> buffer_;
+  std::size_t used_ = 0;
   bool broken_ = false;
 };
 

@@ -21,6 +21,12 @@ struct RunOptions {
   /// Descriptors (e.g. mtask's stdout) whose hang-up means nobody reads the output any more:
   /// the run then stops every task and ends with status 141.
   std::vector<int> watched_outputs;
+  /// Built-in tasks keep a CPU busy for each INTERVAL (measured in CPU time they got) instead
+  /// of sleeping: CPU-bound work, to see parallelism and concurrency.
+  bool busy = false;
+  /// The CPUs every task is pinned to (sched_setaffinity in the child, before the task runs);
+  /// empty: no pinning. Each must be one mtask may run on (see allowed_cpus()).
+  std::vector<int> cpus{};
 };
 
 /// Runs every task, reports to `sink`, and returns mtask's exit status (SPEC 5).
