@@ -291,6 +291,7 @@ struct Reporters {
   mtask::FdOutput err{STDERR_FILENO};
   std::vector<std::unique_ptr<mtask::EventSink>> owned;
   mtask::MultiSink all;
+  bool live = false;  ///< something redraws itself while the run goes on (the progress line)
 
   template <typename Sink, typename... Args>
   void add(Args&&... args) {
@@ -356,6 +357,7 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   if (isatty(STDERR_FILENO) == 1 && config.progress.value_or(true)) {
     reporters.add<ProgressLine>(config.tasks.size(), config.run.jobs, config.progress.has_value());
     options.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress;
+    reporters.live = true;
     winsize size{};
     if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) options.progress->set_width(size.ws_col);
   }
@@ -410,7 +412,9 @@ void add_reporters(const Config& config, Reporters& reporters) {
 int run(const Config& config) {
   Reporters reporters;
   add_reporters(config, reporters);
-  return mtask::run_tasks(config.tasks, config.run, reporters.all);
+  mtask::RunOptions options = config.run;
+  if (reporters.live) options.wake_every = std::chrono::milliseconds(100);
+  return mtask::run_tasks(config.tasks, options, reporters.all);
 }
 
 /// The options of `run` that choose what runs and how (SPEC 2.2).

@@ -50,11 +50,12 @@ void run_builtin_task(const Task& task, bool busy) {
   std::memcpy(line, task.name.data(), name_size);
   std::memcpy(line + name_size, "... (", 5);
   char* const numbers = line + name_size + 5;
-  char* const end = line + sizeof line;
+  constexpr std::size_t kDigits = 20;  // enough for any 64-bit number
+  static_assert(128 + 5 + kDigits + 1 + kDigits + 2 <= sizeof line);
   for (std::uint64_t i = 1; i <= task.count; ++i) {
-    char* p = std::to_chars(numbers, end, i).ptr;
+    char* p = std::to_chars(numbers, numbers + kDigits, i).ptr;
     *p++ = '/';
-    p = std::to_chars(p, end, task.count).ptr;
+    p = std::to_chars(p, p + kDigits, task.count).ptr;
     *p++ = ')';
     *p++ = '\n';
     if (!write_all(STDOUT_FILENO, line, static_cast<std::size_t>(p - line))) _exit(128 + SIGPIPE);

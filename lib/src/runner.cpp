@@ -251,7 +251,7 @@ void Run::start_one() {
   slot->pipe(Stream::kStderr).fd = child.err_fd;
   slot->forked_at = forked_at;
   if (options_.timeout.count() > 0) slot->timeout_at = forked_at + options_.timeout;
-  results_[next_task_].started = since_start();
+  results_[next_task_].started = forked_at - start_;
   spdlog::debug("forked task '{}' (index {}) as pid {}", task.name, next_task_, child.pid);
   running_.push_back(std::move(slot));
   ++next_task_;
@@ -259,6 +259,7 @@ void Run::start_one() {
 
 Clock::time_point Run::next_deadline() const {
   Clock::time_point next = kNever;
+  if (options_.wake_every.count() > 0) next = Clock::now() + options_.wake_every;
   for (const auto& slot : running_) {
     next = std::min({next, slot->timeout_at, slot->drain_until, slot->next_stop_step});
   }

@@ -229,8 +229,14 @@ TaskSpec parse_task(std::string_view arg) {
 std::string to_string(const TaskSpec& spec) {
   std::string text = spec.name;
   if (spec.count) text += fmt::format(":{}", *spec.count);
-  if (spec.interval) text += "@" + format_duration(*spec.interval);
-  if (spec.command) text += "=" + *spec.command;
+  if (spec.interval) {
+    text += '@';
+    text += format_duration(*spec.interval);
+  }
+  if (spec.command) {
+    text += '=';
+    text += *spec.command;
+  }
   return text;
 }
 

@@ -36,8 +36,14 @@ class Recorder final : public mtask::EventSink {
     results = e.results;
   }
 
+  bool flush() override {
+    ++flushes;
+    return true;
+  }
+
   std::vector<std::string> events;
   std::vector<int> ppids;
+  int flushes = 0;
   std::vector<mtask::TaskResult> results;
   std::size_t failed = 0;
   int running = 0;
@@ -151,4 +157,17 @@ TEST_CASE("runner: refuses to fork from a process with several threads", "[runne
   release.set_value();
   other.join();
   CHECK(recorder.events.empty());
+}
+
+TEST_CASE("runner: wake_every flushes the sink while every task is silent", "[runner]") {
+  const std::vector<mtask::Task> tasks = {builtin("quiet", 1, 1s, 0)};
+  Recorder without;
+  CHECK(mtask::run_tasks(tasks, mtask::RunOptions{}, without) == 0);
+  Recorder with;
+  mtask::RunOptions options;
+  options.wake_every = 100ms;
+  CHECK(mtask::run_tasks(tasks, options, with) == 0);
+  // About ten wake-ups in the one silent second; generous bounds for a loaded machine.
+  CHECK(with.flushes >= without.flushes + 5);
+  CHECK(with.flushes <= without.flushes + 40);
 }

@@ -27,6 +27,9 @@ struct RunOptions {
   /// The CPUs every task is pinned to (sched_setaffinity in the child, before the task runs);
   /// empty: no pinning. Each must be one mtask may run on (see allowed_cpus()).
   std::vector<int> cpus{};
+  /// Call the sink's flush() at least this often while tasks run, even when nothing happens
+  /// (a live progress line redraws its clock then); 0: only after something happened.
+  Duration wake_every{0};
 };
 
 /// Runs every task, reports to `sink`, and returns mtask's exit status (SPEC 5).
