@@ -1,9 +1,8 @@
-// mtask: the command line. Turns argv into tasks and options, picks a reporter, runs, and
-// maps what happened to the exit status of SPEC 5.
+// mtask: the command line. CLI11 turns argv into a checked Config (usage errors exit 2),
+// reporters.cpp runs it, and what happened becomes the exit status of SPEC 5.
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -18,22 +17,16 @@
 #include <utility>
 #include <vector>
 
-#include "mtask/colour.hpp"
+#include "config.hpp"
 #include "mtask/cpu_set.hpp"
 #include "mtask/error.hpp"
-#include "mtask/explain.hpp"
-#include "mtask/joblog_reporter.hpp"
-#include "mtask/json_reporter.hpp"
-#include "mtask/junit_reporter.hpp"
-#include "mtask/multi_sink.hpp"
-#include "mtask/output.hpp"
-#include "mtask/progress.hpp"
 #include "mtask/runner.hpp"
 #include "mtask/task.hpp"
-#include "mtask/text_reporter.hpp"
-#include "mtask/timeline.hpp"
+#include "reporters.hpp"
 
 namespace {
+
+using app::Config;
 
 constexpr int kUsageStatus = 2;
 constexpr int kSystemStatus = 3;
@@ -66,26 +59,6 @@ struct CommandLine {
   bool ascii = false;
   std::optional<std::string> timeline_svg;
   std::optional<std::string> trace;
-  bool explain = false;
-};
-
-/// Options turned into values; throws mtask::UsageError.
-struct Config {
-  std::vector<mtask::Task> tasks;
-  mtask::RunOptions run;
-  bool json = false;
-  // Reports (issue 5)
-  std::string junit;   ///< empty: no JUnit report
-  std::string joblog;  ///< empty: no job log
-  mtask::ColourMode colour = mtask::ColourMode::kAuto;
-  mtask::Timestamps timestamps = mtask::Timestamps::kNone;
-  bool group = false;
-  std::optional<bool> progress;  ///< unset: when stderr is a terminal and the run is long
-  // Lesson (issue 7)
-  bool timeline = false;
-  mtask::TimelineStyle timeline_style;
-  std::string timeline_svg;  ///< empty: none
-  std::string trace;         ///< empty: none
   bool explain = false;
 };
 
@@ -284,139 +257,6 @@ void check_leftovers(const CLI::App& app, const CLI::App& run_cmd, const Command
   }
 }
 
-/// Every reporter of a run, fed through one MultiSink. Each reporter is added in
-/// add_reporters(); the outputs and the reporters live as long as the run.
-struct Reporters {
-  mtask::FdOutput out{STDOUT_FILENO};
-  mtask::FdOutput err{STDERR_FILENO};
-  std::vector<std::unique_ptr<mtask::EventSink>> owned;
-  mtask::MultiSink all;
-  bool live = false;  ///< something redraws itself while the run goes on (the progress line)
-
-  template <typename Sink, typename... Args>
-  void add(Args&&... args) {
-    owned.push_back(std::make_unique<Sink>(std::forward<Args>(args)...));
-    all.add(*owned.back());
-  }
-};
-
-/// The JUnit report, with a message on stderr when it could not be written.
-class JunitFile final : public mtask::EventSink {
- public:
-  JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path) : junit_(tasks, path) {}
-  void on_line(const mtask::LineEvent& e) override { junit_.on_line(e); }
-  void on_summary(const mtask::SummaryEvent& e) override {
-    junit_.on_summary(e);
-    if (!junit_.error().empty()) spdlog::error("{}", junit_.error());
-  }
-
- private:
-  mtask::JunitReporter junit_;
-};
-
-/// The job log, with a message on stderr (once) when it could not be written.
-class JoblogFile final : public mtask::EventSink {
- public:
-  JoblogFile(const std::string& path, std::chrono::system_clock::time_point run_start)
-      : joblog_(mtask::JoblogReporter::open(path, run_start)) {}
-  void on_exit(const mtask::ExitEvent& e) override { joblog_->on_exit(e); }
-  void on_summary(const mtask::SummaryEvent&) override {
-    joblog_->flush();
-    if (!joblog_->error().empty()) spdlog::error("{}", joblog_->error());
-  }
-  bool flush() override { return joblog_->flush(); }
-
- private:
-  std::unique_ptr<mtask::JoblogReporter> joblog_;
-};
-
-/// Holds the live status line and its own descriptor on stderr; the text reporter drives it.
-struct ProgressLine final : public mtask::EventSink {
-  ProgressLine(std::size_t tasks, std::size_t jobs, bool always)
-      : progress(terminal, tasks, jobs, always, [start = std::chrono::steady_clock::now()] {
-          return std::chrono::duration_cast<mtask::Duration>(std::chrono::steady_clock::now() -
-                                                             start);
-        }) {}
-  mtask::FdOutput terminal{STDERR_FILENO};
-  mtask::Progress progress;
-};
-
-/// The text output's look: colour, timestamps, grouping, progress (issue 5).
-mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
-  mtask::TextOptions options;
-  const char* force = std::getenv("CLICOLOR_FORCE");
-  const char* no_color = std::getenv("NO_COLOR");
-  options.colour_out =
-      mtask::use_colour(config.colour, isatty(STDOUT_FILENO) == 1, force, no_color);
-  options.colour_err =
-      mtask::use_colour(config.colour, isatty(STDERR_FILENO) == 1, force, no_color);
-  options.timestamps = config.timestamps;
-  options.run_start = std::chrono::system_clock::now();
-  options.group = config.group;
-  // Never on a non-terminal; --progress shows it from the start, --no-progress never.
-  if (isatty(STDERR_FILENO) == 1 && config.progress.value_or(true)) {
-    reporters.add<ProgressLine>(config.tasks.size(), config.run.jobs, config.progress.has_value());
-    options.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress;
-    reporters.live = true;
-    winsize size{};
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) options.progress->set_width(size.ws_col);
-  }
-  return options;
-}
-
-void add_reporters(const Config& config, Reporters& reporters) {
-  const auto run_start = std::chrono::system_clock::now();
-  // Standard output: exactly one format.
-  if (config.json) {
-    reporters.add<mtask::JsonReporter>(reporters.out);
-  } else {
-    const mtask::TextOptions options = text_options(config, reporters);
-    reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err, options);
-  }
-  // Reports (issue 5): files beside standard output.
-  if (!config.junit.empty()) reporters.add<JunitFile>(config.tasks, config.junit);
-  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog, run_start);
-  // Lesson (issue 7): the narration on stderr, and the pictures of the run once it is over
-  // (written on the summary, which also comes after a stop by signal).
-  if (config.explain) {
-    reporters.add<mtask::ExplainReporter>(
-        reporters.err, mtask::ExplainOptions{getpid(), config.run.busy, config.run.cpus});
-  }
-  if (config.timeline || !config.timeline_svg.empty() || !config.trace.empty()) {
-    reporters.add<mtask::TimelineRecorder>();
-    auto& recorder = static_cast<mtask::TimelineRecorder&>(*reporters.owned.back());
-    if (config.timeline) {
-      recorder.add_writer([&config, &reporters](const mtask::Timeline& timeline) {
-        reporters.out.write("\n" + mtask::render_timeline(timeline, config.timeline_style));
-      });
-    }
-    const auto write_file = [](const char* option, const std::string& path,
-                               const std::string& text) {
-      if (const std::string error = mtask::write_file_atomically(path, text); !error.empty()) {
-        spdlog::error("{}: cannot write {}", option, error);
-      }
-    };
-    if (!config.timeline_svg.empty()) {
-      recorder.add_writer([&config, write_file](const mtask::Timeline& timeline) {
-        write_file("--timeline-svg", config.timeline_svg, mtask::render_timeline_svg(timeline));
-      });
-    }
-    if (!config.trace.empty()) {
-      recorder.add_writer([&config, write_file](const mtask::Timeline& timeline) {
-        write_file("--trace", config.trace, mtask::render_trace(timeline));
-      });
-    }
-  }
-}
-
-int run(const Config& config) {
-  Reporters reporters;
-  add_reporters(config, reporters);
-  mtask::RunOptions options = config.run;
-  if (reporters.live) options.wake_every = std::chrono::milliseconds(100);
-  return mtask::run_tasks(config.tasks, options, reporters.all);
-}
-
 /// The options of `run` that choose what runs and how (SPEC 2.2).
 void add_run_options(CLI::App& run, CommandLine& cli) {
   run.add_option("TASK", cli.tasks,
@@ -537,7 +377,7 @@ int main(int argc, char** argv) {
     return usage_error(e.what());
   }
   try {
-    return run(config);
+    return app::run(config);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kSystemStatus;

@@ -196,6 +196,27 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::vector<pid_t> left_after(const std::string& marker, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  std::vector<pid_t> left = processes_with_marker(marker);
+  while (!left.empty() && Clock::now() < deadline) {
+    poll(nullptr, 0, 20);
+    left = processes_with_marker(marker);
+  }
+  return left;
+}
+
+Options marked(const std::string& marker, std::chrono::milliseconds timeout) {
+  Options options;
+  options.env = {marker};
+  options.timeout = timeout;
+  return options;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 std::string unique_marker() {
   static int counter = 0;
   return "MTASK_E2E_MARK=" + std::to_string(getpid()) + "-" + std::to_string(++counter);

@@ -67,6 +67,15 @@ std::vector<pid_t> processes_with_marker(const std::string& marker);
 /// A marker unique to this test process and call, "MTASK_E2E_MARK=<pid>-<n>".
 std::string unique_marker();
 
+/// Waits up to `limit` for every process carrying `marker` to be gone; returns what is left.
+std::vector<pid_t> left_after(const std::string& marker, std::chrono::milliseconds limit);
+
+/// Options bounded by `timeout` that give mtask (and so every process of its tasks) `marker`.
+Options marked(const std::string& marker, std::chrono::milliseconds timeout);
+
+/// True when `part` occurs in `text`.
+bool contains(const std::string& text, const std::string& part);
+
 /// True when a process with this pid exists and is not a zombie.
 bool alive(pid_t pid);
 

@@ -13,20 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::vector<pid_t> left_after(const std::string& marker, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  std::vector<pid_t> left = e2e::processes_with_marker(marker);
-  while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-    left = e2e::processes_with_marker(marker);
-  }
-  return left;
-}
-
 /// The line of the summary table for `task`.
 std::string summary_row(const std::string& out, const std::string& task) {
   for (const std::string& line : e2e::split_lines(out)) {
@@ -60,21 +46,19 @@ int zombie_children(pid_t parent) {
 
 TEST_CASE("timeout stops a task, even one that ignores SIGTERM, and reports it timed out",
           "[e2e][stopping]") {
-  e2e::Options options;
   const std::string marker = e2e::unique_marker();
-  options.env = {marker};
-  options.timeout = 30s;
+  e2e::Options options = e2e::marked(marker, 30s);
   const e2e::Run run = e2e::mtask({"run", "--timeout", "300ms", "--kill-after", "300ms",
                                    "stubborn=trap '' TERM; echo ready; sleep 30", "quick:1@10ms"},
                                   options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
-  CHECK(contains(run.out, "stubborn"));
-  CHECK(contains(run.out, "< timed out after"));
-  CHECK(contains(summary_row(run.out, "quick"), "exit 0"));
+  CHECK(e2e::contains(run.out, "stubborn"));
+  CHECK(e2e::contains(run.out, "< timed out after"));
+  CHECK(e2e::contains(summary_row(run.out, "quick"), "exit 0"));
   CHECK(run.wall >= 600ms);
   CHECK(run.wall < 10s);
-  CHECK(left_after(marker, 1s).empty());
+  CHECK(e2e::left_after(marker, 1s).empty());
 }
 
 TEST_CASE("timeout marks the task timed out in JSON", "[e2e][stopping]") {
@@ -84,59 +68,53 @@ TEST_CASE("timeout marks the task timed out in JSON", "[e2e][stopping]") {
       e2e::mtask({"run", "-o", "json", "--timeout", "200ms", "slow=sleep 30"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
-  CHECK(contains(run.out, R"("code":null,"signal":"SIGTERM","timed_out":true)"));
+  CHECK(e2e::contains(run.out, R"("code":null,"signal":"SIGTERM","timed_out":true)"));
 }
 
 TEST_CASE("fail-fast stops the others at the first failure and waiting tasks never start",
           "[e2e][stopping]") {
-  e2e::Options options;
   const std::string marker = e2e::unique_marker();
-  options.env = {marker};
-  options.timeout = 30s;
+  e2e::Options options = e2e::marked(marker, 30s);
   const e2e::Run run = e2e::mtask(
       {"run", "--fail-fast", "-j", "2", "bad=sleep 0.3; exit 4", "slow=sleep 30", "later=true"},
       options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
-  CHECK(contains(summary_row(run.out, "bad"), "exit 4"));
-  CHECK(contains(summary_row(run.out, "slow"), "SIGTERM"));
-  CHECK(contains(summary_row(run.out, "later"), "not started"));
+  CHECK(e2e::contains(summary_row(run.out, "bad"), "exit 4"));
+  CHECK(e2e::contains(summary_row(run.out, "slow"), "SIGTERM"));
+  CHECK(e2e::contains(summary_row(run.out, "later"), "not started"));
   CHECK(run.wall < 10s);
-  CHECK(left_after(marker, 1s).empty());
+  CHECK(e2e::left_after(marker, 1s).empty());
 }
 
 TEST_CASE("without fail-fast a failure does not stop the others", "[e2e][stopping]") {
   const e2e::Run run = e2e::mtask({"run", "bad=exit 4", "good:2@200ms"});
   CHECK(run.status == 1);
-  CHECK(contains(summary_row(run.out, "good"), "exit 0"));
+  CHECK(e2e::contains(summary_row(run.out, "good"), "exit 0"));
 }
 
 TEST_CASE("a background process holding the pipe does not hang mtask after its task ended",
           "[e2e][stopping]") {
-  e2e::Options options;
   const std::string marker = e2e::unique_marker();
-  options.env = {marker};
-  options.timeout = 30s;
+  e2e::Options options = e2e::marked(marker, 30s);
   const e2e::Run run =
       e2e::mtask({"run", "--kill-after", "300ms", "bg=sleep 30 & echo started"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);  // the task's own process exited 0
-  CHECK(contains(run.out, "| started"));
+  CHECK(e2e::contains(run.out, "| started"));
   CHECK(run.wall < 5s);
-  CHECK(left_after(marker, 1s).empty());
+  CHECK(e2e::left_after(marker, 1s).empty());
 }
 
 TEST_CASE("what a task leaves running without its pipes is stopped when it ends",
           "[e2e][stopping]") {
-  e2e::Options options;
   const std::string marker = e2e::unique_marker();
-  options.env = {marker};
-  options.timeout = 30s;
+  e2e::Options options = e2e::marked(marker, 30s);
   const e2e::Run run = e2e::mtask(
       {"run", "daemon=sleep 30 >/dev/null 2>&1 & echo forked", "other:2@300ms"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
-  CHECK(left_after(marker, 1s).empty());
+  CHECK(e2e::left_after(marker, 1s).empty());
 }
 
 TEST_CASE("a task that closes its stdout early is tracked until it exits", "[e2e][stopping]") {
@@ -146,8 +124,8 @@ TEST_CASE("a task that closes its stdout early is tracked until it exits", "[e2e
       {"run", "-o", "json", "closer=exec >&-; sleep 0.5; echo late >&2; exit 5"}, options);
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 1);
-  CHECK(contains(run.out, R"("text":"late")"));
-  CHECK(contains(run.out, R"("code":5)"));
+  CHECK(e2e::contains(run.out, R"("text":"late")"));
+  CHECK(e2e::contains(run.out, R"("code":5)"));
   // The exit comes after the stderr line.
   CHECK(run.out.find(R"("text":"late")") < run.out.find(R"("event":"exit")"));
 }
