@@ -125,7 +125,8 @@ void add_reporters(const Config& config, Reporters& reporters) {
     auto& recorder = static_cast<mtask::TimelineRecorder&>(*reporters.owned.back());
     if (config.timeline) {
       recorder.add_writer([&config, &reporters](const mtask::Timeline& timeline) {
-        reporters.out.write("\n" + mtask::render_timeline(timeline, config.timeline_style));
+        reporters.out.write("\n");
+        reporters.out.write(mtask::render_timeline(timeline, config.timeline_style));
       });
     }
     const auto write_file = [](const char* option, const std::string& path,
