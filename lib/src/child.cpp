@@ -32,8 +32,9 @@ bool pin_to_cpus(const std::vector<int>& cpus) {
 }
 
 /// In the child, right after fork: never returns.
+// noexcept: an exception (say bad_alloc) must end the child, never unwind into the caller.
 [[noreturn]] void child_main(const Task& task, const SpawnContext& context, int out_fd,
-                             int err_fd) {
+                             int err_fd) noexcept {
   reset_signals_in_child(*context.child_mask);
   setpgid(0, 0);
   // If mtask dies, even by SIGKILL, so does the child. The parent may already be gone
@@ -45,9 +46,15 @@ bool pin_to_cpus(const std::vector<int>& cpus) {
       dup2(err_fd, STDERR_FILENO) < 0) {
     _exit(127);
   }
+  // dup2 onto the same number (mtask started with stdin closed, so /dev/null is fd 0) keeps
+  // the close-on-exec flag: clear it, or the command would start with no stdin at all.
+  for (int fd = 0; fd < 3; ++fd) fcntl(fd, F_SETFD, 0);
   // Before it runs anything that could start processes of its own, the child puts its group
-  // in the guardian's care, so that nothing escapes if mtask is killed from now on.
+  // in the guardian's care, so that nothing escapes if mtask is killed from now on. A guardian
+  // that is gone must not kill the task with SIGPIPE: the write just fails.
+  signal(SIGPIPE, SIG_IGN);
   Guardian::register_group(context.guardian_fd, getpid());
+  signal(SIGPIPE, SIG_DFL);
   // All of mtask's descriptors are close-on-exec, but a built-in task never calls exec, and
   // it must not hold other tasks' pipes open.
   close_descriptors_from(3);

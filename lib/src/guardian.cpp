@@ -16,7 +16,7 @@
 namespace mtask::detail {
 namespace {
 
-[[noreturn]] void guardian_main(int read_fd, const sigset_t& child_mask) {
+[[noreturn]] void guardian_main(int read_fd, const sigset_t& child_mask) noexcept {
   reset_signals_in_child(child_mask);
   setsid();
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_IGN);

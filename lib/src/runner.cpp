@@ -86,6 +86,7 @@ struct Slot {
   Clock::time_point next_stop_step = kNever;
 
   Pipe& pipe(Stream s) { return pipes[static_cast<std::size_t>(s)]; }
+  const Pipe& pipe(Stream s) const { return pipes[static_cast<std::size_t>(s)]; }
   bool pipes_closed() const { return !pipes[0].open() && !pipes[1].open(); }
 };
 
@@ -145,7 +146,8 @@ class Run {
   bool waiting_for_room_ = false;  // a spawn hit a system limit: wait for a task to end
   bool warned_limit_ = false;
   bool system_failed_ = false;
-  int stop_status_ = 0;
+  bool stopping_ = false;  // every task is being stopped (a signal, --fail-fast, no reader)
+  int stop_status_ = 0;    // 128 + N once a signal or a closed stdout stopped the run
   int stop_signals_seen_ = 0;
   std::vector<bool> watching_;                   // per watched output: still worth watching
   std::array<Slot*, 2> turn_{nullptr, nullptr};  // who holds each destination mid-line
@@ -215,7 +217,7 @@ int Run::exit_status() const {
 }
 
 void Run::start_pending() {
-  while (stop_status_ == 0 && !system_failed_ && !waiting_for_room_ && next_task_ < tasks_.size() &&
+  while (!stopping_ && !system_failed_ && !waiting_for_room_ && next_task_ < tasks_.size() &&
          (options_.jobs == 0 || running_.size() < options_.jobs)) {
     start_one();
   }
@@ -263,11 +265,12 @@ Clock::time_point Run::next_deadline() const {
   for (const auto& slot : running_) {
     next = std::min({next, slot->timeout_at, slot->drain_until, slot->next_stop_step});
   }
-  for (const Slot* holder : turn_) {
+  for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
+    // Only the pipe a holder holds the turn for can end that turn by stalling.
+    const Slot* holder = turn_[static_cast<std::size_t>(stream)];
     if (holder == nullptr) continue;
-    for (const Pipe& pipe : holder->pipes) {
-      if (pipe.open() && pipe.lines.mid_line()) next = std::min(next, pipe.last_read + kTurnLimit);
-    }
+    const Pipe& pipe = holder->pipe(stream);
+    if (pipe.open() && pipe.lines.mid_line()) next = std::min(next, pipe.last_read + kTurnLimit);
   }
   return next;
 }
@@ -312,17 +315,19 @@ void Run::wait_once() {
   }
 
   if (signals_.stop_count() > stop_signals_seen_) {
+    const bool again = stop_signals_seen_ > 0 || signals_.stop_count() > 1;
     stop_signals_seen_ = signals_.stop_count();
-    if (stop_status_ == 0) {
-      stop_all(128 + signals_.stop_signal());
-    } else {
+    stop_all(128 + signals_.stop_signal());
+    if (again) {
       // A second signal while stopping: no more grace.
       for (const auto& slot : running_) kill_group(*slot, SIGKILL);
     }
   }
   if (ready > 0) {
     for (std::size_t i = 0; i < owners.size(); ++i) {
-      if (fds[i].revents != 0) read_pipe(*owners[i].first, owners[i].second);
+      // A read earlier in this round may have given a task the turn: ask again.
+      const auto [slot, stream] = owners[i];
+      if (fds[i].revents != 0 && holds_turn(*slot, stream)) read_pipe(*slot, stream);
     }
     for (std::size_t i = 0; i < watching_.size(); ++i) {
       const short revents = fds[first_watched + i].revents;
@@ -536,7 +541,7 @@ void Run::finish(Slot& slot) {
   }
   if (slot.timed_out) result.outcome = Outcome::kTimedOut;
   deliver(Deferred{true, slot.task, result.pid, result.ppid, since_start()});
-  if (options_.fail_fast && result.failed() && stop_status_ == 0) stop_all(1);
+  if (options_.fail_fast && result.failed() && !stopping_) stop_all(0);
 }
 
 void Run::check_deadlines() {
@@ -557,8 +562,9 @@ void Run::check_deadlines() {
 }
 
 void Run::stop_all(int status) {
-  spdlog::info("stopping every task (exit status will be {})", status);
-  stop_status_ = status;
+  spdlog::info("stopping every task{}", status == 0 ? " (--fail-fast)" : "");
+  stopping_ = true;
+  if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
   const Clock::time_point now = Clock::now();
   for (const auto& slot : running_) {
     if (slot->stopping == Stopping::kNo) step_stop(*slot, now);
@@ -581,8 +587,17 @@ void Run::step_stop(Slot& slot, Clock::time_point now) {
       break;
     case Stopping::kKillSent:
       // Killed, yet a pipe is still held open (by something outside the group): stop reading.
+      // What is in the pipe already is read first, turn or not: nothing read may be lost.
       for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
         Pipe& pipe = slot.pipe(stream);
+        while (pipe.open()) {
+          const ssize_t n = read(pipe.fd, buffer_.data(), buffer_.size());
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) break;  // EAGAIN: all there is; 0: EOF
+          pipe.last_read = Clock::now();
+          split_lines(slot, stream, std::string_view(buffer_.data(), static_cast<std::size_t>(n)),
+                      false);
+        }
         if (!pipe.open()) continue;
         split_lines(slot, stream, {}, true);
         pipe.close_fd();

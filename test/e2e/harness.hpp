@@ -47,6 +47,7 @@ struct Options {
   bool close_stdout = false;                  ///< stop reading mtask's stdout (close the pipe)...
   std::chrono::milliseconds close_after{0};   ///< ...this long after it started
   bool stderr_closed = false;  ///< start mtask with its stderr pipe already closed by the reader
+  bool stdin_closed = false;   ///< start mtask with no descriptor 0 at all
   /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
   /// mtask ends, as a terminal would; else /dev/null.
   std::optional<std::string> input;
