@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "mtask/colour.hpp"
-#include "mtask/runner.hpp"
-#include "mtask/task.hpp"
-#include "mtask/text_reporter.hpp"
-#include "mtask/timeline.hpp"
+#include "mtask/grammar/task.hpp"
+#include "mtask/report/colour.hpp"
+#include "mtask/report/text_reporter.hpp"
+#include "mtask/report/timeline.hpp"
+#include "mtask/run/runner.hpp"
 
 namespace app {
 

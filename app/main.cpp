@@ -1,11 +1,7 @@
 // mtask: the command line. CLI11 turns argv into a checked Config (usage errors exit 2),
 // reporters.cpp runs it, and what happened becomes the exit status of SPEC 5.
-#include <fmt/format.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -17,11 +13,16 @@
 #include <utility>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "config.hpp"
-#include "mtask/cpu_set.hpp"
 #include "mtask/error.hpp"
-#include "mtask/runner.hpp"
-#include "mtask/task.hpp"
+#include "mtask/grammar/cpu_set.hpp"
+#include "mtask/grammar/task.hpp"
+#include "mtask/run/runner.hpp"
 #include "reporters.hpp"
 
 namespace {

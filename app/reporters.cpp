@@ -1,6 +1,5 @@
 #include "reporters.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -11,13 +10,15 @@
 #include <utility>
 #include <vector>
 
-#include "mtask/explain.hpp"
-#include "mtask/joblog_reporter.hpp"
-#include "mtask/json_reporter.hpp"
-#include "mtask/junit_reporter.hpp"
-#include "mtask/multi_sink.hpp"
-#include "mtask/output.hpp"
-#include "mtask/progress.hpp"
+#include <spdlog/spdlog.h>
+
+#include "mtask/report/explain.hpp"
+#include "mtask/report/joblog_reporter.hpp"
+#include "mtask/report/json_reporter.hpp"
+#include "mtask/report/junit_reporter.hpp"
+#include "mtask/report/multi_sink.hpp"
+#include "mtask/report/output.hpp"
+#include "mtask/report/progress.hpp"
 
 namespace app {
 namespace {

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <vector>
 
-#include "mtask/cpu_set.hpp"
 #include "mtask/events.hpp"
-#include "mtask/runner.hpp"
-#include "mtask/task.hpp"
+#include "mtask/grammar/cpu_set.hpp"
+#include "mtask/grammar/task.hpp"
+#include "mtask/run/runner.hpp"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "mtask/events.hpp"
-#include "mtask/runner.hpp"
-#include "mtask/task.hpp"
+#include "mtask/grammar/task.hpp"
+#include "mtask/run/runner.hpp"
 
 namespace {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <string_view>
 
-#include "mtask/duration.hpp"
 #include "mtask/error.hpp"
-#include "mtask/task.hpp"
+#include "mtask/grammar/duration.hpp"
+#include "mtask/grammar/task.hpp"
 
 namespace {
 

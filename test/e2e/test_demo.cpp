@@ -1,7 +1,8 @@
 // The demo of the README: two built-in tasks at once.
-#include <catch2/catch.hpp>
 #include <regex>
 #include <set>
+
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 

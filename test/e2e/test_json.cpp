@@ -1,12 +1,13 @@
 // `--output json`: JSON Lines of SPEC 3.2 on stdout, one object per line and nothing else.
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "harness.hpp"
 

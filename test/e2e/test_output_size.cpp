@@ -1,8 +1,9 @@
 // SPEC 4.1: no line lost, none torn, at any size, with bounded memory.
-#include <catch2/catch.hpp>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "harness.hpp"
 

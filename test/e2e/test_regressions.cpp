@@ -2,10 +2,11 @@
 #include <dirent.h>
 #include <signal.h>
 
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 

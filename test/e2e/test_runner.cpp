@@ -1,14 +1,15 @@
 // The runner as a user sees it in text mode: processes, their output, timing and exit status.
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstddef>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "harness.hpp"
 

@@ -1,9 +1,10 @@
 // SPEC 4.2, 4.4, 4.5, 4.6: stopping, and nothing left behind.
 #include <signal.h>
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 

@@ -1,11 +1,12 @@
 // --timeout, --fail-fast, and tasks that leave something behind (SPEC 2.2, 4.3, 4.4).
 #include <dirent.h>
 
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 

@@ -2,11 +2,12 @@
 // one hint line, nothing on stdout, and nothing started.
 #include <signal.h>
 
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "harness.hpp"
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "mtask/duration.hpp"
-#include "mtask/task.hpp"
+#include "mtask/grammar/duration.hpp"
+#include "mtask/grammar/task.hpp"
 
 namespace mtask {
 

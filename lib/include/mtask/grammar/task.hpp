@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mtask/grammar/duration.hpp"
+
+namespace mtask {
+
+/// The largest COUNT the grammar accepts.
+inline constexpr std::uint64_t kMaxCount = 1'000'000'000;
+/// The longest NAME, in code points.
+inline constexpr std::size_t kMaxNameLength = 32;
+
+/// One TASK argument as the user wrote it: what it gives, and what it leaves to the defaults.
+/// The members have default initializers so that designated initializers may leave any of
+/// them out without -Wmissing-field-initializers.
+struct TaskSpec {
+  std::string name{};
+  std::optional<std::uint64_t> count{};
+  std::optional<Duration> interval{};
+  std::optional<std::string> command{};
+
+  bool operator==(const TaskSpec&) const = default;
+};
+
+/// Parses TASK = NAME [":" COUNT] ["@" INTERVAL] ["=" COMMAND] (SPEC 2.1).
+/// Throws UsageError with a one-line message that quotes `arg` and names the rule broken,
+/// e.g. `'sing:3@1parsec': unknown duration unit 'parsec' (use ns, us, ms, s, m, h)`.
+TaskSpec parse_task(std::string_view arg);
+
+/// Parses a COUNT on its own (as `--count` takes it): decimal digits, 0 to kMaxCount, never
+/// wrapping. Throws UsageError naming the rule (without quoting the input).
+std::uint64_t parse_count(std::string_view text);
+
+/// Checks a NAME on its own (SPEC 2.1); returns an empty string when it is valid, else the
+/// rule it breaks.
+std::string name_error(std::string_view name);
+
+/// The canonical text of a spec, which parse_task reads back to an equal spec.
+std::string to_string(const TaskSpec& spec);
+
+/// Values that replace the built-in defaults for tasks that do not give their own
+/// (`--count`, `--interval`).
+struct TaskDefaults {
+  std::optional<std::uint64_t> count{};
+  std::optional<Duration> interval{};
+};
+
+/// A task ready to run: every field decided.
+struct Task {
+  std::string name{};
+  std::uint64_t count = 3;
+  Duration interval = std::chrono::milliseconds(500);
+  std::string command{};  ///< empty for a built-in task
+  std::size_t index = 0;  ///< position on the command line, from 0
+
+  bool is_command() const { return !command.empty(); }
+};
+
+/// Applies the defaults of SPEC 2.1: a built-in task runs 3 times at 0.5 s, a command task once
+/// with no interval; `defaults` replace those for whatever the spec leaves out.
+Task resolve(const TaskSpec& spec, const TaskDefaults& defaults, std::size_t index);
+
+}  // namespace mtask

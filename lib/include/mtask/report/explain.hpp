@@ -1,0 +1,45 @@
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "mtask/report/output.hpp"
+
+namespace mtask {
+
+/// What the explanation needs to know of the run beyond its events.
+struct ExplainOptions {
+  int parent_pid = 0;       ///< mtask's own pid
+  bool busy = false;        ///< built-in tasks work instead of sleeping (--busy)
+  std::vector<int> cpus{};  ///< --cores: the CPUs every child is pinned to; empty: none
+};
+
+/// `--explain`: narrates the system calls behind a run in plain words, one line each, as the
+/// start and exit events come (`parent 4241: fork() -> child 4242 (sing)`,
+/// `child 4242: getpid()=4242 getppid()=4241`,
+/// `parent 4241: wait4(4242) -> exited 0 after 1.50 s, 0.4 ms CPU`). Writes to `err`, never in
+/// the middle of a task's unfinished stderr line.
+class ExplainReporter final : public EventSink {
+ public:
+  ExplainReporter(Output& err, ExplainOptions options);
+
+  void on_start(const StartEvent& e) override;
+  void on_line(const LineEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_summary(const SummaryEvent& e) override;
+  bool flush() override;
+
+ private:
+  void say(std::string line);
+  void write_held();
+
+  Output& err_;
+  ExplainOptions options_;
+  std::vector<bool> mid_line_;    ///< per task index: a stderr line of it is unfinished on err
+  std::size_t open_lines_ = 0;    ///< how many are
+  std::deque<std::string> held_;  ///< lines waiting for those to finish
+};
+
+}  // namespace mtask

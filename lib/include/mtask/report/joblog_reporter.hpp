@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "mtask/events.hpp"
+#include "mtask/report/output.hpp"
+
+namespace mtask {
+
+/// The job log (`--joblog FILE`), in the spirit of GNU parallel's: a header row, then one
+/// tab-separated row per task as it ends. Tasks that never started have no row (as they have
+/// no exit event). Columns: index, task, pid, ppid, start (Unix seconds), wall, user, sys
+/// (seconds), max_rss_kb, exit (code or -), signal (name or -), timed_out (0 or 1), command.
+class JoblogReporter final : public EventSink {
+ public:
+  /// The header row, without its newline.
+  static constexpr std::string_view kHeader =
+      "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
+      "command";
+
+  /// Writes to `out`; `run_start` is the wall-clock time at which the run's monotonic time 0
+  /// was (start times are that plus the task's start offset).
+  JoblogReporter(Output& out, std::chrono::system_clock::time_point run_start);
+  /// Opens (truncates) FILE, writes the header; throws SystemError when FILE cannot be made.
+  static std::unique_ptr<JoblogReporter> open(const std::string& path,
+                                              std::chrono::system_clock::time_point run_start);
+
+  void on_exit(const ExitEvent& e) override;
+  bool flush() override;
+
+  /// Empty while every write worked; else what went wrong.
+  const std::string& error() const { return error_; }
+
+ private:
+  std::unique_ptr<Output> owned_;  ///< the file, when open() made it
+  Output& out_;
+  std::chrono::system_clock::time_point run_start_;
+  std::string path_;
+  std::string error_;
+};
+
+/// The command column: the task's command with backslash, tab, newline and carriage return
+/// written as `\\`, `\t`, `\n`, `\r` so that a row stays one line; a built-in task has
+/// `(builtin NAME:COUNT@INTERVAL)`.
+std::string joblog_command(const Task& task);
+
+}  // namespace mtask

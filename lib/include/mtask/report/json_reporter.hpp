@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "mtask/report/output.hpp"
+
+namespace mtask {
+
+/// JSON Lines of SPEC 3.2: exactly one object per line on `out`, nothing else.
+class JsonReporter final : public EventSink {
+ public:
+  explicit JsonReporter(Output& out) : out_(out) {}
+
+  void on_start(const StartEvent& e) override;
+  void on_line(const LineEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_summary(const SummaryEvent& e) override;
+  bool flush() override { return out_.flush(); }
+
+ private:
+  /// Starts an object with the keys every task event has: event, task, index, pid.
+  void begin_task_event(std::string_view event, const Task& task, int pid);
+  /// Adds `"t":...}` and a newline, and writes the object out in one write.
+  void end_event(Duration t);
+
+  /// The start of a line event of one task, up to the pid: made once, not for every line.
+  struct LinePrefix {
+    std::string name;
+    int pid = -1;
+    std::string text;
+  };
+
+  Output& out_;
+  std::string line_;                       ///< the object being built, reused from event to event
+  std::vector<LinePrefix> line_prefixes_;  ///< by task index
+};
+
+}  // namespace mtask

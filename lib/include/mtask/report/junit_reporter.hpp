@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "mtask/report/spill_buffer.hpp"
+
+namespace mtask {
+
+/// Writes a JUnit XML report (`--junit FILE`) when the run is over: one testsuite for the run,
+/// one testcase per task with its output, a failure for a task that failed and skipped for one
+/// that never started. The file is written as FILE.tmp and renamed to FILE, so a reader never
+/// sees half a report; nothing is on disk before that. Each stream of each task keeps at most
+/// `keep_bytes` of output (a note says how much more there was); what is kept waits in a
+/// SpillBuffer.
+class JunitReporter final : public EventSink {
+ public:
+  /// Output kept per task and stream: 4 MiB.
+  static constexpr std::size_t kDefaultKeepBytes = 4 * 1024 * 1024;
+
+  /// Creates and removes FILE.tmp at once, so that a path that cannot be written fails before
+  /// anything runs; throws SystemError then. `run_start` is the wall-clock time the run started.
+  JunitReporter(const std::vector<Task>& tasks, std::string path,
+                std::chrono::system_clock::time_point run_start = std::chrono::system_clock::now(),
+                std::size_t keep_bytes = kDefaultKeepBytes);
+  JunitReporter(const JunitReporter&) = delete;
+  JunitReporter& operator=(const JunitReporter&) = delete;
+  ~JunitReporter() override;
+
+  void on_line(const LineEvent& e) override;
+  void on_summary(const SummaryEvent& e) override;
+
+  /// Empty when the report was written; else what went wrong.
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Captured {
+    SpillBuffer escaped{64 * 1024};  ///< the output kept, already escaped for XML
+    std::size_t kept = 0;            ///< raw bytes kept
+    std::size_t left_out = 0;        ///< raw bytes over the limit
+  };
+  struct TaskOutput {
+    Captured out;
+    Captured err;
+  };
+
+  int open_tmp() const;
+  void write_report(const SummaryEvent& e);
+  std::string testcase_name(const Task& task) const;
+
+  const std::vector<Task>& tasks_;
+  std::string path_;
+  std::string tmp_path_;
+  int fd_ = -1;
+  bool written_ = false;
+  std::chrono::system_clock::time_point run_start_;
+  std::size_t keep_bytes_;
+  std::vector<TaskOutput> outputs_;
+  std::string error_;
+  std::string scratch_;
+};
+
+}  // namespace mtask

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "mtask/report/output.hpp"
+#include "mtask/report/progress.hpp"
+#include "mtask/report/spill_buffer.hpp"
+
+namespace mtask {
+
+/// `--timestamps`: what each text line starts with.
+enum class Timestamps {
+  kNone,
+  kElapsed,  ///< seconds since the run started, `[  1.502]`
+  kWall,     ///< the local clock time, `[12:03:04.123]`
+};
+
+/// How the text output looks (issue 5); the defaults give plain text.
+struct TextOptions {
+  bool colour_out = false;  ///< escape sequences on stdout
+  bool colour_err = false;  ///< escape sequences on stderr
+  Timestamps timestamps = Timestamps::kNone;
+  /// Wall-clock time of the run's time 0 (for Timestamps::kWall).
+  std::chrono::system_clock::time_point run_start{};
+  /// `--group`: each task's output is held until it ends, then written as one block.
+  bool group = false;
+  /// The live status line, or nullptr; it must outlive the reporter.
+  Progress* progress = nullptr;
+};
+
+/// The text output of SPEC 3.1: start lines, prefixed task lines, end lines and a summary table.
+/// Task stdout lines and mtask's own lines go to `out`; task stderr lines go to `err`.
+class TextReporter final : public EventSink {
+ public:
+  TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
+               const TextOptions& options = {});
+
+  void on_start(const StartEvent& e) override;
+  void on_line(const LineEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_summary(const SummaryEvent& e) override;
+  bool flush() override;
+
+ private:
+  /// What is kept of one task, by its index.
+  struct TaskState {
+    int pid = 0;
+    std::string prefix;               ///< "NAME<pad> PID", built when the pid is first seen
+    std::array<bool, 2> in_line{};    ///< per stream: pieces of a line written, its end not yet
+    std::array<SpillBuffer, 2> held;  ///< per stream, under --group: output not yet written
+  };
+  static constexpr std::size_t kNobody = static_cast<std::size_t>(-1);
+
+  TaskState& state(const Task& task, int pid);
+  Output& destination(Stream stream) { return stream == Stream::kStdout ? out_ : err_; }
+  bool colour(Stream stream) const {
+    return stream == Stream::kStdout ? options_.colour_out : options_.colour_err;
+  }
+  /// Called before anything is written: takes the status line off the terminal.
+  void before_output();
+  /// Ends with a newline a line that was left open on `stream`'s destination.
+  void close_open_line(Stream stream);
+  /// The start of a line on `stream`: timestamp, prefix (coloured when asked) and marker.
+  void append_line_start(std::string& out, const Task& task, const TaskState& st, Stream stream,
+                         char marker, Duration t) const;
+  void write_own_line(const Task& task, int pid, char marker, std::string_view text, Duration t,
+                      bool failed = false);
+  /// Under --group: writes what a task's output held and forgets it.
+  void release_held(TaskState& st);
+
+  Output& out_;
+  Output& err_;
+  TextOptions options_;
+  std::size_t name_width_ = 0;
+  std::vector<TaskState> states_;
+  /// Per destination (stdout, stderr): the task whose line is unfinished on it, or kNobody.
+  std::array<std::size_t, 2> open_{kNobody, kNobody};
+  std::string scratch_;
+};
+
+/// The last line of the summary: tasks, CPU time, wall time, cores busy and what that means,
+/// e.g. `2 tasks, 4.00 s CPU in 2.00 s: 2.0 cores busy (parallel)`.
+std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall, Duration task_wall_sum);
+
+}  // namespace mtask

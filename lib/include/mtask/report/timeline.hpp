@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "mtask/grammar/duration.hpp"
+#include "mtask/report/output.hpp"
+
+namespace mtask {
+
+/// A line a task wrote, as a mark on the timeline.
+struct TimelineMark {
+  Duration t{0};  ///< when mtask read the line's end, since the start of the run
+  Stream stream = Stream::kStdout;
+  std::string text;  ///< the line's first bytes (at most kTimelineTextSize, never a cut character)
+};
+
+/// One task of a run in time.
+struct TimelineTask {
+  std::string name;
+  std::size_t index = 0;
+  bool started = false;  ///< false for a task that never ran
+  int pid = 0;
+  int ppid = 0;
+  Duration start{0};   ///< fork, since the start of the run
+  Duration end{0};     ///< reaping, since the start of the run
+  std::string status;  ///< "exit 0", "SIGTERM", "timed out", ...
+  bool failed = false;
+  Duration cpu{0};                  ///< user + system CPU time
+  std::vector<TimelineMark> marks;  ///< the lines kept, in order
+  std::uint64_t lines = 0;          ///< every line, kept or not
+};
+
+/// What a run looked like in time: when each task lived and when its lines came out.
+struct Timeline {
+  int parent_pid = 0;
+  Duration wall{0};
+  std::vector<TimelineTask> tasks;  ///< in command-line order
+  std::uint64_t dropped_marks = 0;  ///< lines counted but not kept (memory stays bounded)
+};
+
+/// How many bytes of each line a timeline keeps, and how many marks in all.
+inline constexpr std::size_t kTimelineTextSize = 80;
+inline constexpr std::size_t kTimelineMaxMarks = 100'000;
+
+/// Records a Timeline from the events of a run, and hands it to every writer added when the
+/// summary comes (also after a stop by signal, which still ends with a summary).
+class TimelineRecorder final : public EventSink {
+ public:
+  using Writer = std::function<void(const Timeline&)>;
+
+  void add_writer(Writer writer) { writers_.push_back(std::move(writer)); }
+
+  void on_start(const StartEvent& e) override;
+  void on_line(const LineEvent& e) override;
+  void on_exit(const ExitEvent& e) override;
+  void on_summary(const SummaryEvent& e) override;
+
+  const Timeline& timeline() const { return timeline_; }
+
+ private:
+  TimelineTask& task(const Task& t);
+
+  Timeline timeline_;
+  std::size_t kept_ = 0;
+  std::vector<Duration> exits_;  ///< per task index: when its exit event came
+  std::vector<Writer> writers_;
+};
+
+/// How to draw a timeline in a terminal.
+struct TimelineStyle {
+  std::size_t width = 80;  ///< columns available
+  bool unicode = true;     ///< block characters; else ASCII
+  bool color = false;      ///< ANSI colours, one per task
+};
+
+/// The timeline as text: a header, one row per task (name, pid, then a bar over the run's wall
+/// time: where the task was alive, and where its lines came out), and a time axis. Every line
+/// fits in `style.width` columns (at least 40 are used).
+std::string render_timeline(const Timeline& timeline, const TimelineStyle& style);
+
+/// The same picture as a standalone SVG document.
+std::string render_timeline_svg(const Timeline& timeline);
+
+/// The run as Chrome trace-event JSON ({"traceEvents":[...]}, timestamps in microseconds), as
+/// Perfetto and chrome://tracing open it: a track per task and one for the parent, a complete
+/// ("X") event for each task's life and an instant ("i") event per line.
+std::string render_trace(const Timeline& timeline);
+
+/// Width of the terminal on `fd` (TIOCGWINSZ), else $COLUMNS, else 80.
+std::size_t terminal_width(int fd);
+
+/// True when LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
+bool locale_is_utf8();
+
+/// Writes `content` to `path` by way of `path`.tmp and a rename, so that readers never see a
+/// half-written file. Returns an empty string, or what went wrong.
+std::string write_file_atomically(const std::string& path, std::string_view content);
+
+}  // namespace mtask

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "mtask/grammar/duration.hpp"
+#include "mtask/grammar/task.hpp"
+
+namespace mtask {
+
+/// How to run a set of tasks.
+struct RunOptions {
+  std::size_t jobs = 0;  ///< at most this many at once; 0 means all
+  Duration timeout{0};   ///< 0: none
+  Duration kill_after = std::chrono::seconds(2);
+  bool fail_fast = false;
+  /// Text mode: while one task is in the middle of a long line on a destination, other tasks'
+  /// pipes for that destination are not read (SPEC 4.1).
+  bool hold_partial_lines = false;
+  /// Descriptors (e.g. mtask's stdout) whose hang-up means nobody reads the output any more:
+  /// the run then stops every task and ends with status 141.
+  std::vector<int> watched_outputs;
+  /// Built-in tasks keep a CPU busy for each INTERVAL (measured in CPU time they got) instead
+  /// of sleeping: CPU-bound work, to see parallelism and concurrency.
+  bool busy = false;
+  /// The CPUs every task is pinned to (sched_setaffinity in the child, before the task runs);
+  /// empty: no pinning. Each must be one mtask may run on (see allowed_cpus()).
+  std::vector<int> cpus{};
+  /// Call the sink's flush() at least this often while tasks run, even when nothing happens
+  /// (a live progress line redraws its clock then); 0: only after something happened.
+  Duration wake_every{0};
+};
+
+/// Runs every task, reports to `sink`, and returns mtask's exit status (SPEC 5).
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGCHLD for its duration and restores the
+/// previous ones. Throws SystemError when the tasks cannot be run at all.
+int run_tasks(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink);
+
+}  // namespace mtask

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <system_error>
+
+#include "posix/unique_fd.hpp"
+
+namespace mtask::posix {
+
+/// Writes all of `data` to `fd`, through partial writes and EINTR; on a non-blocking
+/// descriptor it waits with poll() while the reader is slow. False on any other error (EPIPE
+/// when the reader is gone). Async-signal-safe: children use it between fork and _exit.
+bool write_all(int fd, const void* data, std::size_t size) noexcept;
+inline bool write_all(int fd, std::string_view text) noexcept {
+  return write_all(fd, text.data(), text.size());
+}
+
+/// Closes every descriptor from `first` up (close_range where the kernel has it).
+/// Async-signal-safe.
+void close_from(int first) noexcept;
+
+/// A pipe whose two ends are close-on-exec.
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+
+/// Makes a close-on-exec pipe; the error of pipe2 when it fails.
+std::error_code make_pipe(Pipe& pipe) noexcept;
+
+}  // namespace mtask::posix

@@ -1,0 +1,109 @@
+#include "mtask/report/joblog_reporter.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "mtask/error.hpp"
+#include "mtask/text/status.hpp"
+
+namespace mtask {
+namespace {
+
+// An FdOutput that owns its descriptor.
+class FileOutput final : public Output {
+ public:
+  explicit FileOutput(int fd) : fd_(fd), out_(fd) {}
+  FileOutput(const FileOutput&) = delete;
+  FileOutput& operator=(const FileOutput&) = delete;
+  ~FileOutput() override {
+    out_.flush();
+    ::close(fd_);
+  }
+  void write(std::string_view text) override { out_.write(text); }
+  bool flush() override { return out_.flush(); }
+
+ private:
+  int fd_;
+  FdOutput out_;
+};
+
+std::string secs(Duration d) { return fmt::format("{:.3f}", to_seconds(d)); }
+
+}  // namespace
+
+std::string joblog_command(const Task& task) {
+  if (!task.is_command()) {
+    return fmt::format("(builtin {}:{}@{})", task.name, task.count, format_duration(task.interval));
+  }
+  std::string out;
+  for (const char c : task.command) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+JoblogReporter::JoblogReporter(Output& out, std::chrono::system_clock::time_point run_start)
+    : out_(out), run_start_(run_start) {
+  out_.write(kHeader);
+  out_.write("\n");
+}
+
+std::unique_ptr<JoblogReporter> JoblogReporter::open(
+    const std::string& path, std::chrono::system_clock::time_point run_start) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw SystemError(
+        fmt::format("--joblog {}: cannot create it: {}", quote_arg(path), std::strerror(errno)));
+  }
+  auto file = std::make_unique<FileOutput>(fd);
+  auto reporter = std::make_unique<JoblogReporter>(*file, run_start);
+  reporter->owned_ = std::move(file);
+  reporter->path_ = path;
+  return reporter;
+}
+
+void JoblogReporter::on_exit(const ExitEvent& e) {
+  const TaskResult& r = e.result;
+  if (r.outcome == Outcome::kNotStarted) return;
+  const auto start =
+      run_start_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(r.started);
+  const auto start_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(start.time_since_epoch()).count();
+  const bool by_signal =
+      r.outcome == Outcome::kSignaled || (r.outcome == Outcome::kTimedOut && r.signal != 0);
+  out_.write(fmt::format("{}\t{}\t{}\t{}\t{}.{:03}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.task.index,
+                         e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000, secs(r.wall),
+                         secs(r.user_cpu), secs(r.sys_cpu), r.max_rss_kb,
+                         r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
+                         by_signal ? signal_name(r.signal) : "-",
+                         r.outcome == Outcome::kTimedOut ? 1 : 0, joblog_command(e.task)));
+}
+
+bool JoblogReporter::flush() {
+  if (!out_.flush() && error_.empty()) {
+    error_ = fmt::format("--joblog {}: cannot write to it", quote_arg(path_));
+  }
+  return true;  // a job log that cannot be written does not stop the run
+}
+
+}  // namespace mtask

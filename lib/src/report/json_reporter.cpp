@@ -1,0 +1,158 @@
+#include "mtask/report/json_reporter.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "mtask/text/status.hpp"
+#include "mtask/text/utf8.hpp"
+
+namespace mtask {
+namespace {
+
+using namespace std::string_view_literals;
+
+// Numbers are written in plain decimal with at least one digit after the point and no
+// trailing zeros beyond it: never an exponent, never nan or inf.
+void trim_zeros(std::string& out) {
+  while (out.size() >= 2 && out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
+}
+
+// An integer in decimal. Every line event has three numbers, so this is on the hot path:
+// std::to_chars costs a fraction of a fmt::format_to into a std::string.
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
+// Seconds to the microsecond, computed on integers so no rounding noise shows.
+void append_seconds(std::string& out, Duration d) {
+  const std::int64_t ns = d.count();
+  if (ns < 0) out += '-';
+  const std::uint64_t magnitude =
+      ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+  const std::uint64_t micros = magnitude / 1000 + (magnitude % 1000 >= 500 ? 1 : 0);
+  append_integer(out, micros / 1'000'000);
+  // The fraction: six digits with trailing zeros dropped, but at least one digit.
+  char fraction[7] = {'.', '0', '0', '0', '0', '0', '0'};
+  std::uint64_t rest = micros % 1'000'000;
+  for (std::size_t i = 6; i > 0; --i, rest /= 10) fraction[i] = static_cast<char>('0' + rest % 10);
+  std::size_t size = 7;
+  while (size > 2 && fraction[size - 1] == '0') --size;
+  out.append(fraction, size);
+}
+
+// A ratio; one that cannot be computed (a wall time of 0) is written as 0.0.
+void append_ratio(std::string& out, double value) {
+  fmt::format_to(std::back_inserter(out), "{:.6f}", std::isfinite(value) ? value : 0.0);
+  trim_zeros(out);
+}
+
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  append_json_escaped(out, text);
+  out += '"';
+}
+
+template <typename... Args>
+void append(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+}
+
+}  // namespace
+
+void JsonReporter::begin_task_event(std::string_view event, const Task& task, int pid) {
+  line_.clear();
+  line_ += R"({"event":")"sv;
+  line_ += event;
+  line_ += R"(","task":)"sv;
+  append_string(line_, task.name);
+  line_ += R"(,"index":)"sv;
+  append_integer(line_, task.index);
+  line_ += R"(,"pid":)"sv;
+  append_integer(line_, pid);
+}
+
+void JsonReporter::end_event(Duration t) {
+  line_ += R"(,"t":)"sv;
+  append_seconds(line_, t);
+  line_ += "}\n"sv;
+  out_.write(line_);
+}
+
+void JsonReporter::on_start(const StartEvent& e) {
+  begin_task_event("start", e.task, e.pid);
+  append(line_, R"(,"ppid":{})", e.ppid);
+  end_event(e.t);
+}
+
+void JsonReporter::on_line(const LineEvent& e) {
+  // Escaping the name and writing two numbers cost more than the rest of a short line, so
+  // the start is kept per task; name and pid are compared, so a reused index is harmless.
+  // (Only for the first tasks, so that an odd index in a hand-made event costs no memory.)
+  constexpr std::size_t kCachedTasks = 64 * 1024;
+  if (e.task.index >= kCachedTasks) {
+    begin_task_event("line", e.task, e.pid);
+  } else {
+    if (e.task.index >= line_prefixes_.size()) line_prefixes_.resize(e.task.index + 1);
+    LinePrefix& prefix = line_prefixes_[e.task.index];
+    if (prefix.pid != e.pid || prefix.name != e.task.name) {
+      begin_task_event("line", e.task, e.pid);
+      prefix = LinePrefix{e.task.name, e.pid, line_};
+    } else {
+      line_ = prefix.text;
+    }
+  }
+  line_ += e.stream == Stream::kStdout ? R"(,"stream":"stdout","text":)"sv
+                                       : R"(,"stream":"stderr","text":)"sv;
+  append_string(line_, e.text);
+  if (e.partial) line_ += R"(,"partial":true)"sv;
+  end_event(e.t);
+}
+
+void JsonReporter::on_exit(const ExitEvent& e) {
+  const TaskResult& r = e.result;
+  if (r.outcome == Outcome::kNotStarted) return;  // counted in the summary's "tasks" only
+
+  begin_task_event("exit", e.task, r.pid);
+  line_ += R"(,"code":)"sv;
+  line_ += r.outcome == Outcome::kExited ? std::to_string(r.code) : "null";
+  line_ += R"(,"signal":)"sv;
+  const bool by_signal =
+      r.outcome == Outcome::kSignaled || (r.outcome == Outcome::kTimedOut && r.signal != 0);
+  if (by_signal) {
+    append_string(line_, signal_name(r.signal));
+  } else {
+    line_ += "null";
+  }
+  line_ += r.outcome == Outcome::kTimedOut ? R"(,"timed_out":true)" : R"(,"timed_out":false)";
+  line_ += R"(,"wall_s":)"sv;
+  append_seconds(line_, r.wall);
+  line_ += R"(,"user_s":)"sv;
+  append_seconds(line_, r.user_cpu);
+  line_ += R"(,"sys_s":)"sv;
+  append_seconds(line_, r.sys_cpu);
+  append(line_, R"(,"max_rss_kb":{})", r.max_rss_kb);
+  end_event(e.t);
+}
+
+void JsonReporter::on_summary(const SummaryEvent& e) {
+  line_.clear();
+  append(line_, R"({{"event":"summary","parent_pid":{},"tasks":{},"failed":{},"wall_s":)",
+         e.parent_pid, e.tasks.size(), e.failed);
+  append_seconds(line_, e.wall);
+  line_ += R"(,"task_wall_sum_s":)"sv;
+  append_seconds(line_, e.task_wall_sum);
+  line_ += R"(,"speedup":)"sv;
+  append_ratio(line_, e.speedup);
+  append(line_, R"(,"exit_code":{}}})", e.exit_code);
+  line_ += '\n';
+  out_.write(line_);
+}
+
+}  // namespace mtask

@@ -1,0 +1,27 @@
+#include "mtask/report/multi_sink.hpp"
+
+namespace mtask {
+
+void MultiSink::on_start(const StartEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_start(e);
+}
+
+void MultiSink::on_line(const LineEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_line(e);
+}
+
+void MultiSink::on_exit(const ExitEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_exit(e);
+}
+
+void MultiSink::on_summary(const SummaryEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_summary(e);
+}
+
+bool MultiSink::flush() {
+  bool ok = true;
+  for (EventSink* sink : sinks_) ok = sink->flush() && ok;
+  return ok;
+}
+
+}  // namespace mtask

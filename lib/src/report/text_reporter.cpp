@@ -1,0 +1,325 @@
+#include "mtask/report/text_reporter.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "mtask/report/colour.hpp"
+#include "mtask/text/status.hpp"
+#include "mtask/text/utf8.hpp"
+
+namespace mtask {
+namespace {
+
+// Wide enough for any pid Linux hands out (pid_max is at most 4194304).
+constexpr std::size_t kPidWidth = 7;
+
+// The markers after the prefix: what kind of line follows.
+constexpr char kStartMarker = '>';
+constexpr char kLineMarker = '|';
+constexpr char kContinuedMarker = '+';  // the rest of a line another task's output cut short
+constexpr char kEndMarker = '<';
+
+std::size_t stream_slot(Stream stream) { return stream == Stream::kStdout ? 0 : 1; }
+
+void append_padded(std::string& out, std::string_view text, std::size_t width, bool right) {
+  const std::size_t length = utf8_length(text);
+  const std::size_t pad = width > length ? width - length : 0;
+  if (right) out.append(pad, ' ');
+  out += text;
+  if (!right) out.append(pad, ' ');
+}
+
+// Milliseconds below a second (what rounds to 1000.0 ms is shown as 1.00 s), else seconds.
+std::string human_duration(Duration d) {
+  if (d.count() < 999'950'000)
+    return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6);
+  return fmt::format("{:.2f} s", to_seconds(d));
+}
+
+std::string human_size(std::int64_t kib) {
+  constexpr std::int64_t kMib = 1024;
+  constexpr std::int64_t kGib = 1024 * 1024;
+  if (kib < kMib) return fmt::format("{} KiB", kib);
+  if (kib < kGib) return fmt::format("{:.1f} MiB", static_cast<double>(kib) / kMib);
+  return fmt::format("{:.2f} GiB", static_cast<double>(kib) / kGib);
+}
+
+std::string plural(std::size_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
+// The summary table: a marker column ('!' on rows of failed tasks), then these.
+struct Column {
+  std::string_view title;
+  bool right_aligned;
+};
+constexpr std::array<Column, 8> kColumns{{{"task", false},
+                                          {"pid", true},
+                                          {"ppid", true},
+                                          {"status", false},
+                                          {"wall", true},
+                                          {"user", true},
+                                          {"sys", true},
+                                          {"max rss", true}}};
+using Row = std::array<std::string, kColumns.size()>;
+
+Row summary_row(const Task& task, const TaskResult& result) {
+  if (result.outcome == Outcome::kNotStarted) {
+    return {task.name, "-", "-", describe(result), "-", "-", "-", "-"};
+  }
+  return {task.name,
+          std::to_string(result.pid),
+          std::to_string(result.ppid),
+          describe(result),
+          human_duration(result.wall),
+          human_duration(result.user_cpu),
+          human_duration(result.sys_cpu),
+          human_size(result.max_rss_kb)};
+}
+
+void append_row(std::string& out, char marker, const Row& row,
+                const std::array<std::size_t, kColumns.size()>& widths, bool red) {
+  if (red) out += kRed;
+  out += marker;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    out.append(i == 0 ? " " : "  ");
+    append_padded(out, row[i], widths[i], kColumns[i].right_aligned);
+  }
+  if (red) out += kReset;
+  out += '\n';
+}
+
+void append_table(std::string& out, const SummaryEvent& e, bool colour) {
+  Row header;
+  std::transform(kColumns.begin(), kColumns.end(), header.begin(),
+                 [](const Column& c) { return std::string(c.title); });
+  std::vector<Row> rows{header};
+  std::vector<char> markers{' '};
+  for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
+    rows.push_back(summary_row(e.tasks[i], e.results[i]));
+    markers.push_back(e.results[i].failed() ? '!' : ' ');
+  }
+
+  std::array<std::size_t, kColumns.size()> widths{};
+  for (const Row& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], utf8_length(row[i]));
+    }
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    append_row(out, markers[r], rows[r], widths, colour && markers[r] == '!');
+  }
+}
+
+void append_totals(std::string& out, const SummaryEvent& e) {
+  out += fmt::format("wall {} for {} of task time", human_duration(e.wall),
+                     human_duration(e.task_wall_sum));
+  if (std::isfinite(e.speedup)) out += fmt::format(": {:.2f}x speedup", e.speedup);
+  out += '\n';
+
+  const auto not_started = static_cast<std::size_t>(
+      std::count_if(e.results.begin(), e.results.end(),
+                    [](const TaskResult& r) { return r.outcome == Outcome::kNotStarted; }));
+  out += plural(e.tasks.size(), "task");
+  out += e.failed == 0 ? ", none failed" : fmt::format(", {} failed", e.failed);
+  if (not_started > 0) out += fmt::format(", {} not started", not_started);
+  out += '\n';
+
+  Duration cpu{0};
+  for (const TaskResult& r : e.results) cpu += r.user_cpu + r.sys_cpu;
+  out += conclusion_line(e.tasks.size(), cpu, e.wall, e.task_wall_sum);
+  out += '\n';
+}
+
+// "[  1.502]" (seconds since the start) or "[12:03:04.123]" (local clock time).
+void append_timestamp(std::string& out, Timestamps kind, Duration t,
+                      std::chrono::system_clock::time_point run_start) {
+  if (kind == Timestamps::kElapsed) {
+    out += fmt::format("[{:7.3f}] ", to_seconds(t));
+    return;
+  }
+  const auto when = run_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(t);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  out += fmt::format("[{:02}:{:02}:{:02}.{:03}] ", tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+}  // namespace
+
+std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall,
+                            Duration task_wall_sum) {
+  std::string line = fmt::format("{}, {} CPU in {}", plural(tasks, "task"), human_duration(cpu),
+                                 human_duration(wall));
+  if (wall.count() <= 0) return line;
+  const double cores = to_seconds(cpu) / to_seconds(wall);
+  const double overlap = to_seconds(task_wall_sum) / to_seconds(wall);
+  std::string_view meaning = "mostly waiting";
+  if (cores >= 1.5) {
+    meaning = "parallel";
+  } else if (cores >= 1.2) {
+    meaning = "partly parallel";
+  } else if (cores >= 0.5) {
+    meaning = overlap >= 1.2 ? "concurrent: taking turns" : "one at a time";
+  }
+  line += fmt::format(": {:.1f} cores busy ({})", cores, meaning);
+  return line;
+}
+
+TextReporter::TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
+                           const TextOptions& options)
+    : out_(out), err_(err), options_(options), states_(tasks.size()) {
+  for (const Task& task : tasks) name_width_ = std::max(name_width_, utf8_length(task.name));
+}
+
+TextReporter::TaskState& TextReporter::state(const Task& task, int pid) {
+  if (task.index >= states_.size()) states_.resize(task.index + 1);
+  TaskState& st = states_[task.index];
+  if (st.prefix.empty() || st.pid != pid) {
+    st.pid = pid;
+    st.prefix.clear();
+    append_padded(st.prefix, task.name, name_width_, false);
+    st.prefix += ' ';
+    append_padded(st.prefix, std::to_string(pid), kPidWidth, true);
+  }
+  return st;
+}
+
+void TextReporter::before_output() {
+  if (options_.progress != nullptr) options_.progress->erase();
+}
+
+void TextReporter::close_open_line(Stream stream) {
+  std::size_t& open = open_[stream_slot(stream)];
+  if (open == kNobody) return;
+  before_output();
+  destination(stream).write("\n");
+  open = kNobody;
+}
+
+void TextReporter::append_line_start(std::string& out, const Task& task, const TaskState& st,
+                                     Stream stream, char marker, Duration t) const {
+  if (options_.timestamps != Timestamps::kNone) {
+    append_timestamp(out, options_.timestamps, t, options_.run_start);
+  }
+  if (colour(stream)) {
+    out += task_colour(task.index);
+    out += st.prefix;
+    out += kReset;
+  } else {
+    out += st.prefix;
+  }
+  out += ' ';
+  out += marker;
+  out += ' ';
+}
+
+void TextReporter::write_own_line(const Task& task, int pid, char marker, std::string_view text,
+                                  Duration t, bool failed) {
+  close_open_line(Stream::kStdout);
+  before_output();
+  scratch_.clear();
+  append_line_start(scratch_, task, state(task, pid), Stream::kStdout, marker, t);
+  const bool red = failed && colour(Stream::kStdout);
+  if (red) scratch_ += kRed;
+  scratch_ += text;
+  if (red) scratch_ += kReset;
+  scratch_ += '\n';
+  out_.write(scratch_);
+}
+
+void TextReporter::on_start(const StartEvent& e) {
+  if (options_.progress != nullptr) options_.progress->task_started();
+  write_own_line(e.task, e.pid, kStartMarker, fmt::format("started (ppid {})", e.ppid), e.t);
+}
+
+void TextReporter::on_line(const LineEvent& e) {
+  const std::size_t slot = stream_slot(e.stream);
+  TaskState& st = state(e.task, e.pid);
+  if (options_.group) {
+    // Held until the task ends; nothing can come between the pieces of a line here.
+    scratch_.clear();
+    if (!st.in_line[slot]) append_line_start(scratch_, e.task, st, e.stream, kLineMarker, e.t);
+    scratch_ += e.text;
+    if (!e.partial) scratch_ += '\n';
+    st.held[slot].append(scratch_);
+    st.in_line[slot] = e.partial;
+    return;
+  }
+  before_output();
+  Output& dest = destination(e.stream);
+  if (open_[slot] != e.task.index) {
+    close_open_line(e.stream);
+    scratch_.clear();
+    append_line_start(scratch_, e.task, st, e.stream,
+                      st.in_line[slot] ? kContinuedMarker : kLineMarker, e.t);
+    dest.write(scratch_);
+  }
+  dest.write(e.text);
+  if (e.partial) {
+    open_[slot] = e.task.index;
+  } else {
+    dest.write("\n");
+    open_[slot] = kNobody;
+  }
+  st.in_line[slot] = e.partial;
+}
+
+void TextReporter::release_held(TaskState& st) {
+  for (const Stream stream : {Stream::kStdout, Stream::kStderr}) {
+    const std::size_t slot = stream_slot(stream);
+    if (st.held[slot].empty()) continue;
+    if (st.in_line[slot]) st.held[slot].append("\n");
+    before_output();
+    st.held[slot].write_to(destination(stream));
+    if (st.held[slot].dropped() > 0) {
+      destination(stream).write(fmt::format("[mtask: {} bytes of output lost: no temporary file]\n",
+                                            st.held[slot].dropped()));
+    }
+    st.held[slot].clear();
+  }
+}
+
+void TextReporter::on_exit(const ExitEvent& e) {
+  if (options_.progress != nullptr && e.result.outcome != Outcome::kNotStarted) {
+    options_.progress->task_ended(e.result.failed());
+  }
+  if (e.result.outcome == Outcome::kNotStarted) return;  // shown in the summary only
+  TaskState& st = state(e.task, e.result.pid);
+  if (options_.group) release_held(st);
+  // A line left unfinished ends with the task.
+  for (const Stream stream : {Stream::kStdout, Stream::kStderr}) {
+    const std::size_t slot = stream_slot(stream);
+    if (open_[slot] == e.task.index) close_open_line(stream);
+    st.in_line[slot] = false;
+  }
+  write_own_line(e.task, e.result.pid, kEndMarker,
+                 fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall)), e.t,
+                 e.result.failed());
+}
+
+void TextReporter::on_summary(const SummaryEvent& e) {
+  if (options_.progress != nullptr) options_.progress->finish();
+  for (TaskState& st : states_) release_held(st);  // a task that never sent its exit
+  close_open_line(Stream::kStdout);
+  close_open_line(Stream::kStderr);
+  std::string text = "\n";
+  append_table(text, e, options_.colour_out);
+  append_totals(text, e);
+  out_.write(text);
+}
+
+bool TextReporter::flush() {
+  const bool out_ok = out_.flush();
+  err_.flush();  // a closed stderr alone does not stop the run
+  if (options_.progress != nullptr) options_.progress->draw_if_due();
+  return out_ok;
+}
+
+}  // namespace mtask

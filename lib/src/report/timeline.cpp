@@ -1,0 +1,246 @@
+// The timeline: recorded from a run's events, drawn for a terminal.
+#include "mtask/report/timeline.hpp"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "mtask/report/colour.hpp"
+#include "mtask/text/status.hpp"
+#include "mtask/text/utf8.hpp"
+#include "report/timeline_scale.hpp"
+
+namespace mtask {
+namespace {
+
+constexpr std::size_t kMinWidth = 40;
+/// Fewest columns between two labels of the time axis.
+constexpr std::size_t kTickSpacing = 10;
+
+struct Glyphs {
+  std::string_view line;   ///< a column in which a line came out
+  std::string_view alive;  ///< a column in which the task lived
+  std::string_view left, right, axis, tick, axis_left, axis_right;
+};
+constexpr Glyphs kUnicode{"█", "░", "│", "│", "─", "┴", "└", "┘"};
+constexpr Glyphs kAscii{"#", "-", "|", "|", "-", "+", "+", "+"};
+
+std::string human(Duration d) { return detail::human_time(d.count()); }
+
+/// The column of time `t` on a bar of `columns` columns covering `wall`.
+std::size_t column_of(Duration t, Duration wall, std::size_t columns) {
+  if (t.count() <= 0 || wall.count() <= 0) return 0;
+  const double x = static_cast<double>(t.count()) / static_cast<double>(wall.count());
+  return std::min(columns - 1, static_cast<std::size_t>(x * static_cast<double>(columns)));
+}
+
+std::string label_of(const TimelineTask& task, std::size_t name_width, std::size_t pid_width) {
+  std::string label = task.name;
+  label.append(name_width - utf8_length(task.name), ' ');
+  const std::string pid = task.started ? std::to_string(task.pid) : "-";
+  label.append(pid_width - pid.size() + 1, ' ');
+  return label + pid + ' ';
+}
+
+void append_bar(std::string& out, const TimelineTask& task, const Timeline& timeline,
+                std::size_t columns, const Glyphs& g) {
+  // 0: nothing, 1: alive, 2: a line came out.
+  std::vector<char> cells(columns, 0);
+  if (task.started) {
+    const std::size_t first = column_of(task.start, timeline.wall, columns);
+    const std::size_t last = column_of(task.end, timeline.wall, columns);
+    for (std::size_t c = first; c <= last; ++c) cells[c] = 1;
+  }
+  for (const TimelineMark& mark : task.marks) cells[column_of(mark.t, timeline.wall, columns)] = 2;
+  for (const char cell : cells)
+    out += cell == 0 ? std::string_view(" ") : cell == 1 ? g.alive : g.line;
+}
+
+void append_axis(std::string& out, std::size_t indent, std::size_t columns, Duration wall,
+                 const Glyphs& g) {
+  const double per_column = static_cast<double>(wall.count()) / static_cast<double>(columns);
+  const std::int64_t step = detail::nice_step(std::max(per_column * kTickSpacing, 1.0));
+  std::string labels(indent + 1, ' ');
+  out.append(indent, ' ');
+  out += g.axis_left;
+  std::size_t next_tick = 0;
+  std::int64_t tick = 0;
+  for (std::size_t c = 0; c < columns; ++c) {
+    const bool is_tick = c == next_tick;
+    out += is_tick ? g.tick : g.axis;
+    if (!is_tick) continue;
+    const std::string label = detail::tick_label(tick);
+    if (labels.size() <= indent + 1 + c && indent + 1 + c + label.size() <= indent + columns + 2) {
+      labels.append(indent + 1 + c - labels.size(), ' ');
+      labels += label;
+    }
+    tick += step;
+    next_tick = column_of(Duration(tick), wall, columns);
+    if (tick > wall.count() || next_tick <= c) next_tick = columns;  // past the end
+  }
+  out += g.axis_right;
+  out += '\n';
+  out += labels;
+  out += '\n';
+}
+
+}  // namespace
+
+// ---- recording -----------------------------------------------------------------------------
+
+TimelineTask& TimelineRecorder::task(const Task& t) {
+  if (t.index >= timeline_.tasks.size()) timeline_.tasks.resize(t.index + 1);
+  TimelineTask& task = timeline_.tasks[t.index];
+  task.index = t.index;
+  if (task.name.empty()) task.name = t.name;
+  return task;
+}
+
+void TimelineRecorder::on_start(const StartEvent& e) {
+  TimelineTask& t = task(e.task);
+  t.started = true;
+  t.pid = e.pid;
+  t.ppid = e.ppid;
+}
+
+void TimelineRecorder::on_line(const LineEvent& e) {
+  if (e.partial) return;  // a long line counts once, when its last piece comes
+  TimelineTask& t = task(e.task);
+  ++t.lines;
+  if (kept_ >= kTimelineMaxMarks) {
+    ++timeline_.dropped_marks;
+    return;
+  }
+  ++kept_;
+  t.marks.push_back(TimelineMark{
+      e.t, e.stream, std::string(e.text.substr(0, utf8_safe_cut(e.text, kTimelineTextSize)))});
+}
+
+void TimelineRecorder::on_exit(const ExitEvent& e) {
+  if (e.task.index >= exits_.size()) exits_.resize(e.task.index + 1, Duration::max());
+  exits_[e.task.index] = e.t;
+}
+
+void TimelineRecorder::on_summary(const SummaryEvent& e) {
+  exits_.resize(std::max(exits_.size(), e.tasks.size()), Duration::max());
+  timeline_.parent_pid = e.parent_pid;
+  timeline_.wall = e.wall;
+  for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
+    TimelineTask& t = task(e.tasks[i]);
+    const TaskResult& r = e.results[i];
+    t.started = r.outcome != Outcome::kNotStarted;
+    if (t.started) {
+      t.pid = r.pid;
+      t.ppid = r.ppid;
+      t.start = r.started;
+      // `started` is taken just after fork returned and `wall` counts from just before it, so
+      // their sum overshoots the reaping by the time fork took; the exit event, which comes
+      // after the reaping, bounds it.
+      t.end = std::min({r.started + r.wall, exits_[t.index], e.wall});
+    }
+    t.status = describe(r);
+    t.failed = r.failed();
+    t.cpu = r.user_cpu + r.sys_cpu;
+  }
+  for (const Writer& writer : writers_) writer(timeline_);
+}
+
+// ---- the terminal picture ------------------------------------------------------------------
+
+std::string render_timeline(const Timeline& timeline, const TimelineStyle& style) {
+  const Glyphs& g = style.unicode ? kUnicode : kAscii;
+  std::size_t name_width = 0;
+  std::size_t pid_width = 1;
+  for (const TimelineTask& t : timeline.tasks) {
+    name_width = std::max(name_width, utf8_length(t.name));
+    if (t.started) pid_width = std::max(pid_width, std::to_string(t.pid).size());
+  }
+  const std::size_t indent = name_width + pid_width + 2;
+  const std::size_t width = std::max(style.width, kMinWidth);
+  const std::size_t columns = width > indent + 2 + 10 ? width - indent - 2 : 10;
+
+  std::string out = fmt::format("timeline: {}, one column = {}", human(timeline.wall),
+                                human(timeline.wall / static_cast<std::int64_t>(columns)));
+  const std::string legend = fmt::format("; {} a line came out, {} running", g.line, g.alive);
+  if (utf8_length(out) + utf8_length(legend) <= width) out += legend;
+  out += '\n';
+  for (const TimelineTask& t : timeline.tasks) {
+    const std::string_view color = task_colour(t.index);
+    const std::string label = label_of(t, name_width, pid_width);
+    if (style.color) {
+      out += fmt::format("{}{}{}", color, label, kReset);
+    } else {
+      out += label;
+    }
+    out += g.left;
+    if (style.color) out += color;
+    append_bar(out, t, timeline, columns, g);
+    if (style.color) out += kReset;
+    out += g.right;
+    out += '\n';
+  }
+  append_axis(out, indent, columns, timeline.wall, g);
+  return out;
+}
+
+// ---- where and how ---------------------------------------------------------------------------
+
+std::size_t terminal_width(int fd) {
+  winsize size{};
+  if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    char* end = nullptr;
+    const long value = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && value > 0 && value < 10'000) {
+      return static_cast<std::size_t>(value);
+    }
+  }
+  return 80;
+}
+
+bool locale_is_utf8() {
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    std::string text = value;
+    std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return text.find("utf-8") != std::string::npos || text.find("utf8") != std::string::npos;
+  }
+  return false;
+}
+
+std::string write_file_atomically(const std::string& path, std::string_view content) {
+  const std::string temporary = path + ".tmp";
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return fmt::format("{}: {}", temporary, std::strerror(errno));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string error = fmt::format("{}: {}", temporary, std::strerror(errno));
+      close(fd);
+      unlink(temporary.c_str());
+      return error;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (close(fd) != 0 || rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string error = fmt::format("{}: {}", path, std::strerror(errno));
+    unlink(temporary.c_str());
+    return error;
+  }
+  return {};
+}
+
+}  // namespace mtask

@@ -1,0 +1,101 @@
+// The run as Chrome trace-event JSON, for Perfetto and chrome://tracing.
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "mtask/report/timeline.hpp"
+#include "mtask/text/utf8.hpp"
+
+namespace mtask {
+namespace {
+
+/// Microseconds, as the format wants them (fractions allowed).
+std::string micros(Duration d) {
+  return fmt::format("{:.3f}", static_cast<double>(d.count()) / 1e3);
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  append_json_escaped(out, text);
+  out += '"';
+  return out;
+}
+
+class Trace {
+ public:
+  explicit Trace(const Timeline& timeline) : timeline_(timeline) {}
+
+  std::string write() {
+    out_ = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
+    const int parent = timeline_.parent_pid;
+    name_track(parent, fmt::format("mtask (pid {})", parent), 0);
+    add(fmt::format(
+        "{{\"name\":\"mtask run\",\"cat\":\"parent\",\"ph\":\"X\",\"ts\":0,\"dur\":{},"
+        "\"pid\":{},\"tid\":{},\"args\":{{\"tasks\":{},\"dropped_line_events\":{}}}}}",
+        micros(timeline_.wall), parent, parent, timeline_.tasks.size(), timeline_.dropped_marks));
+    for (const TimelineTask& task : timeline_.tasks) {
+      if (task.started) write_task(task);
+    }
+    out_ += "\n]}\n";
+    return std::move(out_);
+  }
+
+ private:
+  void add(const std::string& event) {
+    if (!first_) out_ += ",\n";
+    first_ = false;
+    out_ += event;
+  }
+
+  void name_track(int pid, const std::string& name, std::size_t order) {
+    for (const char* kind : {"process_name", "thread_name"}) {
+      add(fmt::format(
+          "{{\"name\":\"{}\",\"ph\":\"M\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":{}}}}}", kind,
+          pid, pid, json_string(name)));
+    }
+    add(
+        fmt::format("{{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":{},\"tid\":{},"
+                    "\"args\":{{\"sort_index\":{}}}}}",
+                    pid, pid, order));
+  }
+
+  void write_task(const TimelineTask& task) {
+    const int parent = timeline_.parent_pid;
+    name_track(task.pid, fmt::format("{} (pid {})", task.name, task.pid), task.index + 1);
+    add(fmt::format(
+        "{{\"name\":{},\"cat\":\"task\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},\"tid\":{},"
+        "\"args\":{{\"index\":{},\"ppid\":{},\"status\":{},\"cpu_ms\":{:.3f},\"lines\":{}}}}}",
+        json_string(task.name), micros(task.start), micros(task.end - task.start), task.pid,
+        task.pid, task.index, task.ppid, json_string(task.status),
+        static_cast<double>(task.cpu.count()) / 1e6, task.lines));
+    // What the parent did for this task, on the parent's own track: fork, then wait.
+    add(fmt::format(
+        "{{\"name\":{},\"cat\":\"parent\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
+        "\"tid\":{}}}",
+        json_string(fmt::format("fork() -> {} ({})", task.pid, task.name)), micros(task.start),
+        parent, parent));
+    add(fmt::format(
+        "{{\"name\":{},\"cat\":\"parent\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
+        "\"tid\":{}}}",
+        json_string(fmt::format("wait4({}) -> {}", task.pid, task.status)), micros(task.end),
+        parent, parent));
+    for (const TimelineMark& mark : task.marks) {
+      add(
+          fmt::format("{{\"name\":{},\"cat\":\"{}\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
+                      "\"tid\":{}}}",
+                      json_string(mark.text), mark.stream == Stream::kStdout ? "stdout" : "stderr",
+                      micros(mark.t), task.pid, task.pid));
+    }
+  }
+
+  const Timeline& timeline_;
+  std::string out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+std::string render_trace(const Timeline& timeline) { return Trace(timeline).write(); }
+
+}  // namespace mtask

@@ -1,0 +1,110 @@
+#include "run/child.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <utility>
+
+#include "posix/fd.hpp"
+#include "posix/signals.hpp"
+#include "run/guardian.hpp"
+
+namespace mtask::detail {
+namespace {
+
+/// Pins the calling process to `cpus` (numbers below CPU_SETSIZE); no allocation after fork.
+bool pin_to_cpus(const std::vector<int>& cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (const int cpu : cpus) {
+    if (cpu >= 0 && cpu < CPU_SETSIZE) CPU_SET(static_cast<std::size_t>(cpu), &set);
+  }
+  return sched_setaffinity(0, sizeof set, &set) == 0;
+}
+
+/// In the child, right after fork: never returns.
+// noexcept: an exception (say bad_alloc) must end the child, never unwind into the caller.
+[[noreturn]] void child_main(const Task& task, const SpawnContext& context, int out_fd,
+                             int err_fd) noexcept {
+  reset_signals_in_child(*context.child_mask);
+  setpgid(0, 0);
+  // If mtask dies, even by SIGKILL, so does the child. The parent may already be gone
+  // before prctl takes effect: then getppid() is no longer the pid we were forked from.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != context.parent_pid) _exit(128 + SIGKILL);
+
+  if (dup2(context.dev_null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+      dup2(err_fd, STDERR_FILENO) < 0) {
+    _exit(127);
+  }
+  // dup2 onto the same number (mtask started with stdin closed, so /dev/null is fd 0) keeps
+  // the close-on-exec flag: clear it, or the command would start with no stdin at all.
+  for (int fd = 0; fd < 3; ++fd) fcntl(fd, F_SETFD, 0);
+  // Before it runs anything that could start processes of its own, the child puts its group
+  // in the guardian's care, so that nothing escapes if mtask is killed from now on. A guardian
+  // that is gone must not kill the task with SIGPIPE: the write just fails.
+  signal(SIGPIPE, SIG_IGN);
+  Guardian::register_group(context.guardian_fd, getpid());
+  signal(SIGPIPE, SIG_DFL);
+  // All of mtask's descriptors are close-on-exec, but a built-in task never calls exec, and
+  // it must not hold other tasks' pipes open.
+  posix::close_from(3);
+  // mtask raised its own descriptor limit; the task gets the one mtask was started with
+  // (programs that use select() or close every descriptor up to the limit expect it small).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != context.fd_soft_limit) {
+    files.rlim_cur = context.fd_soft_limit;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+
+  // --cores: set here, after fork and before the task runs, so that it holds for the task and
+  // for every process it starts. The list was checked against mtask's own CPUs at parse time.
+  if (context.cpus != nullptr && !context.cpus->empty() && !pin_to_cpus(*context.cpus)) {
+    constexpr char kMessage[] = "mtask: sched_setaffinity failed: the CPUs of --cores are gone\n";
+    posix::write_all(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    _exit(125);
+  }
+
+  const Hello hello{static_cast<std::int32_t>(getpid()), static_cast<std::int32_t>(getppid())};
+  if (!posix::write_all(STDOUT_FILENO, &hello, sizeof hello)) _exit(128 + SIGPIPE);
+
+  if (task.is_command()) run_command_task(task, getpid());
+  run_builtin_task(task, context.busy);
+}
+
+}  // namespace
+
+std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child) {
+  posix::Pipe out;
+  posix::Pipe err;
+  if (const std::error_code error = posix::make_pipe(out)) return error;
+  if (const std::error_code error = posix::make_pipe(err)) return error;
+
+  // Block every signal across fork so that the child runs no handler of ours before it has
+  // reset them; the parent restores its mask right after.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = fork();
+  if (pid == 0) child_main(task, context, out.write.get(), err.write.get());
+  const int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+
+  if (pid < 0) return {fork_errno, std::generic_category()};
+  // Set the group from both sides, so that it exists whichever runs first.
+  setpgid(pid, pid);
+  fcntl(out.read.get(), F_SETFL, O_NONBLOCK);
+  fcntl(err.read.get(), F_SETFL, O_NONBLOCK);
+  child.pid = pid;
+  child.out = std::move(out.read);
+  child.err = std::move(err.read);
+  return {};
+}
+
+}  // namespace mtask::detail

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <system_error>
+#include <vector>
+
+#include "mtask/grammar/task.hpp"
+#include "posix/unique_fd.hpp"
+
+namespace mtask::detail {
+
+/// What a child tells its parent first, on its stdout pipe, before any output of its own:
+/// what getpid() and getppid() returned in the child itself.
+struct Hello {
+  std::int32_t pid;
+  std::int32_t ppid;
+};
+
+/// What the parent needs to make a child.
+struct SpawnContext {
+  pid_t parent_pid;
+  int dev_null;                ///< /dev/null open for reading, for the child's stdin
+  const sigset_t* child_mask;  ///< the mask the child restores
+  int guardian_fd;             ///< where the child registers its process group; -1: none
+  rlim_t fd_soft_limit;        ///< the soft RLIMIT_NOFILE mtask was started with
+  bool busy = false;           ///< built-in tasks work instead of sleeping (RunOptions::busy)
+  const std::vector<int>* cpus = nullptr;  ///< pin the child to these CPUs; null or empty: no
+};
+
+/// A child that was forked: its pid (also its process group) and the read ends of its pipes,
+/// both non-blocking and close-on-exec.
+struct SpawnedChild {
+  pid_t pid = -1;
+  posix::UniqueFd out;
+  posix::UniqueFd err;
+};
+
+/// Forks one child for `task`, in a process group of its own, with stdin from /dev/null and
+/// stdout and stderr on two pipes. The child never returns: it runs the task and ends in _exit.
+/// Must be called with only one thread in the process. Returns the error of the call that
+/// failed (pipe2 or fork), with nothing left open.
+std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
+
+/// The bodies of the two kinds of task, run in the child after its set-up. Never return.
+[[noreturn]] void run_builtin_task(const Task& task, bool busy);
+[[noreturn]] void run_command_task(const Task& task, pid_t task_pid);
+
+}  // namespace mtask::detail

@@ -1,0 +1,90 @@
+#include "run/guardian.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <vector>
+
+#include "posix/fd.hpp"
+#include "posix/signals.hpp"
+#include "run/child.hpp"
+
+namespace mtask::detail {
+namespace {
+
+[[noreturn]] void guardian_main(int read_fd, const sigset_t& child_mask) noexcept {
+  reset_signals_in_child(child_mask);
+  setsid();
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_IGN);
+  const int null = open("/dev/null", O_RDWR);
+  for (int fd = 0; fd < 3; ++fd) dup2(null, fd);
+  // Hold nothing of mtask's but the read end: other descriptors would keep pipes open.
+  dup2(read_fd, 3);
+  posix::close_from(4);
+
+  std::vector<pid_t> groups;
+  std::int32_t record[64];
+  for (;;) {
+    const ssize_t n = read(3, record, sizeof record);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof record[0]; ++i) {
+      const pid_t pgid = record[i];
+      if (pgid > 0) {
+        groups.push_back(pgid);
+      } else {
+        std::erase(groups, -pgid);
+      }
+    }
+  }
+  for (pid_t pgid : groups) kill(-pgid, SIGKILL);
+  _exit(0);
+}
+
+}  // namespace
+
+std::error_code Guardian::start(const sigset_t& child_mask) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return {errno, std::generic_category()};
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = fork();
+  if (pid == 0) guardian_main(fds[0], child_mask);
+  const int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  close(fds[0]);
+  if (pid < 0) {
+    close(fds[1]);
+    return {fork_errno, std::generic_category()};
+  }
+  pid_ = pid;
+  fd_ = fds[1];
+  return {};
+}
+
+void Guardian::register_group(int fd, pid_t pgid) {
+  if (fd < 0) return;
+  const std::int32_t record = static_cast<std::int32_t>(pgid);
+  posix::write_all(fd, &record, sizeof record);
+}
+
+void Guardian::forget(pid_t pgid) { register_group(fd_, -pgid); }
+
+void Guardian::stop() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  if (pid_ > 0) {
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  pid_ = -1;
+}
+
+}  // namespace mtask::detail

@@ -1,0 +1,285 @@
+#include <chrono>
+#include <csignal>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "mtask/report/json_reporter.hpp"
+#include "mtask/report/output.hpp"
+
+using namespace std::chrono_literals;
+using Json = nlohmann::ordered_json;  // keeps keys in the order they were written
+using mtask::Outcome;
+using mtask::Stream;
+using mtask::TaskResult;
+
+namespace {
+
+// Counts the writes, to check each event is written in one.
+class CountingOutput final : public mtask::Output {
+ public:
+  void write(std::string_view text) override {
+    ++writes;
+    text_.append(text);
+  }
+  const std::string& str() const { return text_; }
+  int writes = 0;
+
+ private:
+  std::string text_;
+};
+
+std::vector<std::string> keys(const Json& object) {
+  std::vector<std::string> names;
+  for (const auto& item : object.items()) names.push_back(item.key());
+  return names;
+}
+
+class JsonReporterFixture {
+ protected:
+  std::vector<mtask::Task> tasks{{.name = "sing", .index = 0}, {.name = "dance", .index = 1}};
+  CountingOutput out;
+  mtask::JsonReporter reporter{out};
+
+  /// The one event written since the last call, parsed; fails unless it is exactly one line.
+  Json take() {
+    const std::string text = out.str().substr(consumed_);
+    consumed_ = out.str().size();
+    REQUIRE(!text.empty());
+    REQUIRE(text.back() == '\n');
+    REQUIRE(text.find('\n') == text.size() - 1);
+    last_ = text.substr(0, text.size() - 1);
+    return Json::parse(last_);
+  }
+  /// The raw text of the last event taken.
+  const std::string& raw() const { return last_; }
+
+  void line(std::string_view text, bool partial = false, Stream stream = Stream::kStdout) {
+    reporter.on_line({tasks[0], 4242, stream, text, partial, 1400us});
+  }
+  Json exit_event(const TaskResult& result) {
+    reporter.on_exit({tasks[1], result, 1502700us});
+    return take();
+  }
+
+ private:
+  std::size_t consumed_ = 0;
+  std::string last_;
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a start event has SPEC 3.2's keys in order",
+                 "[json_reporter]") {
+  reporter.on_start({tasks[0], 4242, 4241, 1100us});
+  const Json j = take();
+  CHECK(raw() == R"({"event":"start","task":"sing","index":0,"pid":4242,"ppid":4241,"t":0.0011})");
+  CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "ppid", "t"});
+  CHECK(j["index"].is_number_integer());
+  CHECK(j["t"].is_number_float());
+  CHECK(out.writes == 1);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a line event carries the stream and the text",
+                 "[json_reporter]") {
+  line("sing... (1/3)");
+  Json j = take();
+  CHECK(raw() == R"({"event":"line","task":"sing","index":0,"pid":4242,"stream":"stdout",)"
+                 R"j("text":"sing... (1/3)","t":0.0014})j");
+  CHECK(keys(j) ==
+        std::vector<std::string>{"event", "task", "index", "pid", "stream", "text", "t"});
+
+  line("oops", false, Stream::kStderr);
+  j = take();
+  CHECK(j["stream"] == "stderr");
+  CHECK(j["text"] == "oops");
+  CHECK_FALSE(j.contains("partial"));
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a partial piece says so just before t",
+                 "[json_reporter]") {
+  line("aaaa", true);
+  const Json j = take();
+  CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "stream", "text",
+                                            "partial", "t"});
+  CHECK(j["partial"] == true);
+  line("bb", false);
+  CHECK_FALSE(take().contains("partial"));
+  CHECK(raw().find("partial") == std::string::npos);
+  CHECK(out.writes == 2);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: text is escaped and invalid UTF-8 replaced",
+                 "[json_reporter]") {
+  struct Case {
+    std::string text;
+    std::string decoded;
+  };
+  const Case cases[] = {
+      {"say \"hi\" \\ bye", "say \"hi\" \\ bye"},
+      {"\t\x01\x1B[0m\x7F", "\t\x01\x1B[0m\x7F"},
+      {"\r", "\r"},
+      {"a\xFF\xFE"
+       "b\xC0\x80",
+       "a\xEF\xBF\xBD"
+       "b\xEF\xBF\xBD"},
+      {"\xE5\x94\xB1\xE6\xAD\x8C", "\xE5\x94\xB1\xE6\xAD\x8C"},
+      {std::string("nul\0byte", 8), std::string("nul\0byte", 8)},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    line(c.text);
+    const Json j = take();
+    CHECK(j["text"] == c.decoded);
+  }
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a long piece of any bytes is one valid line",
+                 "[json_reporter]") {
+  std::string text;
+  for (std::size_t i = 0; text.size() < 64 * 1024; ++i) text += static_cast<char>(i * 7 % 256);
+  line(text, true);
+  const Json j = take();
+  CHECK(j["partial"] == true);
+  CHECK(j["text"].get<std::string>().size() >= text.size() / 2);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: task names are escaped too", "[json_reporter]") {
+  tasks[0].name = "\xE5\x94\xB1\xE6\xAD\x8C";
+  reporter.on_start({tasks[0], 1, 0, 0ns});
+  CHECK(take()["task"] == "\xE5\x94\xB1\xE6\xAD\x8C");
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has SPEC 3.2's keys in order",
+                 "[json_reporter]") {
+  const Json j = exit_event({.outcome = Outcome::kExited,
+                             .pid = 4243,
+                             .ppid = 4241,
+                             .code = 0,
+                             .wall = 1501200us,
+                             .user_cpu = 400us,
+                             .sys_cpu = 1100us,
+                             .max_rss_kb = 1480});
+  CHECK(raw() == R"({"event":"exit","task":"dance","index":1,"pid":4243,"code":0,"signal":null,)"
+                 R"("timed_out":false,"wall_s":1.5012,"user_s":0.0004,"sys_s":0.0011,)"
+                 R"("max_rss_kb":1480,"t":1.5027})");
+  CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "code", "signal",
+                                            "timed_out", "wall_s", "user_s", "sys_s", "max_rss_kb",
+                                            "t"});
+  CHECK(j["code"].is_number_integer());
+  CHECK(j["timed_out"].is_boolean());
+  CHECK(j["max_rss_kb"].is_number_integer());
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: code, signal and timed_out tell how a task ended",
+                 "[json_reporter]") {
+  struct Case {
+    TaskResult result;
+    Json code;
+    Json signal;
+    bool timed_out;
+  };
+  const Case cases[] = {
+      {{.outcome = Outcome::kExited, .code = 3}, 3, nullptr, false},
+      {{.outcome = Outcome::kExited, .code = 127}, 127, nullptr, false},
+      {{.outcome = Outcome::kSignaled, .signal = SIGSEGV}, nullptr, "SIGSEGV", false},
+      {{.outcome = Outcome::kSignaled, .signal = SIGKILL}, nullptr, "SIGKILL", false},
+      {{.outcome = Outcome::kTimedOut, .signal = SIGTERM}, nullptr, "SIGTERM", true},
+      {{.outcome = Outcome::kTimedOut, .signal = 0}, nullptr, nullptr, true},
+  };
+  for (const auto& c : cases) {
+    const Json j = exit_event(c.result);
+    CAPTURE(raw());
+    CHECK(j["code"] == c.code);
+    CHECK(j["signal"] == c.signal);
+    CHECK(j["timed_out"] == c.timed_out);
+  }
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a task that never started has no exit event",
+                 "[json_reporter]") {
+  reporter.on_exit({tasks[1], TaskResult{}, 1s});
+  CHECK(out.str().empty());
+  CHECK(out.writes == 0);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has SPEC 3.2's keys in order",
+                 "[json_reporter]") {
+  const std::vector<TaskResult> results{
+      {.outcome = Outcome::kExited, .pid = 4242, .wall = 1501200us},
+      {.outcome = Outcome::kExited, .pid = 4243, .wall = 1500700us}};
+  reporter.on_summary({4241, tasks, results, 0, 1503100us, 3001900us, 1.997, 0, 1504ms});
+  const Json j = take();
+  CHECK(raw() == R"({"event":"summary","parent_pid":4241,"tasks":2,"failed":0,"wall_s":1.5031,)"
+                 R"("task_wall_sum_s":3.0019,"speedup":1.997,"exit_code":0})");
+  CHECK(keys(j) == std::vector<std::string>{"event", "parent_pid", "tasks", "failed", "wall_s",
+                                            "task_wall_sum_s", "speedup", "exit_code"});
+  CHECK(out.writes == 1);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: tasks that never started count in the summary",
+                 "[json_reporter]") {
+  const std::vector<TaskResult> results{
+      {.outcome = Outcome::kExited, .pid = 4242, .code = 1, .wall = 1s}, TaskResult{}};
+  reporter.on_summary({4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  const Json j = take();
+  CHECK(j["tasks"] == 2);
+  CHECK(j["failed"] == 1);
+  CHECK(j["exit_code"] == 1);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a speedup that cannot be computed is still a number",
+                 "[json_reporter]") {
+  for (const double speedup :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    reporter.on_summary({4241, tasks, {}, 0, 0s, 0s, speedup, 0, 0s});
+    const Json j = take();
+    CHECK(j["speedup"].is_number());
+    CHECK(raw().find(R"("speedup":0.0,)") != std::string::npos);
+  }
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: seconds are plain decimals to the microsecond",
+                 "[json_reporter]") {
+  struct Case {
+    mtask::Duration t;
+    std::string text;
+  };
+  const Case cases[] = {
+      {0ns, "0.0"},        {1ns, "0.0"},      {499ns, "0.0"},
+      {500ns, "0.000001"}, {1us, "0.000001"}, {1234567ns, "0.001235"},
+      {1500ms, "1.5"},     {2s, "2.0"},       {24h, "86400.0"},
+      {-1500ms, "-1.5"},
+  };
+  for (const auto& c : cases) {
+    reporter.on_start({tasks[0], 1, 0, c.t});
+    const Json j = take();
+    CAPTURE(raw());
+    CHECK(raw().ends_with(",\"t\":" + c.text + "}"));
+    CHECK(j["t"].is_number_float());
+  }
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a whole run is one object per line",
+                 "[json_reporter]") {
+  reporter.on_start({tasks[0], 4242, 4241, 1ms});
+  line("one");
+  line("two", true);
+  line("", false);
+  reporter.on_exit({tasks[0], {.outcome = Outcome::kExited, .pid = 4242}, 2ms});
+  const std::vector<TaskResult> results{{.outcome = Outcome::kExited, .pid = 4242}, {}};
+  reporter.on_summary({4241, tasks, results, 0, 2ms, 1ms, 0.5, 0, 2ms});
+  CHECK(reporter.flush());
+
+  std::vector<std::string> events;
+  std::size_t at = 0;
+  for (std::size_t end; (end = out.str().find('\n', at)) != std::string::npos; at = end + 1) {
+    events.push_back(Json::parse(out.str().substr(at, end - at))["event"]);
+  }
+  CHECK(at == out.str().size());
+  CHECK(events == std::vector<std::string>{"start", "line", "line", "line", "exit", "summary"});
+  CHECK(out.writes == 6);
+}

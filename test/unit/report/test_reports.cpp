@@ -1,0 +1,298 @@
+// Issue 5: XML escaping, the spill buffer, the JUnit report, the job log, colour choice.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "mtask/error.hpp"
+#include "mtask/report/colour.hpp"
+#include "mtask/report/joblog_reporter.hpp"
+#include "mtask/report/junit_reporter.hpp"
+#include "mtask/report/output.hpp"
+#include "mtask/report/spill_buffer.hpp"
+#include "mtask/text/xml.hpp"
+
+using namespace std::chrono_literals;
+using mtask::Outcome;
+using mtask::Stream;
+using mtask::TaskResult;
+
+namespace {
+
+std::string xml(std::string_view text, bool attribute = false) {
+  std::string out;
+  mtask::append_xml_escaped(out, text, attribute);
+  return out;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mtask-unit-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
+  std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path_),
+                                                  std::filesystem::directory_iterator()));
+  }
+
+ private:
+  std::string path_;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("xml: markup characters become references", "[xml]") {
+  CHECK(xml("a<b>&c \"q\" 'x'") == "a&lt;b&gt;&amp;c \"q\" 'x'");
+  CHECK(xml("\"q\"\ttab\nnl", true) == "&quot;q&quot;&#9;tab&#10;nl");
+  CHECK(xml("tab\tnl\n") == "tab\tnl\n");
+  CHECK(xml("cr\r") == "cr&#13;");
+}
+
+TEST_CASE("xml: characters XML cannot hold are replaced visibly", "[xml]") {
+  CHECK(xml(std::string_view("\0", 1)) == "\xE2\x90\x80");  // U+2400
+  CHECK(xml("\x1B[1m") == "\xE2\x90\x9B[1m");               // U+241B for ESC
+  CHECK(xml("\x7F") == "\xE2\x90\xA1");                     // U+2421 for DEL
+  CHECK(xml("\xEF\xBF\xBE\xEF\xBF\xBF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("xml: each run of invalid UTF-8 becomes one U+FFFD", "[xml]") {
+  CHECK(xml("a\xFF\xFE"
+            "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(xml("\xC0\xAF") == "\xEF\xBF\xBD");          // overlong
+  CHECK(xml("\xED\xA0\x80") == "\xEF\xBF\xBD");      // surrogate
+  CHECK(xml("\xF4\x90\x80\x80") == "\xEF\xBF\xBD");  // past U+10FFFF
+  CHECK(xml("\xE5\x94") == "\xEF\xBF\xBD");          // cut short
+  CHECK(xml("\xE5\x94\xB1 \xF0\x9F\x8E\xB5") == "\xE5\x94\xB1 \xF0\x9F\x8E\xB5");
+}
+
+TEST_CASE("spill buffer: keeps small output in memory", "[spill_buffer]") {
+  mtask::SpillBuffer buffer(16);
+  buffer.append("hello ");
+  buffer.append("world");
+  CHECK_FALSE(buffer.spilled());
+  mtask::StringOutput out;
+  buffer.write_to(out);
+  CHECK(out.str() == "hello world");
+  CHECK(buffer.size() == 11);
+}
+
+TEST_CASE("spill buffer: beyond its memory it spills to a file with no name", "[spill_buffer]") {
+  TempDir dir;
+  const std::string dir_path = dir.file("");
+  setenv("TMPDIR", dir_path.c_str(), 1);
+  std::string expected;
+  {
+    mtask::SpillBuffer buffer(1000);
+    for (int i = 0; i < 5000; ++i) {
+      const std::string line = "line " + std::to_string(i) + "\n";
+      buffer.append(line);
+      expected += line;
+    }
+    CHECK(buffer.spilled());
+    CHECK(buffer.dropped() == 0);
+    CHECK(buffer.size() == expected.size());
+    CHECK(dir.entries() == 0);  // nothing with a name on disk, even while it is held
+    mtask::StringOutput out;
+    buffer.write_to(out);
+    CHECK(out.str() == expected);
+    buffer.clear();
+    CHECK(buffer.empty());
+  }
+  unsetenv("TMPDIR");
+}
+
+TEST_CASE("spill buffer: with no place for a file it keeps what fits and counts the rest",
+          "[spill_buffer]") {
+  setenv("TMPDIR", "/nonexistent/mtask-test", 1);
+  mtask::SpillBuffer buffer(4);
+  buffer.append("abcdef");
+  unsetenv("TMPDIR");
+  CHECK(buffer.dropped() == 2);
+  mtask::StringOutput out;
+  buffer.write_to(out);
+  CHECK(out.str() == "abcd");
+}
+
+namespace {
+
+struct JunitFixture {
+  TempDir dir;
+  std::string path = dir.file("report.xml");
+  std::vector<mtask::Task> tasks{{.name = "sing", .index = 0},
+                                 {.name = "bad", .command = "exit 3", .index = 1},
+                                 {.name = "seg", .command = "kill -SEGV $$", .index = 2},
+                                 {.name = "slow", .command = "sleep 9", .index = 3},
+                                 {.name = "late", .index = 4}};
+  std::vector<TaskResult> results{
+      {.outcome = Outcome::kExited, .pid = 10, .ppid = 1, .code = 0, .wall = 1500ms},
+      {.outcome = Outcome::kExited, .pid = 11, .ppid = 1, .code = 3, .wall = 2ms},
+      {.outcome = Outcome::kSignaled, .pid = 12, .ppid = 1, .signal = SIGSEGV, .wall = 3ms},
+      {.outcome = Outcome::kTimedOut, .pid = 13, .ppid = 1, .signal = SIGTERM, .wall = 1s},
+      {},
+  };
+
+  mtask::SummaryEvent summary() const {
+    return {1, tasks, results, 3, 1501ms, 2505ms, 1.7, 1, 1501ms};
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(JunitFixture, "junit: one testcase per task, failures and skipped", "[junit]") {
+  {
+    mtask::JunitReporter junit(tasks, path, std::chrono::system_clock::time_point(1795000000s));
+    junit.on_line({tasks[0], 10, Stream::kStdout, "sing... (1/3)", false, 0ms});
+    junit.on_line({tasks[1], 11, Stream::kStderr, "bad <&> \x1B!", false, 0ms});
+    CHECK(dir.entries() == 0);  // nothing on disk before the report is written
+    CHECK_FALSE(std::filesystem::exists(path));
+    junit.on_summary(summary());
+    CHECK(junit.error().empty());
+  }
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  const std::string text = read_all(path);
+  CAPTURE(text);
+  CHECK(
+      text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mtask\" "
+                       "tests=\"5\" failures=\"3\" errors=\"0\" skipped=\"1\" time=\"1.501\">"));
+  CHECK(text.find("timestamp=\"2026-11-18T11:06:40\"") != std::string::npos);
+  CHECK(text.find("<testcase name=\"sing\" classname=\"mtask\" time=\"1.500\">\n"
+                  "      <system-out>sing... (1/3)\n</system-out>\n    </testcase>") !=
+        std::string::npos);
+  CHECK(text.find("<failure message=\"exit 3\" type=\"exit\">exit 3</failure>\n"
+                  "      <system-err>bad &lt;&amp;&gt; \xE2\x90\x9B!\n</system-err>") !=
+        std::string::npos);
+  CHECK(text.find("<failure message=\"SIGSEGV\" type=\"signal\">") != std::string::npos);
+  CHECK(text.find("<failure message=\"timed out\" type=\"timeout\">") != std::string::npos);
+  CHECK(text.find("<testcase name=\"late\" classname=\"mtask\" time=\"0.000\">\n"
+                  "      <skipped message=\"not started\"/>") != std::string::npos);
+  CHECK(text.ends_with("  </testsuite>\n</testsuites>\n"));
+}
+
+TEST_CASE_METHOD(JunitFixture, "junit: output over the limit is cut with a visible note",
+                 "[junit]") {
+  {
+    mtask::JunitReporter junit(tasks, path, std::chrono::system_clock::now(), 10);
+    junit.on_line({tasks[0], 10, Stream::kStdout, "12345", false, 0ms});  // 6 bytes kept
+    junit.on_line({tasks[0], 10, Stream::kStdout, "67890", false, 0ms});  // 6 more: over
+    junit.on_line({tasks[0], 10, Stream::kStdout, "ab", false, 0ms});     // 3: fits
+    junit.on_summary(summary());
+  }
+  const std::string text = read_all(path);
+  CHECK(text.find("<system-out>12345\nab\n[mtask: 6 more bytes of output not kept]\n"
+                  "</system-out>") != std::string::npos);
+}
+
+TEST_CASE("junit: tasks that share a name get their index", "[junit]") {
+  TempDir dir;
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}, {.name = "t", .index = 1}};
+  const std::vector<TaskResult> results{{.outcome = Outcome::kExited, .pid = 1, .wall = 1ms},
+                                        {.outcome = Outcome::kExited, .pid = 2, .wall = 1ms}};
+  {
+    mtask::JunitReporter junit(tasks, dir.file("r.xml"));
+    junit.on_summary({1, tasks, results, 0, 1ms, 2ms, 2.0, 0, 1ms});
+  }
+  const std::string text = read_all(dir.file("r.xml"));
+  CHECK(text.find("name=\"t #0\"") != std::string::npos);
+  CHECK(text.find("name=\"t #1\"") != std::string::npos);
+}
+
+TEST_CASE("junit: a path that cannot be written fails before the run", "[junit]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  CHECK_THROWS_AS(mtask::JunitReporter(tasks, "/nonexistent/dir/r.xml"), mtask::SystemError);
+}
+
+TEST_CASE("junit: a report never written leaves no file behind", "[junit]") {
+  TempDir dir;
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  { mtask::JunitReporter junit(tasks, dir.file("r.xml")); }
+  CHECK(dir.entries() == 0);
+}
+
+TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
+  const std::vector<mtask::Task> tasks{
+      {.name = "sing", .count = 3, .interval = 500ms, .index = 0},
+      {.name = "cmd", .command = "printf 'a\\tb'\techo\\\nx", .index = 1},
+      {.name = "seg", .command = "kill -SEGV $$", .index = 2},
+      {.name = "slow", .command = "sleep 9", .index = 3}};
+  mtask::StringOutput out;
+  mtask::JoblogReporter joblog(out, std::chrono::system_clock::time_point(1795000000s));
+  joblog.on_exit({tasks[1],
+                  {.outcome = Outcome::kExited,
+                   .pid = 11,
+                   .ppid = 1,
+                   .code = 3,
+                   .started = 1250ms,
+                   .wall = 2500us,
+                   .user_cpu = 1ms,
+                   .sys_cpu = 2ms,
+                   .max_rss_kb = 1480},
+                  0ms});
+  joblog.on_exit(
+      {tasks[0], {.outcome = Outcome::kExited, .pid = 10, .ppid = 1, .wall = 1500ms}, 0ms});
+  joblog.on_exit(
+      {tasks[2], {.outcome = Outcome::kSignaled, .pid = 12, .ppid = 1, .signal = SIGSEGV}, 0ms});
+  joblog.on_exit(
+      {tasks[3], {.outcome = Outcome::kTimedOut, .pid = 13, .ppid = 1, .signal = SIGTERM}, 0ms});
+  joblog.on_exit({tasks[3], TaskResult{}, 0ms});  // not started: no row
+  CHECK(joblog.flush());
+  CHECK(out.str() ==
+        "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
+        "command\n"
+        "1\tcmd\t11\t1\t1795000001.250\t0.003\t0.001\t0.002\t1480\t3\t-\t0\t"
+        "printf 'a\\\\tb'\\techo\\\\\\nx\n"
+        "0\tsing\t10\t1\t1795000000.000\t1.500\t0.000\t0.000\t0\t0\t-\t0\t(builtin sing:3@500ms)\n"
+        "2\tseg\t12\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGSEGV\t0\tkill -SEGV $$\n"
+        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\tsleep 9\n");
+}
+
+TEST_CASE("joblog: a file that cannot be made fails before the run", "[joblog]") {
+  CHECK_THROWS_AS(mtask::JoblogReporter::open("/nonexistent/dir/log", {}), mtask::SystemError);
+}
+
+TEST_CASE("colour: auto follows the terminal, NO_COLOR and CLICOLOR_FORCE", "[colour]") {
+  using mtask::ColourMode;
+  using mtask::use_colour;
+  CHECK(use_colour(ColourMode::kAuto, true, nullptr, nullptr));
+  CHECK_FALSE(use_colour(ColourMode::kAuto, false, nullptr, nullptr));
+  CHECK_FALSE(use_colour(ColourMode::kAuto, true, nullptr, "1"));
+  CHECK(use_colour(ColourMode::kAuto, true, nullptr, ""));  // empty counts as unset
+  CHECK(use_colour(ColourMode::kAuto, false, "1", nullptr));
+  CHECK(use_colour(ColourMode::kAuto, false, "1", "1"));
+  CHECK_FALSE(use_colour(ColourMode::kAuto, false, "0", nullptr));
+  CHECK_FALSE(use_colour(ColourMode::kAuto, false, "", nullptr));
+  CHECK(use_colour(ColourMode::kAlways, false, nullptr, "1"));
+  CHECK_FALSE(use_colour(ColourMode::kNever, true, "1", nullptr));
+}
+
+TEST_CASE("colour: each task keeps one colour and none is red", "[colour]") {
+  CHECK(mtask::task_colour(0) == mtask::task_colour(8));
+  CHECK(mtask::task_colour(0) != mtask::task_colour(1));
+  for (std::size_t i = 0; i < 8; ++i) CHECK(mtask::task_colour(i) != mtask::kRed);
+}

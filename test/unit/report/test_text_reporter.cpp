@@ -1,0 +1,507 @@
+#include <chrono>
+#include <csignal>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "mtask/report/output.hpp"
+#include "mtask/report/text_reporter.hpp"
+
+using namespace std::chrono_literals;
+using mtask::Outcome;
+using mtask::Stream;
+using mtask::TaskResult;
+
+namespace {
+
+class TextReporterFixture {
+ protected:
+  std::vector<mtask::Task> tasks{
+      {.name = "sing", .index = 0},
+      {.name = "dance", .index = 1},
+  };
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter{tasks, out, err};
+
+  void start(std::size_t i, int pid) {
+    reporter.on_start({.task = tasks[i], .pid = pid, .ppid = 4241, .t = 1ms});
+  }
+  void line(std::size_t i, int pid, std::string_view text, bool partial = false,
+            Stream stream = Stream::kStdout) {
+    reporter.on_line({.task = tasks[i],
+                      .pid = pid,
+                      .stream = stream,
+                      .text = text,
+                      .partial = partial,
+                      .t = 2ms});
+  }
+  void end(std::size_t i, const TaskResult& result) {
+    reporter.on_exit({.task = tasks[i], .result = result, .t = 3ms});
+  }
+};
+
+TaskResult exited(int pid, int code, mtask::Duration wall) {
+  return {.outcome = Outcome::kExited, .pid = pid, .ppid = 4241, .code = code, .wall = wall};
+}
+
+// Output whose flush reports a gone reader.
+class BrokenOutput final : public mtask::Output {
+ public:
+  void write(std::string_view) override {}
+  bool flush() override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(TextReporterFixture, "text: start, output and end lines share one prefix",
+                 "[text_reporter]") {
+  start(0, 4242);
+  start(1, 4243);
+  line(0, 4242, "sing... (1/3)");
+  line(1, 4243, "dance... (1/3)");
+  end(0, exited(4242, 0, 1500ms));
+  end(1, exited(4243, 0, 1501ms));
+  CHECK(out.str() ==
+        "sing     4242 > started (ppid 4241)\n"
+        "dance    4243 > started (ppid 4241)\n"
+        "sing     4242 | sing... (1/3)\n"
+        "dance    4243 | dance... (1/3)\n"
+        "sing     4242 < exit 0 after 1.50 s\n"
+        "dance    4243 < exit 0 after 1.50 s\n");
+  CHECK(err.str().empty());
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: stderr lines go to err with the same prefix",
+                 "[text_reporter]") {
+  start(0, 4242);
+  line(0, 4242, "oops", false, Stream::kStderr);
+  CHECK(out.str() == "sing     4242 > started (ppid 4241)\n");
+  CHECK(err.str() == "sing     4242 | oops\n");
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: task text is written as the task wrote it",
+                 "[text_reporter]") {
+  line(0, 7, "tab\there \x1B[1mbold\x1B[0m \xFF\r");
+  CHECK(out.str() == "sing        7 | tab\there \x1B[1mbold\x1B[0m \xFF\r\n");
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: the pieces of a long line make one line",
+                 "[text_reporter]") {
+  line(0, 4242, "aaaa", true);
+  line(0, 4242, "bbbb", true);
+  line(1, 4243, "other", false, Stream::kStderr);  // another destination: no interruption
+  line(0, 4242, "cc");
+  line(0, 4242, "next");
+  CHECK(out.str() ==
+        "sing     4242 | aaaabbbbcc\n"
+        "sing     4242 | next\n");
+  CHECK(err.str() == "dance    4243 | other\n");
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: a line cut short by another task goes on marked +",
+                 "[text_reporter]") {
+  line(0, 4242, "aaaa", true);
+  line(1, 4243, "dance");
+  line(0, 4242, "bbbb", true);
+  line(0, 4242, "cc");
+  CHECK(out.str() ==
+        "sing     4242 | aaaa\n"
+        "dance    4243 | dance\n"
+        "sing     4242 + bbbbcc\n");
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: mtask's own lines close an open line first",
+                 "[text_reporter]") {
+  line(0, 4242, "aaaa", true);
+  start(1, 4243);
+  line(0, 4242, "bb");
+  CHECK(out.str() ==
+        "sing     4242 | aaaa\n"
+        "dance    4243 > started (ppid 4241)\n"
+        "sing     4242 + bb\n");
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: a task's end closes its unfinished lines",
+                 "[text_reporter]") {
+  line(0, 4242, "out", true);
+  line(0, 4242, "err", true, Stream::kStderr);
+  end(0, exited(4242, 0, 10ms));
+  line(1, 4243, "after");
+  CHECK(out.str() ==
+        "sing     4242 | out\n"
+        "sing     4242 < exit 0 after 10.0 ms\n"
+        "dance    4243 | after\n");
+  CHECK(err.str() == "sing     4242 | err\n");
+}
+
+TEST_CASE("text: names are padded by code points to the widest", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "\xE5\x94\xB1\xE6\xAD\x8C", .index = 0},
+                                       {.name = "tick", .index = 1},
+                                       {.name = "x", .index = 2}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "a", false, 0ms});
+  reporter.on_line({tasks[1], 22, Stream::kStdout, "b", false, 0ms});
+  reporter.on_line({tasks[2], 4194304, Stream::kStdout, "c", false, 0ms});
+  CHECK(out.str() ==
+        "\xE5\x94\xB1\xE6\xAD\x8C         1 | a\n"
+        "tick      22 | b\n"
+        "x    4194304 | c\n");
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: end lines say how a task ended and when",
+                 "[text_reporter]") {
+  struct Case {
+    TaskResult result;
+    std::string line;
+  };
+  const Case cases[] = {
+      {exited(4242, 0, 1500ms), "sing     4242 < exit 0 after 1.50 s\n"},
+      {exited(4242, 3, 2ms), "sing     4242 < exit 3 after 2.0 ms\n"},
+      {exited(4242, 127, 3100us), "sing     4242 < exit 127 (command not found) after 3.1 ms\n"},
+      {{.outcome = Outcome::kSignaled, .pid = 4242, .signal = SIGSEGV, .wall = 200ms},
+       "sing     4242 < SIGSEGV after 200.0 ms\n"},
+      {{.outcome = Outcome::kTimedOut, .pid = 4242, .signal = SIGTERM, .wall = 5s},
+       "sing     4242 < timed out after 5.00 s\n"},
+      {exited(4242, 0, 999'960us), "sing     4242 < exit 0 after 1.00 s\n"},
+      {exited(4242, 0, 999'940us), "sing     4242 < exit 0 after 999.9 ms\n"},
+      {exited(4242, 0, 0ms), "sing     4242 < exit 0 after 0.0 ms\n"},
+      {exited(4242, 0, 3725s), "sing     4242 < exit 0 after 3725.00 s\n"},
+  };
+  for (const auto& c : cases) {
+    out.clear();
+    end(0, c.result);
+    CHECK(out.str() == c.line);
+  }
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: a task that never started has no end line",
+                 "[text_reporter]") {
+  end(1, TaskResult{});
+  CHECK(out.str().empty());
+}
+
+TEST_CASE("text: the summary is a table and the time saved", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{
+      {.name = "sing", .index = 0}, {.name = "dance", .index = 1}, {.name = "late", .index = 2}};
+  const std::vector<TaskResult> results{
+      {.outcome = Outcome::kExited,
+       .pid = 4242,
+       .ppid = 4241,
+       .code = 0,
+       .wall = 1501200us,
+       .user_cpu = 400us,
+       .sys_cpu = 1100us,
+       .max_rss_kb = 1480},
+      {.outcome = Outcome::kSignaled,
+       .pid = 4243,
+       .ppid = 4241,
+       .signal = SIGSEGV,
+       .wall = 200ms,
+       .user_cpu = 12300us,
+       .max_rss_kb = 900},
+      {},
+  };
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_summary({.parent_pid = 4241,
+                       .tasks = tasks,
+                       .results = results,
+                       .failed = 1,
+                       .wall = 1503100us,
+                       .task_wall_sum = 1701200us,
+                       .speedup = 1.7012 / 1.5031,
+                       .exit_code = 1,
+                       .t = 1504ms});
+  CHECK(out.str() ==
+        "\n"
+        "  task    pid  ppid  status           wall     user     sys  max rss\n"
+        "  sing   4242  4241  exit 0         1.50 s   0.4 ms  1.1 ms  1.4 MiB\n"
+        "! dance  4243  4241  SIGSEGV      200.0 ms  12.3 ms  0.0 ms  900 KiB\n"
+        "  late      -     -  not started         -        -       -        -\n"
+        "wall 1.50 s for 1.70 s of task time: 1.13x speedup\n"
+        "3 tasks, 1 failed, 1 not started\n"
+        "3 tasks, 13.8 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)\n");
+  CHECK(err.str().empty());
+}
+
+TEST_CASE("text: a summary of tasks that all succeeded says so", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "one", .index = 0}};
+  const std::vector<TaskResult> results{exited(10, 0, 2s)};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_summary({4241, tasks, results, 0, 2s, 2s, 1.0, 0, 2s});
+  const std::string& text = out.str();
+  CHECK(text.substr(text.rfind("wall")) ==
+        "wall 2.00 s for 2.00 s of task time: 1.00x speedup\n"
+        "1 task, none failed\n"
+        "1 task, 0.0 ms CPU in 2.00 s: 0.0 cores busy (mostly waiting)\n");
+}
+
+TEST_CASE("text: memory is shown in KiB, MiB or GiB", "[text_reporter]") {
+  struct Case {
+    std::int64_t kib;
+    std::string shown;
+  };
+  const Case cases[] = {{0, "0 KiB"},
+                        {1023, "1023 KiB"},
+                        {1024, "1.0 MiB"},
+                        {1536, "1.5 MiB"},
+                        {3 * 1024 * 1024, "3.00 GiB"}};
+  for (const auto& c : cases) {
+    const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+    TaskResult result = exited(10, 0, 1s);
+    result.max_rss_kb = c.kib;
+    const std::vector<TaskResult> results{result};
+    mtask::StringOutput out;
+    mtask::StringOutput err;
+    mtask::TextReporter reporter(tasks, out, err);
+    reporter.on_summary({4241, tasks, results, 0, 1s, 1s, 1.0, 0, 1s});
+    const std::string& text = out.str();
+    const std::string first_row = text.substr(text.find("\n  t ") + 1);
+    CAPTURE(text);
+    CHECK(first_row.substr(0, first_row.find('\n')).ends_with("  " + c.shown));
+  }
+}
+
+TEST_CASE("text: a speedup that cannot be computed is left out", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  const std::vector<TaskResult> results{TaskResult{}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_summary(
+      {4241, tasks, results, 0, 0s, 0s, std::numeric_limits<double>::quiet_NaN(), 0, 0s});
+  CHECK(out.str().ends_with(
+      "wall 0.0 ms for 0.0 ms of task time\n1 task, none failed, 1 not started\n"
+      "1 task, 0.0 ms CPU in 0.0 ms\n"));
+}
+
+TEST_CASE_METHOD(TextReporterFixture, "text: the summary closes open lines first",
+                 "[text_reporter]") {
+  line(0, 4242, "cut", true);
+  line(1, 4243, "cut too", true, Stream::kStderr);
+  const std::vector<TaskResult> results{exited(4242, 0, 1s), exited(4243, 0, 1s)};
+  reporter.on_summary({4241, tasks, results, 0, 1s, 2s, 2.0, 0, 1s});
+  CHECK(out.str().starts_with("sing     4242 | cut\n\n  task"));
+  CHECK(err.str() == "dance    4243 | cut too\n");
+}
+
+TEST_CASE("text: flush fails only when stdout's reader is gone", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput fine;
+  BrokenOutput broken;
+  CHECK(mtask::TextReporter(tasks, fine, fine).flush());
+  CHECK_FALSE(mtask::TextReporter(tasks, broken, fine).flush());
+  CHECK(mtask::TextReporter(tasks, fine, broken).flush());
+}
+
+// ---- Issue 5: colour, timestamps, --group, progress, the conclusion line ----
+
+namespace {
+
+mtask::TextOptions coloured() {
+  mtask::TextOptions options;
+  options.colour_out = true;
+  options.colour_err = true;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("text: colour marks each task's prefix and a failure in red", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "sing", .index = 0}, {.name = "dance", .index = 1}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err, coloured());
+  reporter.on_line({tasks[0], 4242, Stream::kStdout, "\x1B[1mbold", false, 0ms});
+  reporter.on_line({tasks[1], 4243, Stream::kStderr, "oops", false, 0ms});
+  reporter.on_exit({tasks[1], exited(4243, 3, 2ms), 1ms});
+  CHECK(out.str() ==
+        "\x1B[36msing     4242\x1B[0m | \x1B[1mbold\n"
+        "\x1B[33mdance    4243\x1B[0m < \x1B[31mexit 3 after 2.0 ms\x1B[0m\n");
+  CHECK(err.str() == "\x1B[33mdance    4243\x1B[0m | oops\n");
+}
+
+TEST_CASE("text: colour on stdout only leaves stderr plain", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.colour_out = true;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_line({tasks[0], 7, Stream::kStderr, "e", false, 0ms});
+  reporter.on_line({tasks[0], 7, Stream::kStdout, "o", false, 0ms});
+  CHECK(err.str() == "t       7 | e\n");
+  CHECK(out.str() == "\x1B[36mt       7\x1B[0m | o\n");
+}
+
+TEST_CASE("text: a coloured summary shows failed rows in red", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "ok", .index = 0}, {.name = "bad", .index = 1}};
+  const std::vector<TaskResult> results{exited(10, 0, 1s), exited(11, 1, 1s)};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err, coloured());
+  reporter.on_summary({4241, tasks, results, 1, 1s, 2s, 2.0, 1, 1s});
+  CHECK(out.str().find("\x1B[31m! bad ") != std::string::npos);
+  CHECK(out.str().find("\x1B[31m  ok") == std::string::npos);
+}
+
+TEST_CASE("text: plain text has no escape sequence of mtask's own", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "bad", .index = 0}};
+  const std::vector<TaskResult> results{exited(11, 1, 1s)};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_start({tasks[0], 11, 4241, 0ms});
+  reporter.on_line({tasks[0], 11, Stream::kStdout, "x", false, 0ms});
+  reporter.on_exit({tasks[0], results[0], 1s});
+  reporter.on_summary({4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  CHECK(out.str().find('\x1B') == std::string::npos);
+}
+
+TEST_CASE("text: timestamps give the time since the start", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.timestamps = mtask::Timestamps::kElapsed;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_start({tasks[0], 7, 1, 1ms});
+  reporter.on_line({tasks[0], 7, Stream::kStdout, "a", false, 1502ms});
+  reporter.on_line({tasks[0], 7, Stream::kStderr, "b", false, 12345678us});
+  CHECK(out.str() ==
+        "[  0.001] t       7 > started (ppid 1)\n"
+        "[  1.502] t       7 | a\n");
+  CHECK(err.str() == "[ 12.346] t       7 | b\n");
+}
+
+TEST_CASE("text: wall timestamps give the clock time", "[text_reporter]") {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.timestamps = mtask::Timestamps::kWall;
+  // 2026-11-24T12:03:03Z, plus 1.123 s into the run.
+  options.run_start = std::chrono::system_clock::time_point(1795521783s);
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_line({tasks[0], 7, Stream::kStdout, "a", false, 1123ms});
+  CHECK(out.str() == "[12:03:04.123] t       7 | a\n");
+}
+
+TEST_CASE("text: --group writes each task's output as one block when it ends", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}, {.name = "b", .index = 1}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextOptions options;
+  options.group = true;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_start({tasks[0], 1, 9, 0ms});
+  reporter.on_start({tasks[1], 2, 9, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "a1", false, 0ms});
+  reporter.on_line({tasks[1], 2, Stream::kStdout, "b1", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStderr, "ae", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "a2-", true, 0ms});
+  reporter.on_line({tasks[1], 2, Stream::kStdout, "b2", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "rest", false, 0ms});
+  CHECK(out.str() ==
+        "a       1 > started (ppid 9)\n"
+        "b       2 > started (ppid 9)\n");
+  reporter.on_exit({tasks[1], exited(2, 0, 1ms), 1ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "open", true, 0ms});
+  reporter.on_exit({tasks[0], exited(1, 0, 2ms), 2ms});
+  CHECK(out.str() ==
+        "a       1 > started (ppid 9)\n"
+        "b       2 > started (ppid 9)\n"
+        "b       2 | b1\n"
+        "b       2 | b2\n"
+        "b       2 < exit 0 after 1.0 ms\n"
+        "a       1 | a1\n"
+        "a       1 | a2-rest\n"
+        "a       1 | open\n"
+        "a       1 < exit 0 after 2.0 ms\n");
+  CHECK(err.str() == "a       1 | ae\n");
+}
+
+TEST_CASE("text: the conclusion says how busy the cores were and what that means",
+          "[text_reporter]") {
+  struct Case {
+    mtask::Duration cpu, wall, task_wall_sum;
+    std::string line;
+  };
+  const Case cases[] = {
+      {4s, 2s, 4s, "2 tasks, 4.00 s CPU in 2.00 s: 2.0 cores busy (parallel)"},
+      {2600ms, 2s, 4s, "2 tasks, 2.60 s CPU in 2.00 s: 1.3 cores busy (partly parallel)"},
+      {1900ms, 2s, 4s, "2 tasks, 1.90 s CPU in 2.00 s: 0.9 cores busy (concurrent: taking turns)"},
+      {1900ms, 2s, 2s, "2 tasks, 1.90 s CPU in 2.00 s: 0.9 cores busy (one at a time)"},
+      {10ms, 1500ms, 3s, "2 tasks, 10.0 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)"},
+      {0ms, 0ms, 0ms, "2 tasks, 0.0 ms CPU in 0.0 ms"},
+  };
+  for (const Case& c : cases) {
+    CHECK(mtask::conclusion_line(2, c.cpu, c.wall, c.task_wall_sum) == c.line);
+  }
+}
+
+TEST_CASE("text: the progress line is erased before output and drawn after the flush",
+          "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}, {.name = "b", .index = 1}};
+  // Everything goes to one string, as on a terminal where stdout and stderr are the same.
+  mtask::StringOutput screen;
+  mtask::Duration now = 0ms;
+  mtask::Progress progress(screen, tasks.size(), 1, false, [&now] { return now; });
+  mtask::TextOptions options;
+  options.progress = &progress;
+  mtask::TextReporter reporter(tasks, screen, screen, options);
+  reporter.on_start({tasks[0], 1, 9, 0ms});
+  reporter.flush();
+  CHECK(screen.str() ==
+        "a       1 > started (ppid 9)\n\rmtask: 0/2 done, 1 running, 0 failed, 0.0 s elapsed");
+  screen.clear();
+  now = 50ms;
+  reporter.flush();  // too soon to redraw
+  CHECK(screen.str().empty());
+  now = 1s;
+  reporter.on_exit({tasks[0], exited(1, 1, 1s), 1s});
+  reporter.flush();
+  CHECK(screen.str() ==
+        "\r\x1B[Ka       1 < exit 1 after 1.00 s\n"
+        "\rmtask: 1/2 done, 0 running, 1 failed, 1.0 s elapsed, about 1.0 s left");
+  screen.clear();
+  const std::vector<TaskResult> results{exited(1, 1, 1s), TaskResult{}};
+  reporter.on_summary({9, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  reporter.flush();
+  CHECK(screen.str().starts_with("\r\x1B[K\n  task"));
+  CHECK(screen.str().find("mtask: ") == std::string::npos);  // never drawn again
+}
+
+TEST_CASE("text: a short run with no more tasks than jobs shows no progress at first",
+          "[text_reporter]") {
+  mtask::StringOutput screen;
+  mtask::Duration now = 500ms;
+  mtask::Progress progress(screen, 2, 0, false, [&now] { return now; });
+  progress.draw_if_due();
+  CHECK(screen.str().empty());
+  now = 1s;
+  progress.draw_if_due();
+  CHECK(screen.str() == "\rmtask: 0/2 done, 0 running, 0 failed, 1.0 s elapsed");
+  mtask::StringOutput forced;
+  mtask::Progress always(forced, 2, 0, true, [] { return mtask::Duration{0}; });
+  always.draw_if_due();
+  CHECK_FALSE(forced.str().empty());
+}
+
+TEST_CASE("text: the progress line is cut to the terminal's width", "[text_reporter]") {
+  mtask::StringOutput screen;
+  mtask::Progress progress(screen, 2, 1, true, [] { return mtask::Duration{0}; });
+  progress.set_width(20);
+  progress.draw_if_due();
+  CHECK(screen.str() == "\rmtask: 0/2 done, 0 ");  // 19 columns and the cursor
+}

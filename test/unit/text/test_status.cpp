@@ -1,0 +1,82 @@
+#include <csignal>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "mtask/text/status.hpp"
+
+using mtask::Outcome;
+using mtask::TaskResult;
+
+TEST_CASE("status: signals are named as kill -l names them", "[status]") {
+  struct Case {
+    int signal;
+    std::string name;
+  };
+  const Case cases[] = {
+      {SIGHUP, "SIGHUP"},       {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},   {SIGILL, "SIGILL"},
+      {SIGTRAP, "SIGTRAP"},     {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},     {SIGFPE, "SIGFPE"},
+      {SIGKILL, "SIGKILL"},     {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"},   {SIGUSR2, "SIGUSR2"},
+      {SIGPIPE, "SIGPIPE"},     {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},   {SIGCHLD, "SIGCHLD"},
+      {SIGCONT, "SIGCONT"},     {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"},   {SIGTTIN, "SIGTTIN"},
+      {SIGTTOU, "SIGTTOU"},     {SIGURG, "SIGURG"},   {SIGXCPU, "SIGXCPU"},   {SIGXFSZ, "SIGXFSZ"},
+      {SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"}, {SIGSYS, "SIGSYS"},
+      {SIGIO, "SIGIO"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.signal);
+    CHECK(mtask::signal_name(c.signal) == c.name);
+  }
+}
+
+#ifdef __linux__
+TEST_CASE("status: Linux numbers are the usual ones", "[status]") {
+  CHECK(mtask::signal_name(9) == "SIGKILL");
+  CHECK(mtask::signal_name(11) == "SIGSEGV");
+  CHECK(mtask::signal_name(15) == "SIGTERM");
+  CHECK(mtask::signal_name(16) == "SIGSTKFLT");
+  CHECK(mtask::signal_name(30) == "SIGPWR");
+}
+#endif
+
+TEST_CASE("status: real-time signals count from SIGRTMIN", "[status]") {
+  CHECK(mtask::signal_name(SIGRTMIN) == "SIGRTMIN");
+  CHECK(mtask::signal_name(SIGRTMIN + 3) == "SIGRTMIN+3");
+}
+
+TEST_CASE("status: a number without a name is shown as a number", "[status]") {
+  CHECK(mtask::signal_name(0) == "SIG0");
+  CHECK(mtask::signal_name(-1) == "SIG-1");
+  CHECK(mtask::signal_name(999) == "SIG999");
+}
+
+TEST_CASE("status: describe says how a task ended", "[status]") {
+  struct Case {
+    TaskResult result;
+    std::string text;
+  };
+  const Case cases[] = {
+      {{.outcome = Outcome::kExited, .code = 0}, "exit 0"},
+      {{.outcome = Outcome::kExited, .code = 3}, "exit 3"},
+      {{.outcome = Outcome::kExited, .code = 255}, "exit 255"},
+      {{.outcome = Outcome::kExited, .code = 126}, "exit 126 (not executable)"},
+      {{.outcome = Outcome::kExited, .code = 127}, "exit 127 (command not found)"},
+      {{.outcome = Outcome::kSignaled, .signal = SIGKILL}, "SIGKILL"},
+      {{.outcome = Outcome::kSignaled, .signal = SIGSEGV}, "SIGSEGV"},
+      {{.outcome = Outcome::kTimedOut, .signal = SIGTERM}, "timed out"},
+      {{.outcome = Outcome::kTimedOut}, "timed out"},
+      {{.outcome = Outcome::kNotStarted}, "not started"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    CHECK(mtask::describe(c.result) == c.text);
+  }
+}
+
+TEST_CASE("status: failed counts what did not exit 0, but not what never ran", "[status]") {
+  CHECK_FALSE(TaskResult{.outcome = Outcome::kExited, .code = 0}.failed());
+  CHECK(TaskResult{.outcome = Outcome::kExited, .code = 1}.failed());
+  CHECK(TaskResult{.outcome = Outcome::kSignaled, .signal = SIGSEGV}.failed());
+  CHECK(TaskResult{.outcome = Outcome::kTimedOut}.failed());
+  CHECK_FALSE(TaskResult{.outcome = Outcome::kNotStarted}.failed());
+}
