@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -38,6 +39,15 @@ struct TaskResult {
   bool failed() const {
     return outcome != Outcome::kExited ? outcome != Outcome::kNotStarted : code != 0;
   }
+};
+
+/// The run begins, before the first task is forked: the one clock every reporter measures
+/// from. Every later event's `t` counts from `start`.
+struct BeginEvent {
+  int parent_pid;
+  const std::vector<Task>& tasks;
+  std::chrono::steady_clock::time_point start;       ///< the runner's time 0
+  std::chrono::system_clock::time_point wall_start;  ///< the same moment on the wall clock
 };
 
 /// A child has started and told the parent what getpid() and getppid() returned.
@@ -83,6 +93,7 @@ struct SummaryEvent {
 class EventSink {
  public:
   virtual ~EventSink() = default;
+  virtual void on_begin(const BeginEvent&) {}
   virtual void on_start(const StartEvent&) {}
   virtual void on_line(const LineEvent&) {}
   virtual void on_exit(const ExitEvent&) {}

@@ -2,6 +2,10 @@
 
 namespace mtask {
 
+void MultiSink::on_begin(const BeginEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_begin(e);
+}
+
 void MultiSink::on_start(const StartEvent& e) {
   for (EventSink* sink : sinks_) sink->on_start(e);
 }

@@ -181,6 +181,7 @@ int Run::execute() {
     }
   }
   start_ = Clock::now();
+  sink_.on_begin(BeginEvent{parent_pid_, tasks_, start_, std::chrono::system_clock::now()});
 
   start_pending();
   while (!running_.empty()) {

@@ -13,6 +13,7 @@ class MultiSink final : public EventSink {
   /// Adds a sink; it must outlive this one.
   void add(EventSink& sink) { sinks_.push_back(&sink); }
 
+  void on_begin(const BeginEvent& e) override;
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
