@@ -51,6 +51,8 @@ struct Options {
   /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
   /// mtask ends, as a terminal would; else /dev/null.
   std::optional<std::string> input;
+  /// Run this copy of mtask instead of the one under test (e.g. one another user can reach).
+  std::optional<std::string> binary;
 };
 
 /// An action that sends `sig` to mtask (or to its whole process group, as a terminal does).
@@ -86,6 +88,11 @@ std::vector<std::string> split_lines(const std::string& text);
 /// The path of the binary under test.
 const char* binary();
 
+/// A test whose precondition does not hold here: on CI (the CI variable is set) that is a
+/// failure, since what the test checks would go unchecked; elsewhere a warning. The caller
+/// returns after it.
+void cannot_check(const std::string& why);
+
 /// A fresh directory (mkdtemp under $TMPDIR or /tmp), removed with its contents at scope exit.
 class TempDir {
  public:
@@ -99,6 +106,18 @@ class TempDir {
   std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
 
  private:
+  std::string path_;
+};
+
+/// A copy of the binary under test in a fresh directory that every user can read and search
+/// (the build tree may sit under a private home, out of reach of `nobody`).
+class SharedBinary {
+ public:
+  SharedBinary();
+  const std::string& path() const { return path_; }
+
+ private:
+  TempDir dir_;
   std::string path_;
 };
 
