@@ -6,7 +6,7 @@
 //
 //   baseline line N J          (a) each child writes one line itself and exits
 //   baseline exec N J ARGV...  (b)/(c) each child execs ARGV; "{}" in ARGV becomes 1..N
-//   baseline setup N J         (a) plus the set-up an mtask child does for SPEC 4's
+//   baseline setup N J         (a) plus the set-up an mtask child does for its
 //                              guarantees (a second pipe, signal reset, process group,
 //                              death signal, /dev/null stdin, close_range, 8-byte hello):
 //                              it tells the cost of those guarantees from that of mtask's loop

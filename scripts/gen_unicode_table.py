@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates lib/src/unicode_table.{hpp,cpp}: the code point ranges a task NAME may use.
 
-SPEC 2.1 allows Unicode letters, marks and digits (general categories L*, M*, N*) in a NAME.
+A NAME may hold Unicode letters, marks and digits (general categories L*, M*, N*) in a NAME.
 We do not want to depend on ICU for that, so this script writes a sorted table of ranges from
 the Unicode database that ships with Python (`unicodedata`), plus a small table of separators
 (Z*) so that the parser can name whitespace precisely in its error messages.

@@ -1,4 +1,4 @@
-// `--output json`: JSON Lines of SPEC 3.2 on stdout, one object per line and nothing else.
+// `--output json`: JSON Lines (docs/output.md) on stdout, one object per line and nothing else.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -85,7 +85,7 @@ TEST_CASE("JSON output is one object per line and nothing else", "[e2e][json]") 
   CHECK(json.events.size() == 4 * 2 + 4 + 1 + 1);
 }
 
-TEST_CASE("JSON keys come in the order of SPEC 3.2", "[e2e][json]") {
+TEST_CASE("JSON keys come in the documented order", "[e2e][json]") {
   const std::map<std::string, std::vector<std::string>> expected = {
       {"start", {"event", "task", "index", "pid", "ppid", "t"}},
       {"line", {"event", "task", "index", "pid", "stream", "text", "t"}},
@@ -109,7 +109,7 @@ TEST_CASE("JSON keys come in the order of SPEC 3.2", "[e2e][json]") {
   CHECK(seen.size() == 4);
 }
 
-TEST_CASE("JSON values have the types of SPEC 3.2", "[e2e][json]") {
+TEST_CASE("JSON values have the documented types", "[e2e][json]") {
   const JsonRun json = run_json(kMixedTasks);
   std::map<std::size_t, double> last_t;
   for (const ordered_json& e : json.events) {

@@ -1,4 +1,4 @@
-// The lesson made visible (issue 7): CPU-bound tasks, core limits, the timeline, its SVG and
+// The lesson made visible: CPU-bound tasks, core limits, the timeline, its SVG and
 // trace files, and --explain.
 #include <sched.h>
 #include <sys/wait.h>

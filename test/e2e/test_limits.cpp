@@ -1,4 +1,4 @@
-// SPEC 4.8: limits are met with grace.
+// Limits are met with grace (docs/reliability.md).
 #include <unistd.h>
 
 #include <algorithm>

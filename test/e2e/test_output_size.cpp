@@ -1,4 +1,4 @@
-// SPEC 4.1: no line lost, none torn, at any size, with bounded memory.
+// No line lost, none torn, at any size, with bounded memory.
 #include <map>
 #include <string>
 

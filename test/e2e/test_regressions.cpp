@@ -40,8 +40,9 @@ pid_t guardian_of(pid_t parent) {
 }  // namespace
 
 TEST_CASE("a signal during a fail-fast stop still makes the status 128 + N", "[e2e][regression]") {
-  // --fail-fast used to take the place of the signal's status: SPEC 5 puts 128+N first. The
-  // first task fails only once the second has had time to ignore SIGTERM.
+  // --fail-fast used to take the place of the signal's status: the exit status rules
+  // (docs/usage.md) put 128+N first. The first task fails only once the second has had time to
+  // ignore SIGTERM.
   e2e::Options options;
   options.timeout = 30s;
   options.actions = {e2e::send_signal(1000ms, SIGINT)};

@@ -1,4 +1,4 @@
-// SPEC 4.2, 4.4, 4.5, 4.6: stopping, and nothing left behind.
+// Stopping, and nothing left behind (docs/reliability.md).
 #include <signal.h>
 
 #include <string>

@@ -1,4 +1,4 @@
-// --timeout, --fail-fast, and tasks that leave something behind (SPEC 2.2, 4.3, 4.4).
+// --timeout, --fail-fast, and tasks that leave something behind (docs/reliability.md).
 #include <dirent.h>
 
 #include <fstream>
