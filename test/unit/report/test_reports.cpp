@@ -208,6 +208,23 @@ TEST_CASE("junit: a path that cannot be written fails before the run", "[junit]"
   CHECK_THROWS_AS(mtask::JunitReporter(tasks, "/nonexistent/dir/r.xml"), mtask::SystemError);
 }
 
+TEST_CASE_METHOD(JunitFixture, "junit: a report that cannot take its place says why", "[junit]") {
+  std::filesystem::create_directory(path);  // a directory where the report should go
+  mtask::JunitReporter junit(tasks, path);
+  junit.on_begin(begin(tasks, std::chrono::system_clock::now()));
+  junit.on_summary(summary());
+  CHECK(junit.error() ==
+        "--junit '" + path + "': cannot rename '" + path + ".tmp' to it: Is a directory");
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST_CASE("junit: a path that cannot be created is named with why", "[junit]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  CHECK_THROWS_WITH(mtask::JunitReporter(tasks, "/nonexistent/dir/r.xml"),
+                    "--junit '/nonexistent/dir/r.xml': cannot create "
+                    "'/nonexistent/dir/r.xml.tmp': No such file or directory");
+}
+
 TEST_CASE("junit: a report never written leaves no file behind", "[junit]") {
   TempDir dir;
   const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};

@@ -307,7 +307,7 @@ TEST_CASE("text: flush fails only when stdout's reader is gone", "[text_reporter
   CHECK(mtask::TextReporter(tasks, fine, broken).flush());
 }
 
-// ---- Issue 5: colour, timestamps, --group, progress, the conclusion line ----
+// ---- colour, timestamps, --group, progress, the conclusion line ----
 
 namespace {
 

@@ -14,6 +14,10 @@ TEST_CASE("quote: what a terminal would act on is escaped, the rest kept", "[quo
   const Case cases[] = {
       {"", "''"},
       {"sing:3", "'sing:3'"},
+      {"唱歌 ☃", "'唱歌 ☃'"},
+      {"back\\slash 'quote'", "'back\\slash 'quote''"},
+      {"\u009b\u2028\u202e\u2066", "'\\u009b\\u2028\\u202e\\u2066'"},
+      {"\xff\xc0\xaf\xed\xa0\x80", "'\\xff\\xc0\\xaf\\xed\\xa0\\x80'"},
       {"caf\xC3\xA9", "'caf\xC3\xA9'"},
       {"a\nb\tc\rd", "'a\\nb\\tc\\rd'"},
       {"\x1b[2J\a\x7f", "'\\x1b[2J\\x07\\x7f'"},
