@@ -43,6 +43,7 @@ struct Reporters {
 class JunitFile final : public mtask::EventSink {
  public:
   JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path) : junit_(tasks, path) {}
+  void on_begin(const mtask::BeginEvent& e) override { junit_.on_begin(e); }
   void on_line(const mtask::LineEvent& e) override { junit_.on_line(e); }
   void on_summary(const mtask::SummaryEvent& e) override {
     junit_.on_summary(e);
@@ -56,8 +57,8 @@ class JunitFile final : public mtask::EventSink {
 /// The job log, with a message on stderr (once) when it could not be written.
 class JoblogFile final : public mtask::EventSink {
  public:
-  JoblogFile(const std::string& path, std::chrono::system_clock::time_point run_start)
-      : joblog_(mtask::JoblogReporter::open(path, run_start)) {}
+  explicit JoblogFile(const std::string& path) : joblog_(mtask::JoblogReporter::open(path)) {}
+  void on_begin(const mtask::BeginEvent& e) override { joblog_->on_begin(e); }
   void on_exit(const mtask::ExitEvent& e) override { joblog_->on_exit(e); }
   void on_summary(const mtask::SummaryEvent&) override {
     joblog_->flush();
@@ -90,7 +91,6 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   options.colour_err =
       mtask::use_colour(config.colour, isatty(STDERR_FILENO) == 1, force, no_color);
   options.timestamps = config.timestamps;
-  options.run_start = std::chrono::system_clock::now();
   options.group = config.group;
   // Never on a non-terminal; --progress shows it from the start, --no-progress never.
   if (isatty(STDERR_FILENO) == 1 && config.progress.value_or(true)) {
@@ -104,7 +104,6 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
 }
 
 void add_reporters(const Config& config, Reporters& reporters) {
-  const auto run_start = std::chrono::system_clock::now();
   // Standard output: exactly one format.
   if (config.json) {
     reporters.add<mtask::JsonReporter>(reporters.out);
@@ -114,7 +113,7 @@ void add_reporters(const Config& config, Reporters& reporters) {
   }
   // Reports (issue 5): files beside standard output.
   if (!config.junit.empty()) reporters.add<JunitFile>(config.tasks, config.junit);
-  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog, run_start);
+  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog);
   // Lesson (issue 7): the narration on stderr, and the pictures of the run once it is over
   // (written on the summary, which also comes after a stop by signal).
   if (config.explain) {

@@ -4,6 +4,9 @@
 #include <string>
 #include <string_view>
 
+// quote_arg, with which every usage error quotes the user's text.
+#include "mtask/text/quote.hpp"
+
 namespace mtask {
 
 /// Bad input from the user: a TASK or an option value that breaks a rule of the grammar.
@@ -19,11 +22,5 @@ class SystemError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-/// `text` between single quotes, safe to print on a terminal: control characters (C0, DEL, C1),
-/// line and paragraph separators, bidirectional controls and bytes that are not valid UTF-8
-/// are written as escapes (`\n`, `\t`, `\r`, `\x1b`, `\xff`, `\u202e`); everything else is
-/// kept as it is. Every usage error quotes the user's text through this one function.
-std::string quote_arg(std::string_view text);
 
 }  // namespace mtask

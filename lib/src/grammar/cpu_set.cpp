@@ -4,11 +4,12 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <cstdint>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "mtask/text/decimal.hpp"
 
 namespace mtask {
 namespace {
@@ -16,22 +17,17 @@ namespace {
 /// Larger than any CPU number Linux supports (CONFIG_NR_CPUS is at most 8192).
 constexpr int kMaxCpu = 1 << 16;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 /// A CPU number: decimal digits only, below kMaxCpu.
 int cpu_number(std::string_view text) {
   if (text.empty())
     throw UsageError("empty CPU number (use a count, e.g. 2, or a list, e.g. 0,2-3)");
-  if (!std::ranges::all_of(text, is_digit)) {
+  const std::optional<Decimal> cpu = parse_decimal(text, kMaxCpu - 1);
+  if (!cpu) {
     throw UsageError(
         fmt::format("'{}' is not a CPU number (use a count, e.g. 2, or a list, e.g. 0,2-3)", text));
   }
-  std::int64_t value = 0;
-  for (const char c : text) {
-    value = value * 10 + (c - '0');
-    if (value >= kMaxCpu) throw UsageError(fmt::format("CPU {} does not exist", text));
-  }
-  return static_cast<int>(value);
+  if (cpu->over) throw UsageError(fmt::format("CPU {} does not exist", text));
+  return static_cast<int>(cpu->value);
 }
 
 std::vector<int> first_cpus(std::string_view text, const std::vector<int>& allowed) {

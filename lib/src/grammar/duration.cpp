@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "mtask/text/decimal.hpp"
 
 namespace mtask {
 namespace {
@@ -82,12 +83,9 @@ void check_suffix(std::string_view whole, bool has_point, std::string_view suffi
 
 // whole: digits before the point, saturated above the maximum (so never wraps).
 std::uint64_t whole_value(std::string_view digits) {
-  std::uint64_t value = 0;
-  for (const char c : digits) {
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    if (value > kMaxNanoseconds) return kMaxNanoseconds + 1;
-  }
-  return value;
+  if (digits.empty()) return 0;  // ".5"
+  const Decimal whole = parse_decimal(digits, kMaxNanoseconds).value_or(Decimal{});
+  return whole.over ? kMaxNanoseconds + 1 : whole.value;
 }
 
 // The fraction `digits` (after the point) of one `unit`, in nanoseconds; throws when it does
@@ -97,8 +95,9 @@ std::uint64_t fraction_nanoseconds(std::string_view digits, const Unit& unit) {
   digits = last == std::string_view::npos ? std::string_view{} : digits.substr(0, last + 1);
   constexpr const char* kTooFine = "duration has digits below 1ns";
   if (digits.size() > kMaxFractionDigits) throw UsageError(kTooFine);
-  std::uint64_t numerator = 0;
-  for (const char c : digits) numerator = numerator * 10 + static_cast<std::uint64_t>(c - '0');
+  // At most kMaxFractionDigits digits: no saturation.
+  const std::uint64_t numerator =
+      digits.empty() ? 0 : parse_decimal(digits).value_or(Decimal{}).value;
   // value = numerator x coefficient x 10^(exponent - digits)
   const int shift = unit.exponent - static_cast<int>(digits.size());
   if (shift >= 0) return numerator * unit.coefficient * power_of_ten(shift);

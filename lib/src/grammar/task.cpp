@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,9 @@
 
 #include "grammar/unicode_table.hpp"
 #include "mtask/error.hpp"
+#include "mtask/text/decimal.hpp"
+#include "mtask/text/quote.hpp"
+#include "mtask/text/utf8.hpp"
 
 namespace mtask {
 namespace {
@@ -16,44 +20,6 @@ namespace {
 constexpr std::string_view kForm = "NAME[:COUNT][@INTERVAL][=COMMAND]";
 
 // ---- UTF-8 ---------------------------------------------------------------------------------
-
-enum class Utf8Error {
-  kNone,
-  kContinuation,
-  kInvalidByte,
-  kOverlong,
-  kSurrogate,
-  kTooLarge,
-  kTruncated
-};
-
-struct CodePoint {
-  char32_t value = 0;
-  std::size_t size = 1;  ///< bytes used; 1 for an error, so that decoding resumes at the next
-  Utf8Error error = Utf8Error::kNone;
-};
-
-CodePoint decode(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned lead = byte(pos);
-  if (lead < 0x80) return {.value = lead};
-  if (lead < 0xC0) return {.error = Utf8Error::kContinuation};
-  if (lead < 0xC2) return {.error = Utf8Error::kOverlong};
-  if (lead > 0xF4) return {.error = Utf8Error::kInvalidByte};
-  const std::size_t size = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  char32_t value = lead & (0x7Fu >> size);
-  for (std::size_t i = 1; i < size; ++i) {
-    if (pos + i >= text.size() || (byte(pos + i) & 0xC0u) != 0x80u) {
-      return {.error = Utf8Error::kTruncated};
-    }
-    value = (value << 6) | (byte(pos + i) & 0x3Fu);
-  }
-  constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (value < kSmallest[size]) return {.error = Utf8Error::kOverlong};
-  if (value >= 0xD800 && value <= 0xDFFF) return {.error = Utf8Error::kSurrogate};
-  if (value > 0x10FFFF) return {.error = Utf8Error::kTooLarge};
-  return {.value = value, .size = size};
-}
 
 std::string_view describe(Utf8Error error) {
   switch (error) {
@@ -70,17 +36,10 @@ std::string_view describe(Utf8Error error) {
     case Utf8Error::kTooLarge:
       return "code point above U+10FFFF";
     case Utf8Error::kTruncated:
+    case Utf8Error::kIncomplete:
       return "truncated sequence";
   }
   return "no error";
-}
-
-bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
-
-// Code points that can move the cursor or reorder what a terminal shows.
-bool is_unsafe_to_print(char32_t cp) {
-  return is_control(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0x061C || cp == 0x200E ||
-         cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 // ---- the parts of a TASK -------------------------------------------------------------------
@@ -110,16 +69,12 @@ bool is_name_code_point(char32_t cp) {
 std::uint64_t count_from(std::string_view text) {
   if (text.empty()) throw UsageError("empty count after ':'");
   if (text.front() == '-' || text.front() == '+') throw UsageError("count must not have a sign");
-  if (!std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; })) {
+  const std::optional<Decimal> count = parse_decimal(text, kMaxCount);
+  if (!count) {
     throw UsageError(fmt::format("count must be a decimal integer from 0 to {}", kMaxCount));
   }
-  // Saturate instead of overflowing: any value above the maximum is rejected the same way.
-  std::uint64_t value = 0;
-  for (const char c : text) {
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    if (value > kMaxCount) throw UsageError(fmt::format("count over the {} maximum", kMaxCount));
-  }
-  return value;
+  if (count->over) throw UsageError(fmt::format("count over the {} maximum", kMaxCount));
+  return count->value;
 }
 
 Duration parse_interval(std::string_view text) {
@@ -169,33 +124,6 @@ TaskSpec parse_unquoted(std::string_view arg) {
 
 }  // namespace
 
-std::string quote_arg(std::string_view text) {
-  std::string out = "'";
-  out.reserve(text.size() + 2);
-  for (std::size_t pos = 0; pos < text.size();) {
-    const CodePoint cp = decode(text, pos);
-    const unsigned char byte = static_cast<unsigned char>(text[pos]);
-    if (cp.error != Utf8Error::kNone) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else if (cp.value == '\n') {
-      out += "\\n";
-    } else if (cp.value == '\t') {
-      out += "\\t";
-    } else if (cp.value == '\r') {
-      out += "\\r";
-    } else if (cp.value < 0x80 && is_unsafe_to_print(cp.value)) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else if (is_unsafe_to_print(cp.value)) {
-      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp.value));
-    } else {
-      out += text.substr(pos, cp.size);
-    }
-    pos += cp.size;
-  }
-  out += '\'';
-  return out;
-}
-
 std::uint64_t parse_count(std::string_view text) { return count_from(text); }
 
 std::string name_error(std::string_view name) {
@@ -204,13 +132,13 @@ std::string name_error(std::string_view name) {
   if (name.front() == '.') return "task name must not start with '.'";
   std::size_t length = 0;
   for (std::size_t pos = 0; pos < name.size(); ++length) {
-    const CodePoint cp = decode(name, pos);
-    if (cp.error != Utf8Error::kNone) {
-      return fmt::format("task name is not valid UTF-8 ({} at byte {})", describe(cp.error),
+    const Utf8Char ch = decode_utf8(name, pos);
+    if (!ch.valid()) {
+      return fmt::format("task name is not valid UTF-8 ({} at byte {})", describe(ch.error),
                          pos + 1);
     }
-    if (!is_name_code_point(cp.value)) return unwanted_code_point(cp.value);
-    pos += cp.size;
+    if (!is_name_code_point(ch.code_point)) return unwanted_code_point(ch.code_point);
+    pos += ch.length;
   }
   if (length > kMaxNameLength) {
     return fmt::format("task name is {} code points long (maximum {})", length, kMaxNameLength);

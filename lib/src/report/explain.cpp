@@ -5,8 +5,8 @@
 
 #include "mtask/error.hpp"
 #include "mtask/grammar/cpu_set.hpp"
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
-#include "report/timeline_scale.hpp"
 
 namespace mtask {
 namespace {
@@ -32,7 +32,7 @@ std::string what_it_runs(const Task& task, bool busy) {
     return fmt::format("runs /bin/sh -c {}{}", quote_arg(task.command),
                        task.count == 1 ? "" : fmt::format(", {} times", task.count));
   }
-  const std::string interval = detail::human_time(task.interval.count());
+  const std::string interval = human_duration(task.interval);
   const std::string after_each =
       task.interval.count() == 0 ? std::string("with no pause")
       : busy                     ? fmt::format("computing for {} of CPU time after each", interval)
@@ -88,8 +88,7 @@ void ExplainReporter::on_line(const LineEvent& e) {
 void ExplainReporter::on_exit(const ExitEvent& e) {
   const TaskResult& r = e.result;
   say(fmt::format("parent {}: wait4({}) -> {} after {}, {} CPU", options_.parent_pid, r.pid,
-                  how_it_ended(r), detail::human_time(r.wall.count()),
-                  detail::human_time((r.user_cpu + r.sys_cpu).count())));
+                  how_it_ended(r), human_duration(r.wall), human_duration(r.user_cpu + r.sys_cpu)));
 }
 
 void ExplainReporter::on_summary(const SummaryEvent& e) {
@@ -101,7 +100,7 @@ void ExplainReporter::on_summary(const SummaryEvent& e) {
   say(fmt::format(
       "parent {}: every child reaped, no zombie left: {} in {}{}", e.parent_pid,
       e.tasks.size() == 1 ? std::string("1 task") : fmt::format("{} tasks", e.tasks.size()),
-      detail::human_time(e.wall.count()),
+      human_duration(e.wall),
       never == 0 ? std::string() : fmt::format(" ({} never forked)", never)));
 }
 

@@ -4,11 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 
 namespace mtask {
@@ -31,8 +32,6 @@ class FileOutput final : public Output {
   int fd_;
   FdOutput out_;
 };
-
-std::string secs(Duration d) { return fmt::format("{:.3f}", to_seconds(d)); }
 
 }  // namespace
 
@@ -62,25 +61,25 @@ std::string joblog_command(const Task& task) {
   return out;
 }
 
-JoblogReporter::JoblogReporter(Output& out, std::chrono::system_clock::time_point run_start)
-    : out_(out), run_start_(run_start) {
+JoblogReporter::JoblogReporter(Output& out) : out_(out) {
   out_.write(kHeader);
   out_.write("\n");
 }
 
-std::unique_ptr<JoblogReporter> JoblogReporter::open(
-    const std::string& path, std::chrono::system_clock::time_point run_start) {
+std::unique_ptr<JoblogReporter> JoblogReporter::open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw SystemError(
-        fmt::format("--joblog {}: cannot create it: {}", quote_arg(path), std::strerror(errno)));
+    throw SystemError(fmt::format("--joblog {}: cannot create it: {}", quote_arg(path),
+                                  std::generic_category().message(errno)));
   }
   auto file = std::make_unique<FileOutput>(fd);
-  auto reporter = std::make_unique<JoblogReporter>(*file, run_start);
+  auto reporter = std::make_unique<JoblogReporter>(*file);
   reporter->owned_ = std::move(file);
   reporter->path_ = path;
   return reporter;
 }
+
+void JoblogReporter::on_begin(const BeginEvent& e) { run_start_ = e.wall_start; }
 
 void JoblogReporter::on_exit(const ExitEvent& e) {
   const TaskResult& r = e.result;
@@ -89,13 +88,12 @@ void JoblogReporter::on_exit(const ExitEvent& e) {
       run_start_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(r.started);
   const auto start_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(start.time_since_epoch()).count();
-  const bool by_signal =
-      r.outcome == Outcome::kSignaled || (r.outcome == Outcome::kTimedOut && r.signal != 0);
+  const int signal = ending_signal(r);
   out_.write(fmt::format("{}\t{}\t{}\t{}\t{}.{:03}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.task.index,
-                         e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000, secs(r.wall),
-                         secs(r.user_cpu), secs(r.sys_cpu), r.max_rss_kb,
-                         r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
-                         by_signal ? signal_name(r.signal) : "-",
+                         e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000,
+                         seconds_3(r.wall), seconds_3(r.user_cpu), seconds_3(r.sys_cpu),
+                         r.max_rss_kb, r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
+                         signal != 0 ? signal_name(signal) : "-",
                          r.outcome == Outcome::kTimedOut ? 1 : 0, joblog_command(e.task)));
 }
 

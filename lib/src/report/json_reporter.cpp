@@ -123,10 +123,8 @@ void JsonReporter::on_exit(const ExitEvent& e) {
   line_ += R"(,"code":)"sv;
   line_ += r.outcome == Outcome::kExited ? std::to_string(r.code) : "null";
   line_ += R"(,"signal":)"sv;
-  const bool by_signal =
-      r.outcome == Outcome::kSignaled || (r.outcome == Outcome::kTimedOut && r.signal != 0);
-  if (by_signal) {
-    append_string(line_, signal_name(r.signal));
+  if (const int signal = ending_signal(r); signal != 0) {
+    append_string(line_, signal_name(signal));
   } else {
     line_ += "null";
   }

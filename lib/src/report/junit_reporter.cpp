@@ -1,34 +1,25 @@
 #include "mtask/report/junit_reporter.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
-#include <map>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
 #include "mtask/report/output.hpp"
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/xml.hpp"
+#include "posix/atomic_file.hpp"
 
 namespace mtask {
 namespace {
 
-std::string seconds(Duration d) { return fmt::format("{:.3f}", to_seconds(d)); }
-
 // ISO 8601 in UTC without a zone suffix, as the common JUnit schema's xs:dateTime has it.
 std::string iso_utc(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  return text;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
 }
 
 std::string attr(std::string_view text) {
@@ -53,33 +44,33 @@ std::string failure_element(const TaskResult& r) {
                      type);
 }
 
+// What went wrong, in words that name the option and the temporary file.
+std::string junit_error(const std::string& path, const posix::FileError& error) {
+  const std::string option = fmt::format("--junit {}", quote_arg(path));
+  const std::string temporary = quote_arg(path + ".tmp");
+  if (error.call == "open") {
+    return fmt::format("{}: cannot create {}: {}", option, temporary, error.reason());
+  }
+  if (error.call == "rename") {
+    return fmt::format("{}: cannot rename {} to it: {}", option, temporary, error.reason());
+  }
+  return fmt::format("{}: cannot write {}: {}", option, temporary, error.reason());
+}
+
 }  // namespace
 
 JunitReporter::JunitReporter(const std::vector<Task>& tasks, std::string path,
-                             std::chrono::system_clock::time_point run_start,
                              std::size_t keep_bytes)
-    : tasks_(tasks),
-      path_(std::move(path)),
-      tmp_path_(path_ + ".tmp"),
-      run_start_(run_start),
-      keep_bytes_(keep_bytes),
-      outputs_(tasks.size()) {
+    : tasks_(tasks), path_(std::move(path)), keep_bytes_(keep_bytes), outputs_(tasks.size()) {
   // Fail now, before anything runs, if the file cannot be made; but leave nothing on disk
   // until the report is written (mtask may yet be killed with SIGKILL).
-  const int fd = open_tmp();
-  if (fd < 0) {
-    throw SystemError(fmt::format("--junit {}: cannot create {}: {}", quote_arg(path_),
-                                  quote_arg(tmp_path_), std::strerror(errno)));
-  }
-  ::close(fd);
-  ::unlink(tmp_path_.c_str());
+  posix::AtomicFile probe(path_, kMode);
+  if (const auto error = probe.open()) throw SystemError(junit_error(path_, *error));
 }
 
 JunitReporter::~JunitReporter() = default;
 
-int JunitReporter::open_tmp() const {
-  return ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-}
+void JunitReporter::on_begin(const BeginEvent& e) { run_start_ = e.wall_start; }
 
 void JunitReporter::on_line(const LineEvent& e) {
   if (e.task.index >= outputs_.size()) return;
@@ -109,73 +100,59 @@ std::string JunitReporter::testcase_name(const Task& task) const {
 void JunitReporter::on_summary(const SummaryEvent& e) {
   if (written_) return;
   written_ = true;
-  fd_ = open_tmp();
-  if (fd_ < 0) {
-    error_ = fmt::format("--junit {}: cannot create {}: {}", quote_arg(path_), quote_arg(tmp_path_),
-                         std::strerror(errno));
-    return;
+  posix::AtomicFile file(path_, kMode);
+  std::optional<posix::FileError> error = file.open();
+  if (!error) {
+    FdOutput out(file.fd());
+    write_report(e, out);
+    if (!out.flush()) {
+      error = posix::FileError{"write", file.temporary(),
+                               std::error_code(errno, std::generic_category())};
+    }
   }
-  write_report(e);
+  if (!error) error = file.commit();
+  if (error) error_ = junit_error(path_, *error);
 }
 
-void JunitReporter::write_report(const SummaryEvent& e) {
+void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
   std::size_t skipped = 0;
   for (const TaskResult& r : e.results) {
     if (r.outcome == Outcome::kNotStarted) ++skipped;
   }
-
-  bool ok = true;
-  {
-    FdOutput file(fd_);
-    const std::string suite_attrs = fmt::format(
-        "name=\"mtask\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"",
-        e.tasks.size(), e.failed, skipped, seconds(e.wall));
-    file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    file.write(fmt::format("<testsuites {}>\n", suite_attrs));
-    file.write(fmt::format("  <testsuite {} timestamp=\"{}\" hostname=\"{}\">\n", suite_attrs,
-                           iso_utc(run_start_), attr(hostname())));
-    for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
-      const Task& task = e.tasks[i];
-      const TaskResult& r = e.results[i];
-      file.write(fmt::format("    <testcase name=\"{}\" classname=\"mtask\" time=\"{}\">\n",
-                             attr(testcase_name(task)), seconds(r.wall)));
-      if (r.outcome == Outcome::kNotStarted) {
-        file.write("      <skipped message=\"not started\"/>\n");
-      } else if (r.failed()) {
-        file.write(failure_element(r));
-      }
-      if (task.index < outputs_.size()) {
-        const TaskOutput& output = outputs_[task.index];
-        for (const auto& [element, c] :
-             {std::pair{"system-out", &output.out}, std::pair{"system-err", &output.err}}) {
-          if (c->kept == 0 && c->left_out == 0) continue;
-          file.write(fmt::format("      <{}>", element));
-          c->escaped.write_to(file);
-          if (c->left_out > 0 || c->escaped.dropped() > 0) {
-            file.write(fmt::format("[mtask: {} more bytes of output not kept]\n",
-                                   c->left_out + c->escaped.dropped()));
-          }
-          file.write(fmt::format("</{}>\n", element));
-        }
-      }
-      file.write("    </testcase>\n");
+  const std::string suite_attrs = fmt::format(
+      "name=\"mtask\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"",
+      e.tasks.size(), e.failed, skipped, seconds_3(e.wall));
+  file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  file.write(fmt::format("<testsuites {}>\n", suite_attrs));
+  file.write(fmt::format("  <testsuite {} timestamp=\"{}\" hostname=\"{}\">\n", suite_attrs,
+                         iso_utc(run_start_), attr(hostname())));
+  for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
+    const Task& task = e.tasks[i];
+    const TaskResult& r = e.results[i];
+    file.write(fmt::format("    <testcase name=\"{}\" classname=\"mtask\" time=\"{}\">\n",
+                           attr(testcase_name(task)), seconds_3(r.wall)));
+    if (r.outcome == Outcome::kNotStarted) {
+      file.write("      <skipped message=\"not started\"/>\n");
+    } else if (r.failed()) {
+      file.write(failure_element(r));
     }
-    file.write("  </testsuite>\n</testsuites>\n");
-    ok = file.flush();
+    if (task.index < outputs_.size()) write_output(outputs_[task.index], file);
+    file.write("    </testcase>\n");
   }
-  const int saved = errno;
-  const bool closed = ::close(fd_) == 0;
-  fd_ = -1;
-  if (!ok || !closed) {
-    error_ = fmt::format("--junit {}: cannot write {}: {}", quote_arg(path_), quote_arg(tmp_path_),
-                         std::strerror(ok ? errno : saved));
-    ::unlink(tmp_path_.c_str());
-    return;
-  }
-  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
-    error_ = fmt::format("--junit {}: cannot rename {} to it: {}", quote_arg(path_),
-                         quote_arg(tmp_path_), std::strerror(errno));
-    ::unlink(tmp_path_.c_str());
+  file.write("  </testsuite>\n</testsuites>\n");
+}
+
+void JunitReporter::write_output(const TaskOutput& output, Output& file) {
+  for (const auto& [element, c] :
+       {std::pair{"system-out", &output.out}, std::pair{"system-err", &output.err}}) {
+    if (c->kept == 0 && c->left_out == 0) continue;
+    file.write(fmt::format("      <{}>", element));
+    c->escaped.write_to(file);
+    if (c->left_out > 0 || c->escaped.dropped() > 0) {
+      file.write(fmt::format("[mtask: {} more bytes of output not kept]\n",
+                             c->left_out + c->escaped.dropped()));
+    }
+    file.write(fmt::format("</{}>\n", element));
   }
 }
 

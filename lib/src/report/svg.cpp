@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "mtask/report/timeline.hpp"
+#include "mtask/text/human.hpp"
 #include "mtask/text/xml.hpp"
 #include "report/timeline_scale.hpp"
 
@@ -48,7 +49,7 @@ class Picture {
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         "<text x=\"10\" y=\"22\" font-size=\"14\">mtask: {2} tasks in {3} "
         "(bar: alive, from fork to wait; ticks: lines of output)</text>\n",
-        kWidth, height, timeline_.tasks.size(), detail::human_time(timeline_.wall.count()));
+        kWidth, height, timeline_.tasks.size(), human_duration(timeline_.wall));
     draw_parent();
     for (const TimelineTask& task : timeline_.tasks) draw_task(task);
     draw_axis(kTop + rows * kRowHeight + 4);
@@ -73,7 +74,7 @@ class Picture {
         "fill-opacity=\"0.35\" stroke=\"#616161\"><title>parent {0}: forks, reads, waits for "
         "0 to {6}</title></rect>\n</g>\n",
         timeline_.parent_pid, y + 14, kBarLeft, y + 2, kBarWidth, kBarHeight,
-        detail::human_time(timeline_.wall.count()));
+        human_duration(timeline_.wall));
   }
 
   void draw_task(const TimelineTask& task) {
@@ -98,8 +99,8 @@ class Picture {
         "fill=\"{}\" fill-opacity=\"0.3\" stroke=\"{}\"><title>{}, pid {}, ppid {}: {} to {}, "
         "{}, {} CPU, {} lines</title></rect>\n",
         left, y + 2, width, kBarHeight, fill, fill, name, task.pid, task.ppid,
-        detail::human_time(task.start.count()), detail::human_time(task.end.count()),
-        escaped(task.status), detail::human_time(task.cpu.count()), task.lines);
+        human_duration(task.start), human_duration(task.end), escaped(task.status),
+        human_duration(task.cpu), task.lines);
     for (const TimelineMark& mark : task.marks) {
       svg_ += fmt::format(
           "<rect class=\"mark\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"3\" height=\"{}\" "

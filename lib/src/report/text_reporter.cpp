@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <ctime>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "mtask/report/colour.hpp"
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
 
@@ -31,21 +33,6 @@ void append_padded(std::string& out, std::string_view text, std::size_t width, b
   if (right) out.append(pad, ' ');
   out += text;
   if (!right) out.append(pad, ' ');
-}
-
-// Milliseconds below a second (what rounds to 1000.0 ms is shown as 1.00 s), else seconds.
-std::string human_duration(Duration d) {
-  if (d.count() < 999'950'000)
-    return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6);
-  return fmt::format("{:.2f} s", to_seconds(d));
-}
-
-std::string human_size(std::int64_t kib) {
-  constexpr std::int64_t kMib = 1024;
-  constexpr std::int64_t kGib = 1024 * 1024;
-  if (kib < kMib) return fmt::format("{} KiB", kib);
-  if (kib < kGib) return fmt::format("{:.1f} MiB", static_cast<double>(kib) / kMib);
-  return fmt::format("{:.2f} GiB", static_cast<double>(kib) / kGib);
 }
 
 std::string plural(std::size_t n, std::string_view noun) {
@@ -145,10 +132,8 @@ void append_timestamp(std::string& out, Timestamps kind, Duration t,
   const auto when = run_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(t);
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  out += fmt::format("[{:02}:{:02}:{:02}.{:03}] ", tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+  out += fmt::format("[{:%H:%M:%S}.{:03}] ", fmt::localtime(static_cast<std::time_t>(ms / 1000)),
+                     ms % 1000);
 }
 
 }  // namespace
@@ -206,7 +191,7 @@ void TextReporter::close_open_line(Stream stream) {
 void TextReporter::append_line_start(std::string& out, const Task& task, const TaskState& st,
                                      Stream stream, char marker, Duration t) const {
   if (options_.timestamps != Timestamps::kNone) {
-    append_timestamp(out, options_.timestamps, t, options_.run_start);
+    append_timestamp(out, options_.timestamps, t, wall_start_);
   }
   if (colour(stream)) {
     out += task_colour(task.index);
@@ -233,6 +218,8 @@ void TextReporter::write_own_line(const Task& task, int pid, char marker, std::s
   scratch_ += '\n';
   out_.write(scratch_);
 }
+
+void TextReporter::on_begin(const BeginEvent& e) { wall_start_ = e.wall_start; }
 
 void TextReporter::on_start(const StartEvent& e) {
   if (options_.progress != nullptr) options_.progress->task_started();

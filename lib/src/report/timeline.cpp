@@ -14,8 +14,10 @@
 #include <fmt/format.h>
 
 #include "mtask/report/colour.hpp"
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
+#include "posix/atomic_file.hpp"
 #include "report/timeline_scale.hpp"
 
 namespace mtask {
@@ -32,8 +34,6 @@ struct Glyphs {
 };
 constexpr Glyphs kUnicode{"█", "░", "│", "│", "─", "┴", "└", "┘"};
 constexpr Glyphs kAscii{"#", "-", "|", "|", "-", "+", "+", "+"};
-
-std::string human(Duration d) { return detail::human_time(d.count()); }
 
 /// The column of time `t` on a bar of `columns` columns covering `wall`.
 std::size_t column_of(Duration t, Duration wall, std::size_t columns) {
@@ -167,8 +167,8 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
   const std::size_t width = std::max(style.width, kMinWidth);
   const std::size_t columns = width > indent + 2 + 10 ? width - indent - 2 : 10;
 
-  std::string out = fmt::format("timeline: {}, one column = {}", human(timeline.wall),
-                                human(timeline.wall / static_cast<std::int64_t>(columns)));
+  std::string out = fmt::format("timeline: {}, one column = {}", human_duration(timeline.wall),
+                                human_duration(timeline.wall / static_cast<std::int64_t>(columns)));
   const std::string legend = fmt::format("; {} a line came out, {} running", g.line, g.alive);
   if (utf8_length(out) + utf8_length(legend) <= width) out += legend;
   out += '\n';
@@ -220,27 +220,8 @@ bool locale_is_utf8() {
 }
 
 std::string write_file_atomically(const std::string& path, std::string_view content) {
-  const std::string temporary = path + ".tmp";
-  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return fmt::format("{}: {}", temporary, std::strerror(errno));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string error = fmt::format("{}: {}", temporary, std::strerror(errno));
-      close(fd);
-      unlink(temporary.c_str());
-      return error;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (close(fd) != 0 || rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string error = fmt::format("{}: {}", path, std::strerror(errno));
-    unlink(temporary.c_str());
-    return error;
-  }
-  return {};
+  const std::optional<posix::FileError> error = posix::write_file_atomically(path, content);
+  return error ? fmt::format("{}: {}", error->path, error->reason()) : std::string();
 }
 
 }  // namespace mtask

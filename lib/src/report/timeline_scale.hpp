@@ -28,12 +28,4 @@ inline std::string tick_label(std::int64_t nanos) {
   return fmt::format("{:g}us", static_cast<double>(nanos) / 1e3);
 }
 
-/// A short human duration: "830 us", "25.0 ms", "1.50 s".
-inline std::string human_time(std::int64_t nanos) {
-  const auto ns = static_cast<double>(nanos);
-  if (ns < 1e6) return fmt::format("{:.0f} us", ns / 1e3);
-  if (ns < 1e9) return fmt::format("{:.1f} ms", ns / 1e6);
-  return fmt::format("{:.2f} s", ns / 1e9);
-}
-
 }  // namespace mtask::detail

@@ -1,102 +1,32 @@
 #include "mtask/text/status.hpp"
 
 #include <csignal>
-#include <string_view>
+#include <cstring>
 
 #include <fmt/format.h>
 
 namespace mtask {
-namespace {
-
-// The names of the standard signals; empty for a number that is not one of them.
-std::string_view standard_signal_name(int signal) {
-  switch (signal) {
-    case SIGHUP:
-      return "SIGHUP";
-    case SIGINT:
-      return "SIGINT";
-    case SIGQUIT:
-      return "SIGQUIT";
-    case SIGILL:
-      return "SIGILL";
-    case SIGTRAP:
-      return "SIGTRAP";
-    case SIGABRT:
-      return "SIGABRT";
-    case SIGBUS:
-      return "SIGBUS";
-    case SIGFPE:
-      return "SIGFPE";
-    case SIGKILL:
-      return "SIGKILL";
-    case SIGUSR1:
-      return "SIGUSR1";
-    case SIGSEGV:
-      return "SIGSEGV";
-    case SIGUSR2:
-      return "SIGUSR2";
-    case SIGPIPE:
-      return "SIGPIPE";
-    case SIGALRM:
-      return "SIGALRM";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGCHLD:
-      return "SIGCHLD";
-    case SIGCONT:
-      return "SIGCONT";
-    case SIGSTOP:
-      return "SIGSTOP";
-    case SIGTSTP:
-      return "SIGTSTP";
-    case SIGTTIN:
-      return "SIGTTIN";
-    case SIGTTOU:
-      return "SIGTTOU";
-    case SIGURG:
-      return "SIGURG";
-    case SIGXCPU:
-      return "SIGXCPU";
-    case SIGXFSZ:
-      return "SIGXFSZ";
-    case SIGVTALRM:
-      return "SIGVTALRM";
-    case SIGPROF:
-      return "SIGPROF";
-    case SIGSYS:
-      return "SIGSYS";
-#ifdef SIGWINCH
-    case SIGWINCH:
-      return "SIGWINCH";
-#endif
-#ifdef SIGIO
-    case SIGIO:
-      return "SIGIO";  // SIGPOLL on System V, the same number on Linux
-#endif
-#ifdef SIGSTKFLT
-    case SIGSTKFLT:
-      return "SIGSTKFLT";
-#endif
-#ifdef SIGPWR
-    case SIGPWR:
-      return "SIGPWR";
-#endif
-    default:
-      return {};
-  }
-}
-
-}  // namespace
-
 std::string signal_name(int signal) {
-  const std::string_view name = standard_signal_name(signal);
-  if (!name.empty()) return std::string(name);
+  // The C library knows the names; SIGIO is how kill -l and strace name what it calls POLL
+  // (the same number on Linux).
+#ifdef SIGIO
+  if (signal == SIGIO) return "SIGIO";
+#endif
+  if (const char* abbrev = sigabbrev_np(signal); abbrev != nullptr) {
+    return fmt::format("SIG{}", abbrev);
+  }
 #ifdef SIGRTMIN
-  // Not constants on glibc, so not in the switch. Named as `kill -l` names the lower half.
+  // Named as `kill -l` names the lower half.
   if (signal == SIGRTMIN) return "SIGRTMIN";
   if (signal > SIGRTMIN && signal <= SIGRTMAX) return fmt::format("SIGRTMIN+{}", signal - SIGRTMIN);
 #endif
   return fmt::format("SIG{}", signal);
+}
+
+int ending_signal(const TaskResult& result) {
+  const bool by_signal = result.outcome == Outcome::kSignaled ||
+                         (result.outcome == Outcome::kTimedOut && result.signal != 0);
+  return by_signal ? result.signal : 0;
 }
 
 std::string describe(const TaskResult& result) {

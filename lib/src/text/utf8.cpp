@@ -7,53 +7,7 @@
 namespace mtask {
 namespace {
 
-// What starts at a position of a byte string, by the well-formed byte sequences of
-// Unicode 15, table 3-7 (which rules out overlong forms, surrogates and code points past
-// U+10FFFF).
-struct Sequence {
-  enum Kind { kValid, kIncomplete, kInvalid };
-  Kind kind;
-  std::size_t length;  // bytes of a valid sequence, or how many were present if incomplete
-};
-
-constexpr bool in(unsigned char byte, unsigned char lo, unsigned char hi) {
-  return byte >= lo && byte <= hi;
-}
-
 constexpr bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
-
-// Looks at the sequence that starts at text[at]. A sequence cut short by the end of `text`
-// whose bytes so far are well formed is kIncomplete.
-Sequence sequence_at(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80U) return {Sequence::kValid, 1};
-
-  std::size_t length = 0;
-  unsigned char second_lo = 0x80U;
-  unsigned char second_hi = 0xBFU;
-  if (in(lead, 0xC2U, 0xDFU)) {
-    length = 2;
-  } else if (in(lead, 0xE0U, 0xEFU)) {
-    length = 3;
-    if (lead == 0xE0U) second_lo = 0xA0U;  // overlong below U+0800
-    if (lead == 0xEDU) second_hi = 0x9FU;  // surrogates U+D800..U+DFFF
-  } else if (in(lead, 0xF0U, 0xF4U)) {
-    length = 4;
-    if (lead == 0xF0U) second_lo = 0x90U;  // overlong below U+10000
-    if (lead == 0xF4U) second_hi = 0x8FU;  // past U+10FFFF
-  } else {
-    return {Sequence::kInvalid, 1};  // a continuation byte, C0, C1 or F5..FF
-  }
-
-  const std::size_t present = text.size() - at < length ? text.size() - at : length;
-  for (std::size_t i = 1; i < present; ++i) {
-    const bool ok = i == 1 ? in(byte(1), second_lo, second_hi) : is_continuation(byte(i));
-    if (!ok) return {Sequence::kInvalid, 1};
-  }
-  if (present < length) return {Sequence::kIncomplete, present};
-  return {Sequence::kValid, length};
-}
 
 // True for the bytes that go into a JSON string as they are and are plain ASCII.
 constexpr std::array<bool, 256> make_plain_table() {
@@ -128,6 +82,33 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 }  // namespace
 
+Utf8Char decode_utf8(std::string_view text, std::size_t pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  const unsigned lead = byte(0);
+  if (lead < 0x80U) return {.code_point = lead};
+  if (lead < 0xC0U) return {.error = Utf8Error::kContinuation};
+  if (lead < 0xC2U) return {.error = Utf8Error::kOverlong};
+  if (lead > 0xF4U) return {.error = Utf8Error::kInvalidByte};
+  const std::size_t length = lead < 0xE0U ? 2 : lead < 0xF0U ? 3 : 4;
+  // The second byte's range for a well-formed sequence; outside it is one of the errors below.
+  const unsigned second_lo = lead == 0xE0U ? 0xA0U : lead == 0xF0U ? 0x90U : 0x80U;
+  const unsigned second_hi = lead == 0xEDU ? 0x9FU : lead == 0xF4U ? 0x8FU : 0xBFU;
+  char32_t value = lead & (0x7FU >> length);
+  for (std::size_t i = 1; i < length; ++i) {
+    if (pos + i >= text.size()) {
+      const bool well_formed = i == 1 || (byte(1) >= second_lo && byte(1) <= second_hi);
+      return {.error = well_formed ? Utf8Error::kIncomplete : Utf8Error::kTruncated};
+    }
+    if (!is_continuation(byte(i))) return {.error = Utf8Error::kTruncated};
+    value = (value << 6U) | (byte(i) & 0x3FU);
+  }
+  constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (value < kSmallest[length]) return {.error = Utf8Error::kOverlong};
+  if (value >= 0xD800 && value <= 0xDFFF) return {.error = Utf8Error::kSurrogate};
+  if (value > 0x10FFFF) return {.error = Utf8Error::kTooLarge};
+  return {.code_point = value, .length = length};
+}
+
 void append_json_escaped(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size());
   // Bytes that go out unchanged (ASCII and valid multi-byte sequences) are copied in runs.
@@ -143,8 +124,8 @@ void append_json_escaped(std::string& out, std::string_view text) {
       run = ++at;
       continue;
     }
-    const Sequence first = sequence_at(text, at);
-    if (first.kind == Sequence::kValid) {
+    const Utf8Char first = decode_utf8(text, at);
+    if (first.valid()) {
       at += first.length;
       continue;
     }
@@ -152,7 +133,7 @@ void append_json_escaped(std::string& out, std::string_view text) {
     out += kReplacement;
     ++at;
     while (at < text.size() && static_cast<unsigned char>(text[at]) >= 0x80U &&
-           sequence_at(text, at).kind != Sequence::kValid) {
+           !decode_utf8(text, at).valid()) {
       ++at;
     }
     run = at;
@@ -167,8 +148,11 @@ std::size_t utf8_safe_cut(std::string_view text, std::size_t limit) {
   const std::size_t lowest = limit >= 3 ? limit - 3 : 0;
   for (std::size_t start = limit; start-- > lowest;) {
     if (is_continuation(static_cast<unsigned char>(text[start]))) continue;
-    const Sequence seq = sequence_at(text, start);
-    if (seq.kind != Sequence::kInvalid && start + seq.length > limit) return start;
+    // A sequence the end of `text` cuts short reaches past `limit` (< text.size()) too.
+    const Utf8Char ch = decode_utf8(text, start);
+    if (ch.error == Utf8Error::kIncomplete || (ch.valid() && start + ch.length > limit)) {
+      return start;
+    }
     break;
   }
   return limit;
@@ -177,8 +161,7 @@ std::size_t utf8_safe_cut(std::string_view text, std::size_t limit) {
 std::size_t utf8_length(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t at = 0; at < text.size(); ++count) {
-    const Sequence seq = sequence_at(text, at);
-    at += seq.kind == Sequence::kValid ? seq.length : 1;
+    at += decode_utf8(text, at).length;
   }
   return count;
 }

@@ -103,7 +103,7 @@ TEST_CASE("every form of TASK is accepted", "[task]") {
 
 TEST_CASE("a bad TASK is rejected with one line that quotes it and names the rule", "[task]") {
   const auto row = GENERATE(values<Rejected>({
-      // SPEC 5
+      // usage errors (exit status 2)
       {"", "'': empty task " + std::string(kForm)},
       {":3", "':3': empty task name"},
       {"@1s", "'@1s': empty task name"},
@@ -227,19 +227,6 @@ TEST_CASE("name_error accepts good names and names the rule for bad ones", "[tas
   CHECK(mtask::name_error("") == "empty task name");
   CHECK(mtask::name_error("a:b") == "task name must not contain ':' " + std::string(kAllowed));
   CHECK(mtask::name_error(repeat("é", 33)) == "task name is 33 code points long (maximum 32)");
-}
-
-TEST_CASE("quote_arg escapes what a terminal would act on", "[task]") {
-  CHECK(mtask::quote_arg("") == "''");
-  CHECK(mtask::quote_arg("sing:3") == "'sing:3'");
-  CHECK(mtask::quote_arg("唱歌 ☃") == "'唱歌 ☃'");
-  CHECK(mtask::quote_arg("a\nb\tc\rd") == "'a\\nb\\tc\\rd'");
-  CHECK(mtask::quote_arg("\x1b[2J\a\x7f") == "'\\x1b[2J\\x07\\x7f'");
-  CHECK(mtask::quote_arg("\0"s) == "'\\x00'");
-  CHECK(mtask::quote_arg("\u009b\u2028\u202e\u2066") == "'\\u009b\\u2028\\u202e\\u2066'");
-  CHECK(mtask::quote_arg("\xff\xc0\xaf\xed\xa0\x80") == "'\\xff\\xc0\\xaf\\xed\\xa0\\x80'");
-  CHECK(mtask::quote_arg("\xe6\xad") == "'\\xe6\\xad'");
-  CHECK(mtask::quote_arg("back\\slash 'quote'") == "'back\\slash 'quote''");
 }
 
 TEST_CASE("a built-in task runs 3 times at 500ms by default", "[task]") {

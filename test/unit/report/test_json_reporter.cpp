@@ -72,7 +72,7 @@ class JsonReporterFixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(JsonReporterFixture, "json: a start event has SPEC 3.2's keys in order",
+TEST_CASE_METHOD(JsonReporterFixture, "json: a start event has the documented keys in order",
                  "[json_reporter]") {
   reporter.on_start({tasks[0], 4242, 4241, 1100us});
   const Json j = take();
@@ -153,7 +153,7 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: task names are escaped too", "[json
   CHECK(take()["task"] == "\xE5\x94\xB1\xE6\xAD\x8C");
 }
 
-TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has SPEC 3.2's keys in order",
+TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has the documented keys in order",
                  "[json_reporter]") {
   const Json j = exit_event({.outcome = Outcome::kExited,
                              .pid = 4243,
@@ -206,7 +206,7 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: a task that never started has no ex
   CHECK(out.writes == 0);
 }
 
-TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has SPEC 3.2's keys in order",
+TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has the documented keys in order",
                  "[json_reporter]") {
   const std::vector<TaskResult> results{
       {.outcome = Outcome::kExited, .pid = 4242, .wall = 1501200us},

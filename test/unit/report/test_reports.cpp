@@ -1,4 +1,4 @@
-// Issue 5: XML escaping, the spill buffer, the JUnit report, the job log, colour choice.
+// XML escaping, the spill buffer, the JUnit report, the job log, colour choice.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,6 +20,7 @@
 #include "mtask/report/output.hpp"
 #include "mtask/report/spill_buffer.hpp"
 #include "mtask/text/xml.hpp"
+#include "temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using mtask::Outcome;
@@ -28,40 +29,16 @@ using mtask::TaskResult;
 
 namespace {
 
+// The event that starts a run, at `wall_start` on the wall clock.
+mtask::BeginEvent begin(const std::vector<mtask::Task>& tasks,
+                        std::chrono::system_clock::time_point wall_start) {
+  return {1, tasks, std::chrono::steady_clock::now(), wall_start};
+}
+
 std::string xml(std::string_view text, bool attribute = false) {
   std::string out;
   mtask::append_xml_escaped(out, text, attribute);
   return out;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mtask-unit-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path_),
-                                                  std::filesystem::directory_iterator()));
-  }
-
- private:
-  std::string path_;
-};
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -167,7 +144,8 @@ struct JunitFixture {
 
 TEST_CASE_METHOD(JunitFixture, "junit: one testcase per task, failures and skipped", "[junit]") {
   {
-    mtask::JunitReporter junit(tasks, path, std::chrono::system_clock::time_point(1795000000s));
+    mtask::JunitReporter junit(tasks, path);
+    junit.on_begin(begin(tasks, std::chrono::system_clock::time_point(1795000000s)));
     junit.on_line({tasks[0], 10, Stream::kStdout, "sing... (1/3)", false, 0ms});
     junit.on_line({tasks[1], 11, Stream::kStderr, "bad <&> \x1B!", false, 0ms});
     CHECK(dir.entries() == 0);  // nothing on disk before the report is written
@@ -198,7 +176,8 @@ TEST_CASE_METHOD(JunitFixture, "junit: one testcase per task, failures and skipp
 TEST_CASE_METHOD(JunitFixture, "junit: output over the limit is cut with a visible note",
                  "[junit]") {
   {
-    mtask::JunitReporter junit(tasks, path, std::chrono::system_clock::now(), 10);
+    mtask::JunitReporter junit(tasks, path, 10);
+    junit.on_begin(begin(tasks, std::chrono::system_clock::now()));
     junit.on_line({tasks[0], 10, Stream::kStdout, "12345", false, 0ms});  // 6 bytes kept
     junit.on_line({tasks[0], 10, Stream::kStdout, "67890", false, 0ms});  // 6 more: over
     junit.on_line({tasks[0], 10, Stream::kStdout, "ab", false, 0ms});     // 3: fits
@@ -216,6 +195,7 @@ TEST_CASE("junit: tasks that share a name get their index", "[junit]") {
                                         {.outcome = Outcome::kExited, .pid = 2, .wall = 1ms}};
   {
     mtask::JunitReporter junit(tasks, dir.file("r.xml"));
+    junit.on_begin(begin(tasks, std::chrono::system_clock::now()));
     junit.on_summary({1, tasks, results, 0, 1ms, 2ms, 2.0, 0, 1ms});
   }
   const std::string text = read_all(dir.file("r.xml"));
@@ -226,6 +206,23 @@ TEST_CASE("junit: tasks that share a name get their index", "[junit]") {
 TEST_CASE("junit: a path that cannot be written fails before the run", "[junit]") {
   const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
   CHECK_THROWS_AS(mtask::JunitReporter(tasks, "/nonexistent/dir/r.xml"), mtask::SystemError);
+}
+
+TEST_CASE_METHOD(JunitFixture, "junit: a report that cannot take its place says why", "[junit]") {
+  std::filesystem::create_directory(path);  // a directory where the report should go
+  mtask::JunitReporter junit(tasks, path);
+  junit.on_begin(begin(tasks, std::chrono::system_clock::now()));
+  junit.on_summary(summary());
+  CHECK(junit.error() ==
+        "--junit '" + path + "': cannot rename '" + path + ".tmp' to it: Is a directory");
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST_CASE("junit: a path that cannot be created is named with why", "[junit]") {
+  const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
+  CHECK_THROWS_WITH(mtask::JunitReporter(tasks, "/nonexistent/dir/r.xml"),
+                    "--junit '/nonexistent/dir/r.xml': cannot create "
+                    "'/nonexistent/dir/r.xml.tmp': No such file or directory");
 }
 
 TEST_CASE("junit: a report never written leaves no file behind", "[junit]") {
@@ -242,7 +239,8 @@ TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
       {.name = "seg", .command = "kill -SEGV $$", .index = 2},
       {.name = "slow", .command = "sleep 9", .index = 3}};
   mtask::StringOutput out;
-  mtask::JoblogReporter joblog(out, std::chrono::system_clock::time_point(1795000000s));
+  mtask::JoblogReporter joblog(out);
+  joblog.on_begin(begin(tasks, std::chrono::system_clock::time_point(1795000000s)));
   joblog.on_exit({tasks[1],
                   {.outcome = Outcome::kExited,
                    .pid = 11,
@@ -273,7 +271,7 @@ TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
 }
 
 TEST_CASE("joblog: a file that cannot be made fails before the run", "[joblog]") {
-  CHECK_THROWS_AS(mtask::JoblogReporter::open("/nonexistent/dir/log", {}), mtask::SystemError);
+  CHECK_THROWS_AS(mtask::JoblogReporter::open("/nonexistent/dir/log"), mtask::SystemError);
 }
 
 TEST_CASE("colour: auto follows the terminal, NO_COLOR and CLICOLOR_FORCE", "[colour]") {

@@ -26,6 +26,11 @@ class TextReporterFixture {
   mtask::StringOutput err;
   mtask::TextReporter reporter{tasks, out, err};
 
+  TextReporterFixture() {
+    reporter.on_begin(
+        {4241, tasks, std::chrono::steady_clock::now(), std::chrono::system_clock::now()});
+  }
+
   void start(std::size_t i, int pid) {
     reporter.on_start({.task = tasks[i], .pid = pid, .ppid = 4241, .t = 1ms});
   }
@@ -302,7 +307,7 @@ TEST_CASE("text: flush fails only when stdout's reader is gone", "[text_reporter
   CHECK(mtask::TextReporter(tasks, fine, broken).flush());
 }
 
-// ---- Issue 5: colour, timestamps, --group, progress, the conclusion line ----
+// ---- colour, timestamps, --group, progress, the conclusion line ----
 
 namespace {
 
@@ -390,9 +395,10 @@ TEST_CASE("text: wall timestamps give the clock time", "[text_reporter]") {
   mtask::StringOutput err;
   mtask::TextOptions options;
   options.timestamps = mtask::Timestamps::kWall;
-  // 2026-11-24T12:03:03Z, plus 1.123 s into the run.
-  options.run_start = std::chrono::system_clock::time_point(1795521783s);
   mtask::TextReporter reporter(tasks, out, err, options);
+  // 2026-11-24T12:03:03Z, plus 1.123 s into the run.
+  reporter.on_begin({1, tasks, std::chrono::steady_clock::now(),
+                     std::chrono::system_clock::time_point(1795521783s)});
   reporter.on_line({tasks[0], 7, Stream::kStdout, "a", false, 1123ms});
   CHECK(out.str() == "[12:03:04.123] t       7 | a\n");
 }

@@ -196,7 +196,7 @@ TEST_CASE("the explanation tells fork, getpid and wait4 in order", "[explain]") 
   CHECK(lines[1] == "child 4242: getpid()=4242 getppid()=4241");
   CHECK(lines[2] == "child 4242: sched_setaffinity() -> may run on CPU 0 only");
   CHECK(lines[3] == "child 4242: prints 'sing... (i/3)' 3 times, sleeping 500.0 ms after each");
-  CHECK(lines[4] == "parent 4241: wait4(4242) -> exited 0 after 1.50 s, 400 us CPU");
+  CHECK(lines[4] == "parent 4241: wait4(4242) -> exited 0 after 1.50 s, 0.4 ms CPU");
 }
 
 TEST_CASE("the explanation waits for an unfinished stderr line", "[explain]") {

@@ -2,6 +2,7 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "mtask/text/status.hpp"
 
@@ -36,18 +37,24 @@ TEST_CASE("status: Linux numbers are the usual ones", "[status]") {
   CHECK(mtask::signal_name(15) == "SIGTERM");
   CHECK(mtask::signal_name(16) == "SIGSTKFLT");
   CHECK(mtask::signal_name(30) == "SIGPWR");
+  CHECK(mtask::signal_name(29) == "SIGIO");  // the C library's POLL, named as kill -l names it
 }
 #endif
 
 TEST_CASE("status: real-time signals count from SIGRTMIN", "[status]") {
   CHECK(mtask::signal_name(SIGRTMIN) == "SIGRTMIN");
   CHECK(mtask::signal_name(SIGRTMIN + 3) == "SIGRTMIN+3");
+  CHECK(mtask::signal_name(SIGRTMAX) == fmt::format("SIGRTMIN+{}", SIGRTMAX - SIGRTMIN));
 }
 
 TEST_CASE("status: a number without a name is shown as a number", "[status]") {
   CHECK(mtask::signal_name(0) == "SIG0");
   CHECK(mtask::signal_name(-1) == "SIG-1");
   CHECK(mtask::signal_name(999) == "SIG999");
+  CHECK(mtask::signal_name(SIGRTMAX + 1) == fmt::format("SIG{}", SIGRTMAX + 1));
+#ifdef __linux__
+  CHECK(mtask::signal_name(32) == "SIG32");  // kept by the C library below SIGRTMIN
+#endif
 }
 
 TEST_CASE("status: describe says how a task ended", "[status]") {
@@ -79,4 +86,20 @@ TEST_CASE("status: failed counts what did not exit 0, but not what never ran", "
   CHECK(TaskResult{.outcome = Outcome::kSignaled, .signal = SIGSEGV}.failed());
   CHECK(TaskResult{.outcome = Outcome::kTimedOut}.failed());
   CHECK_FALSE(TaskResult{.outcome = Outcome::kNotStarted}.failed());
+}
+
+TEST_CASE("status: the ending signal is the one that killed or stopped the task", "[status]") {
+  struct Case {
+    TaskResult result;
+    int signal;
+  };
+  const Case cases[] = {
+      {{.outcome = Outcome::kExited, .code = 0}, 0},
+      {{.outcome = Outcome::kExited, .code = 143, .signal = SIGTERM}, 0},
+      {{.outcome = Outcome::kSignaled, .signal = SIGSEGV}, SIGSEGV},
+      {{.outcome = Outcome::kTimedOut, .signal = SIGTERM}, SIGTERM},
+      {{.outcome = Outcome::kTimedOut, .signal = 0}, 0},
+      {{.outcome = Outcome::kNotStarted}, 0},
+  };
+  for (const Case& c : cases) CHECK(mtask::ending_signal(c.result) == c.signal);
 }

@@ -183,3 +183,53 @@ TEST_CASE("utf8: length counts code points and each invalid byte", "[utf8]") {
     CHECK(mtask::utf8_length(c.text) == c.expected);
   }
 }
+
+TEST_CASE("utf8: decode gives the code point and length, or why there is none", "[utf8]") {
+  using mtask::Utf8Error;
+  struct Case {
+    std::string text;
+    std::size_t pos;
+    char32_t code_point;
+    std::size_t length;
+    Utf8Error error;
+  };
+  const Case cases[] = {
+      {"a", 0, U'a', 1, Utf8Error::kNone},
+      {"\0"s, 0, 0, 1, Utf8Error::kNone},
+      {"x\xC3\xA9", 1, 0xE9, 2, Utf8Error::kNone},
+      {"\xE5\x94\xB1", 0, 0x5531, 3, Utf8Error::kNone},
+      {"\xF0\x9F\x8E\xB5", 0, 0x1F3B5, 4, Utf8Error::kNone},
+      {"\xF4\x8F\xBF\xBF", 0, 0x10FFFF, 4, Utf8Error::kNone},
+      {"\xED\x9F\xBF", 0, 0xD7FF, 3, Utf8Error::kNone},
+      {"\x80", 0, 0, 1, Utf8Error::kContinuation},
+      {"\xBF", 0, 0, 1, Utf8Error::kContinuation},
+      {"\xC0\xAF", 0, 0, 1, Utf8Error::kOverlong},
+      {"\xC1\xBF", 0, 0, 1, Utf8Error::kOverlong},
+      {"\xE0\x80\xAF", 0, 0, 1, Utf8Error::kOverlong},
+      {"\xF0\x8F\xBF\xBF", 0, 0, 1, Utf8Error::kOverlong},
+      {"\xED\xA0\x80", 0, 0, 1, Utf8Error::kSurrogate},
+      {"\xF4\x90\x80\x80", 0, 0, 1, Utf8Error::kTooLarge},
+      {"\xF5\x80\x80\x80", 0, 0, 1, Utf8Error::kInvalidByte},
+      {"\xFF", 0, 0, 1, Utf8Error::kInvalidByte},
+      {"\xC3"
+       "a",
+       0, 0, 1, Utf8Error::kTruncated},
+      {"\xE5\x94"
+       "a",
+       0, 0, 1, Utf8Error::kTruncated},
+      // Cut short by the end: well formed so far, or already wrong in its second byte.
+      {"\xC3", 0, 0, 1, Utf8Error::kIncomplete},
+      {"\xF0\x9F\x8E", 0, 0, 1, Utf8Error::kIncomplete},
+      {"\xE0\xA0", 0, 0, 1, Utf8Error::kIncomplete},
+      {"\xE0\x80", 0, 0, 1, Utf8Error::kTruncated},
+      {"\xED\xA0", 0, 0, 1, Utf8Error::kTruncated},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text, c.pos);
+    const mtask::Utf8Char ch = mtask::decode_utf8(c.text, c.pos);
+    CHECK(ch.error == c.error);
+    CHECK(ch.length == c.length);
+    CHECK(ch.valid() == (c.error == Utf8Error::kNone));
+    if (ch.valid()) CHECK(ch.code_point == c.code_point);
+  }
+}

@@ -27,7 +27,7 @@ struct TaskSpec {
   bool operator==(const TaskSpec&) const = default;
 };
 
-/// Parses TASK = NAME [":" COUNT] ["@" INTERVAL] ["=" COMMAND] (SPEC 2.1).
+/// Parses TASK = NAME [":" COUNT] ["@" INTERVAL] ["=" COMMAND] (docs/grammar.md).
 /// Throws UsageError with a one-line message that quotes `arg` and names the rule broken,
 /// e.g. `'sing:3@1parsec': unknown duration unit 'parsec' (use ns, us, ms, s, m, h)`.
 TaskSpec parse_task(std::string_view arg);
@@ -36,7 +36,7 @@ TaskSpec parse_task(std::string_view arg);
 /// wrapping. Throws UsageError naming the rule (without quoting the input).
 std::uint64_t parse_count(std::string_view text);
 
-/// Checks a NAME on its own (SPEC 2.1); returns an empty string when it is valid, else the
+/// Checks a NAME on its own (docs/grammar.md); returns an empty string when it is valid, else the
 /// rule it breaks.
 std::string name_error(std::string_view name);
 
@@ -61,8 +61,8 @@ struct Task {
   bool is_command() const { return !command.empty(); }
 };
 
-/// Applies the defaults of SPEC 2.1: a built-in task runs 3 times at 0.5 s, a command task once
-/// with no interval; `defaults` replace those for whatever the spec leaves out.
+/// Applies the defaults of docs/grammar.md: a built-in task runs 3 times at 0.5 s, a command task
+/// once with no interval; `defaults` replace those for whatever the spec leaves out.
 Task resolve(const TaskSpec& spec, const TaskDefaults& defaults, std::size_t index);
 
 }  // namespace mtask

@@ -20,13 +20,14 @@ class JoblogReporter final : public EventSink {
       "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
       "command";
 
-  /// Writes to `out`; `run_start` is the wall-clock time at which the run's monotonic time 0
-  /// was (start times are that plus the task's start offset).
-  JoblogReporter(Output& out, std::chrono::system_clock::time_point run_start);
+  /// Writes the header to `out`, then a row per task.
+  explicit JoblogReporter(Output& out);
   /// Opens (truncates) FILE, writes the header; throws SystemError when FILE cannot be made.
-  static std::unique_ptr<JoblogReporter> open(const std::string& path,
-                                              std::chrono::system_clock::time_point run_start);
+  static std::unique_ptr<JoblogReporter> open(const std::string& path);
 
+  /// Takes the wall-clock time of the run's time 0: a row's start is that plus the task's
+  /// start offset.
+  void on_begin(const BeginEvent& e) override;
   void on_exit(const ExitEvent& e) override;
   bool flush() override;
 
@@ -36,7 +37,7 @@ class JoblogReporter final : public EventSink {
  private:
   std::unique_ptr<Output> owned_;  ///< the file, when open() made it
   Output& out_;
-  std::chrono::system_clock::time_point run_start_;
+  std::chrono::system_clock::time_point run_start_{};
   std::string path_;
   std::string error_;
 };

@@ -9,7 +9,7 @@
 
 namespace mtask {
 
-/// JSON Lines of SPEC 3.2: exactly one object per line on `out`, nothing else.
+/// JSON Lines (docs/output.md): exactly one object per line on `out`, nothing else.
 class JsonReporter final : public EventSink {
  public:
   explicit JsonReporter(Output& out) : out_(out) {}

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mtask/events.hpp"
+#include "mtask/report/output.hpp"
 #include "mtask/report/spill_buffer.hpp"
 
 namespace mtask {
@@ -22,14 +23,15 @@ class JunitReporter final : public EventSink {
   static constexpr std::size_t kDefaultKeepBytes = 4 * 1024 * 1024;
 
   /// Creates and removes FILE.tmp at once, so that a path that cannot be written fails before
-  /// anything runs; throws SystemError then. `run_start` is the wall-clock time the run started.
-  JunitReporter(const std::vector<Task>& tasks, std::string path,
-                std::chrono::system_clock::time_point run_start = std::chrono::system_clock::now(),
-                std::size_t keep_bytes = kDefaultKeepBytes);
+  /// anything runs; throws SystemError then. The report's timestamp is the wall-clock time
+  /// on_begin() gives.
+  explicit JunitReporter(const std::vector<Task>& tasks, std::string path,
+                         std::size_t keep_bytes = kDefaultKeepBytes);
   JunitReporter(const JunitReporter&) = delete;
   JunitReporter& operator=(const JunitReporter&) = delete;
   ~JunitReporter() override;
 
+  void on_begin(const BeginEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
 
@@ -47,14 +49,15 @@ class JunitReporter final : public EventSink {
     Captured err;
   };
 
-  int open_tmp() const;
-  void write_report(const SummaryEvent& e);
+  /// The file's permissions (before the umask).
+  static constexpr unsigned kMode = 0644;
+
+  void write_report(const SummaryEvent& e, Output& file) const;
+  static void write_output(const TaskOutput& output, Output& file);
   std::string testcase_name(const Task& task) const;
 
   const std::vector<Task>& tasks_;
   std::string path_;
-  std::string tmp_path_;
-  int fd_ = -1;
   bool written_ = false;
   std::chrono::system_clock::time_point run_start_;
   std::size_t keep_bytes_;

@@ -21,26 +21,26 @@ enum class Timestamps {
   kWall,     ///< the local clock time, `[12:03:04.123]`
 };
 
-/// How the text output looks (issue 5); the defaults give plain text.
+/// How the text output looks; the defaults give plain text.
 struct TextOptions {
   bool colour_out = false;  ///< escape sequences on stdout
   bool colour_err = false;  ///< escape sequences on stderr
   Timestamps timestamps = Timestamps::kNone;
-  /// Wall-clock time of the run's time 0 (for Timestamps::kWall).
-  std::chrono::system_clock::time_point run_start{};
   /// `--group`: each task's output is held until it ends, then written as one block.
   bool group = false;
   /// The live status line, or nullptr; it must outlive the reporter.
   Progress* progress = nullptr;
 };
 
-/// The text output of SPEC 3.1: start lines, prefixed task lines, end lines and a summary table.
-/// Task stdout lines and mtask's own lines go to `out`; task stderr lines go to `err`.
+/// The text output (docs/output.md): start lines, prefixed task lines, end lines and a summary
+/// table. Task stdout lines and mtask's own lines go to `out`; task stderr lines go to `err`.
 class TextReporter final : public EventSink {
  public:
   TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
                const TextOptions& options = {});
 
+  /// Takes the wall-clock time of the run's time 0 (for Timestamps::kWall).
+  void on_begin(const BeginEvent& e) override;
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
@@ -77,6 +77,7 @@ class TextReporter final : public EventSink {
   Output& out_;
   Output& err_;
   TextOptions options_;
+  std::chrono::system_clock::time_point wall_start_{};
   std::size_t name_width_ = 0;
   std::vector<TaskState> states_;
   /// Per destination (stdout, stderr): the task whose line is unfinished on it, or kNobody.

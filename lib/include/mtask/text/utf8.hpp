@@ -6,6 +6,34 @@
 
 namespace mtask {
 
+/// Why the bytes at a position are not a UTF-8 character (Unicode's table of well-formed byte
+/// sequences rules out overlong forms, surrogates and code points past U+10FFFF).
+enum class Utf8Error {
+  kNone,
+  kContinuation,  ///< a continuation byte (0x80..0xBF) where a character should start
+  kInvalidByte,   ///< 0xF5..0xFF, which never appear in UTF-8
+  kOverlong,      ///< a longer form than the code point needs (0xC0, 0xC1 included)
+  kSurrogate,     ///< an encoded UTF-16 surrogate, U+D800..U+DFFF
+  kTooLarge,      ///< a code point above U+10FFFF
+  kTruncated,     ///< a byte that does not continue the sequence comes before its end
+  kIncomplete,    ///< the text ends inside a sequence whose bytes so far are well formed
+};
+
+/// One character decoded, or why there is none.
+struct Utf8Char {
+  char32_t code_point = 0;  ///< meaningful only when valid()
+  std::size_t length = 1;   ///< bytes of a valid character; 1 on an error, to resume after it
+  Utf8Error error = Utf8Error::kNone;
+
+  bool valid() const { return error == Utf8Error::kNone; }
+};
+
+/// Decodes the character that starts at `text[pos]` (`pos < text.size()`). The one UTF-8
+/// decoder of mtask: quoting, name checks, JSON and XML escaping all go through it. A sequence
+/// cut short is kTruncated (or kIncomplete at the end of `text`) before any other error is
+/// looked for.
+Utf8Char decode_utf8(std::string_view text, std::size_t pos);
+
 /// Appends `text` to `out` as the inside of a JSON string: each maximal run of bytes that is not
 /// valid UTF-8 (overlong forms, surrogates, code points past U+10FFFF and truncated sequences
 /// included) becomes one U+FFFD; quotes, backslashes, control characters and U+007F are escaped
