@@ -44,6 +44,8 @@ Children::~Children() {
     if (slot->reaped) continue;
     while (waitpid(slot->pid, nullptr, 0) < 0 && errno == EINTR) {
     }
+    // Reaped, its group id may be reused: the guardian must not kill that group any more.
+    guardian_.forget(slot->pid);
   }
 }
 

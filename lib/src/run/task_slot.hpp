@@ -27,8 +27,8 @@ struct TaskPipe {
 
 /// A task that has been forked and not yet reported as ended. Owned by Children.
 struct Slot {
-  Slot(const Task& task_, std::size_t index_, pid_t pid_, Duration kill_after)
-      : task(task_), index(index_), pid(pid_), stop(kill_after, [this](int sig) { signal(sig); }) {}
+  Slot(const Task& of, std::size_t at, pid_t forked, Duration kill_after)
+      : task(of), index(at), pid(forked), stop(kill_after, [this](int sig) { signal(sig); }) {}
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
 

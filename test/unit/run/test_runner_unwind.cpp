@@ -30,20 +30,25 @@ std::set<std::string> open_descriptors() {
   return names;
 }
 
-/// Throws from on_line once `lines_before_throw` lines have been seen.
+/// Throws from on_line once `lines` lines have been seen, or from on_start once `starts`
+/// tasks have started (0: never).
 class ThrowingSink final : public mtask::EventSink {
  public:
-  explicit ThrowingSink(int lines_before_throw) : left_(lines_before_throw) {}
-  void on_start(const mtask::StartEvent& e) override { pids.push_back(e.pid); }
+  ThrowingSink(int lines, int starts) : lines_left_(lines), starts_left_(starts) {}
+  void on_start(const mtask::StartEvent& e) override {
+    pids.push_back(e.pid);
+    if (--starts_left_ == 0) throw std::runtime_error("the sink gives up");
+  }
   void on_line(const mtask::LineEvent&) override {
-    if (--left_ == 0) throw std::runtime_error("the sink gives up");
+    if (--lines_left_ == 0) throw std::runtime_error("the sink gives up");
   }
   void on_exit(const mtask::ExitEvent&) override {}
   void on_summary(const mtask::SummaryEvent&) override {}
   std::vector<int> pids;
 
  private:
-  int left_;
+  int lines_left_;
+  int starts_left_;
 };
 
 class CountingSink final : public mtask::EventSink {
@@ -70,8 +75,16 @@ TEST_CASE("runner: a sink that throws mid-run leaves no descriptor and no child"
       mtask::Task{.name = "tick", .count = 100, .interval = 10ms, .index = 0},
       command("sleeper", "sleep 30", 1), command("family", "sleep 30 & sleep 30", 2),
       mtask::Task{.name = "short", .count = 2, .interval = 10ms, .index = 3}};
-  ThrowingSink sink(5);
-  CHECK_THROWS_WITH(mtask::run_tasks(tasks, mtask::RunOptions{}, sink), "the sink gives up");
+  mtask::RunOptions options;
+  std::size_t expected_starts = tasks.size();
+  ThrowingSink sink(0, 0);
+  SECTION("from on_line, in the middle of the run") { sink = ThrowingSink(5, 0); }
+  SECTION("from on_start, with lines held in turns") {
+    options.hold_partial_lines = true;
+    sink = ThrowingSink(0, 3);
+    expected_starts = 3;
+  }
+  CHECK_THROWS_WITH(mtask::run_tasks(tasks, options, sink), "the sink gives up");
 
   CHECK(open_descriptors() == descriptors);
   siginfo_t info{};
@@ -79,7 +92,7 @@ TEST_CASE("runner: a sink that throws mid-run leaves no descriptor and no child"
   const int wait_errno = errno;
   CHECK(rc == -1);
   CHECK(wait_errno == ECHILD);
-  CHECK(sink.pids.size() == tasks.size());
+  CHECK(sink.pids.size() == expected_starts);
   for (const int pid : sink.pids) {
     const int rc_kill = kill(pid, 0);
     const int kill_errno = errno;
