@@ -18,6 +18,7 @@
 #include "run/line_turns.hpp"
 #include "run/loop.hpp"
 #include "run/task_pipes.hpp"
+#include "run/task_timers.hpp"
 #include "run/wait_status.hpp"
 #include "run/watched_outputs.hpp"
 
@@ -25,7 +26,6 @@ namespace mtask {
 namespace {
 
 using detail::Clock;
-using detail::kNever;
 using detail::Slot;
 using detail::TimePoint;
 
@@ -36,15 +36,13 @@ Duration to_duration(const timeval& tv) {
   return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
 }
 
-/// One run of a list of tasks. It is the source of the tasks' deadlines (timeouts, stopping)
-/// and receives what their pipes say; the rest is in the seams it owns.
-class Run final : public detail::Source, public detail::PipeEvents {
+/// One run of a list of tasks: it wires the seams it owns and turns what they see into
+/// events and results.
+class Run final : public detail::PipeEvents {
  public:
   Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink);
   int execute();
 
-  TimePoint deadline() const override;
-  void expire(TimePoint now) override;
   void on_hello(Slot& slot) override;
   void on_line(Slot& slot, Stream stream, std::string_view text, bool partial,
                TimePoint at) override;
@@ -66,12 +64,14 @@ class Run final : public detail::Source, public detail::PipeEvents {
   EventSink& sink_;
   std::vector<TaskResult> results_;
   const pid_t parent_pid_ = getpid();
-  // Declared first, destroyed last: the children are killed and reaped with SIGCHLD blocked.
+  // Before the seams, so destroyed after them: children are killed and reaped with SIGCHLD
+  // still blocked, and the caller's signal handling comes back last.
   detail::SignalGuard signals_;
   detail::Children children_;
   detail::LineTurns turns_;
   detail::TaskPipes pipes_;
   detail::WatchedOutputs watched_;
+  detail::TaskTimers timers_;
   detail::Ticker ticker_;
   detail::Loop loop_;
   TimePoint start_{};
@@ -94,10 +94,11 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                [this] {
                  if (stop_status_ == 0) stop_all(128 + SIGPIPE);
                }),
+      timers_(children_, pipes_),
       ticker_(options.wake_every) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
   for (detail::Source* source :
-       std::initializer_list<detail::Source*>{&pipes_, &watched_, this, &turns_, &ticker_}) {
+       std::initializer_list<detail::Source*>{&pipes_, &watched_, &timers_, &turns_, &ticker_}) {
     loop_.add(*source);
   }
 }
@@ -163,21 +164,6 @@ void Run::start_pending() {
         system_failed_ = true;
         return;
     }
-  }
-}
-
-TimePoint Run::deadline() const {
-  TimePoint next = kNever;
-  for (const auto& slot : children_.running()) next = std::min(next, slot->stop.deadline());
-  return next;
-}
-
-void Run::expire(TimePoint now) {
-  for (const auto& slot : children_.running()) {
-    if (!slot->stop.expire(now)) continue;
-    // Killed, yet a pipe is still held open (by something outside the group): stop reading.
-    spdlog::debug("stopping task '{}' (pid {}): step 3", slot->task.name, slot->pid);
-    pipes_.give_up(*slot);
   }
 }
 
