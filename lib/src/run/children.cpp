@@ -27,6 +27,11 @@ void Slot::signal(int sig) const {
   if (kill(-pid, sig) != 0 && errno == ESRCH && !reaped) kill(pid, sig);
 }
 
+void Slot::stop_step(int sig) const {
+  spdlog::debug("stopping task '{}' (pid {}): step {}", task.name, pid, sig == SIGTERM ? 1 : 2);
+  signal(sig);
+}
+
 Children::Children(const SignalGuard& signals, const RunOptions& options)
     : signals_(signals), options_(options), parent_pid_(getpid()) {
   fd_soft_limit_ = raise_fd_limit();

@@ -28,7 +28,7 @@ struct TaskPipe {
 /// A task that has been forked and not yet reported as ended. Owned by Children.
 struct Slot {
   Slot(const Task& of, std::size_t at, pid_t forked, Duration kill_after)
-      : task(of), index(at), pid(forked), stop(kill_after, [this](int sig) { signal(sig); }) {}
+      : task(of), index(at), pid(forked), stop(kill_after, [this](int sig) { stop_step(sig); }) {}
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
 
@@ -53,6 +53,8 @@ struct Slot {
   bool said_hello() const { return hello_read == sizeof(Hello); }
   /// Sends `sig` to the task's process group (to the task alone while it has none yet).
   void signal(int sig) const;
+  /// A step of the stop (SIGTERM, then SIGKILL): logged, then sent to the group.
+  void stop_step(int sig) const;
 };
 
 }  // namespace mtask::detail

@@ -10,6 +10,7 @@
 
 #include "posix/fd.hpp"
 #include "run/loop.hpp"
+#include "run/watched_outputs.hpp"
 
 using namespace std::chrono_literals;
 using mtask::detail::Clock;
@@ -86,4 +87,28 @@ TEST_CASE("loop: with nothing ready it wakes at the earliest deadline", "[loop]"
   loop.dispatch_deadlines(woke);
   CHECK(early.expired == 1);
   CHECK(late.expired == 0);
+}
+
+TEST_CASE("loop: a watched output whose reader goes away is reported once", "[loop]") {
+  mtask::posix::Pipe pipe;
+  REQUIRE(!mtask::posix::make_pipe(pipe));
+  const std::vector<int> outputs = {pipe.write.get()};
+  int hang_ups = 0;
+  mtask::detail::WatchedOutputs watched(outputs, [&] { ++hang_ups; });
+  Recording soon;  // so that a round with nothing to watch still ends
+  Loop loop;
+  loop.add(watched);
+  loop.add(soon);
+  soon.when = Clock::now() + 20ms;
+  loop.wait(current_mask());
+  loop.dispatch_ready();
+  CHECK(hang_ups == 0);  // the reader is still there
+
+  pipe.read.reset();
+  for (int round = 0; round < 2; ++round) {
+    soon.when = Clock::now() + 20ms;
+    loop.wait(current_mask());
+    loop.dispatch_ready();
+  }
+  CHECK(hang_ups == 1);
 }
