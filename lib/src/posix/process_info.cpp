@@ -11,14 +11,15 @@
 
 #include <fmt/format.h>
 
+#include "posix/unique_fd.hpp"
+
 namespace mtask::detail {
 
 std::size_t thread_count() {
-  const int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  const posix::UniqueFd fd(open("/proc/self/status", O_RDONLY | O_CLOEXEC));
+  if (!fd) return 0;
   char buffer[4096];
-  const ssize_t n = read(fd, buffer, sizeof buffer);
-  close(fd);
+  const ssize_t n = read(fd.get(), buffer, sizeof buffer);
   if (n <= 0) return 0;
   const std::string_view text(buffer, static_cast<std::size_t>(n));
   constexpr std::string_view kKey = "\nThreads:";

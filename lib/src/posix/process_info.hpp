@@ -15,7 +15,7 @@ std::size_t thread_count();
 /// the plain error text for anything else.
 std::string describe_limit(int error);
 
-/// Raises the soft limit on open descriptors to the hard one (SPEC 4.8), best effort, and
+/// Raises the soft limit on open descriptors to the hard one, best effort, and
 /// returns the soft limit as it was, for the children to get back before they run their task.
 rlim_t raise_fd_limit();
 

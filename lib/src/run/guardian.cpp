@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "posix/fd.hpp"
@@ -49,23 +50,19 @@ namespace {
 }  // namespace
 
 std::error_code Guardian::start(const sigset_t& child_mask) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return {errno, std::generic_category()};
+  posix::Pipe pipe;
+  if (const std::error_code error = posix::make_pipe(pipe)) return error;
   sigset_t all;
   sigset_t previous;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &previous);
   const pid_t pid = fork();
-  if (pid == 0) guardian_main(fds[0], child_mask);
+  if (pid == 0) guardian_main(pipe.read.get(), child_mask);
   const int fork_errno = errno;
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  close(fds[0]);
-  if (pid < 0) {
-    close(fds[1]);
-    return {fork_errno, std::generic_category()};
-  }
+  if (pid < 0) return {fork_errno, std::generic_category()};
   pid_ = pid;
-  fd_ = fds[1];
+  fd_ = std::move(pipe.write);
   return {};
 }
 
@@ -75,11 +72,10 @@ void Guardian::register_group(int fd, pid_t pgid) {
   posix::write_all(fd, &record, sizeof record);
 }
 
-void Guardian::forget(pid_t pgid) { register_group(fd_, -pgid); }
+void Guardian::forget(pid_t pgid) { register_group(fd_.get(), -pgid); }
 
 void Guardian::stop() {
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
+  fd_.reset();
   if (pid_ > 0) {
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }

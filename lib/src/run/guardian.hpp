@@ -5,6 +5,8 @@
 
 #include <system_error>
 
+#include "posix/unique_fd.hpp"
+
 namespace mtask::detail {
 
 /// A small process that outlives mtask only to kill what mtask's tasks started if mtask is
@@ -23,10 +25,10 @@ class Guardian {
   /// Forks the guardian. Call with one thread only, before the tasks are forked.
   std::error_code start(const sigset_t& child_mask);
   /// The descriptor a child writes its process group to (see register_group); -1 if none.
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   /// mtask has finished with this group: the guardian no longer needs to kill it.
   void forget(pid_t pgid);
-  /// Closes the pipe and reaps the guardian.
+  /// Closes the pipe and reaps the guardian (which then kills the groups not forgotten).
   void stop();
 
   /// In a child: registers its own process group through `fd`. Async-signal-safe.
@@ -34,7 +36,7 @@ class Guardian {
 
  private:
   pid_t pid_ = -1;
-  int fd_ = -1;
+  posix::UniqueFd fd_;
 };
 
 }  // namespace mtask::detail

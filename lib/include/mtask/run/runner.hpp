@@ -16,7 +16,7 @@ struct RunOptions {
   Duration kill_after = std::chrono::seconds(2);
   bool fail_fast = false;
   /// Text mode: while one task is in the middle of a long line on a destination, other tasks'
-  /// pipes for that destination are not read (SPEC 4.1).
+  /// pipes for that destination are not read (docs/design.md, "Output").
   bool hold_partial_lines = false;
   /// Descriptors (e.g. mtask's stdout) whose hang-up means nobody reads the output any more:
   /// the run then stops every task and ends with status 141.
@@ -32,9 +32,14 @@ struct RunOptions {
   Duration wake_every{0};
 };
 
-/// Runs every task, reports to `sink`, and returns mtask's exit status (SPEC 5).
+/// Runs every task, reports to `sink`, and returns mtask's exit status: 128 + N when signal N
+/// stopped the run (141: nobody reads the output any more), else 3 when a task could not be
+/// started, else 1 when a task failed, else 0.
 /// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGCHLD for its duration and restores the
-/// previous ones. Throws SystemError when the tasks cannot be run at all.
+/// previous ones. Throws std::logic_error when the process has more than one thread, and
+/// std::system_error when the tasks cannot be run at all (no /dev/null, ppoll failed). Whatever
+/// it throws, or the sink throws through it, it first kills and reaps every task it started
+/// and closes every descriptor it opened.
 int run_tasks(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink);
 
 }  // namespace mtask

@@ -1,0 +1,155 @@
+#include "run/children.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "posix/process_info.hpp"
+
+namespace mtask::detail {
+namespace {
+
+bool is_limit(std::error_code error) {
+  const int e = error.value();
+  return e == EAGAIN || e == ENOMEM || e == EMFILE || e == ENFILE;
+}
+
+}  // namespace
+
+void Slot::signal(int sig) const {
+  if (kill(-pid, sig) != 0 && errno == ESRCH && !reaped) kill(pid, sig);
+}
+
+void Slot::stop_step(int sig) const {
+  spdlog::debug("stopping task '{}' (pid {}): step {}", task.name, pid, sig == SIGTERM ? 1 : 2);
+  signal(sig);
+}
+
+Children::Children(const SignalGuard& signals, const RunOptions& options)
+    : signals_(signals), options_(options), parent_pid_(getpid()) {
+  fd_soft_limit_ = raise_fd_limit();
+  dev_null_.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!dev_null_) throw fmt::system_error(errno, "mtask: open /dev/null");
+}
+
+Children::~Children() {
+  // Like ninja's SubprocessSet::Clear(): first every group is killed, then each task reaped.
+  // A task reaped while its pipes were still held has leftovers in its group: as in remove().
+  for (const auto& slot : running_) {
+    if (!slot->reaped || slot->outlived) slot->signal(SIGKILL);
+  }
+  for (const auto& slot : running_) {
+    if (slot->reaped) continue;
+    while (waitpid(slot->pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    // Reaped, its group id may be reused: the guardian must not kill that group any more.
+    guardian_.forget(slot->pid);
+  }
+}
+
+void Children::start_guardian() {
+  if (const std::error_code error = guardian_.start(signals_.child_mask())) {
+    spdlog::warn(
+        "no guardian process ({}): if mtask is killed with SIGKILL, processes that "
+        "commands started may outlive it",
+        error.message());
+  }
+}
+
+Children::Spawn Children::spawn(const Task& task, std::size_t index) {
+  SpawnedChild child;
+  const SpawnContext context{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
+                             guardian_.fd(), fd_soft_limit_,  options_.busy,
+                             &options_.cpus};
+  const TimePoint forked_at = Clock::now();
+  if (const std::error_code error = spawn_child(task, context, child)) {
+    if (is_limit(error) && !running_.empty()) {
+      // Wait for a running task to end, then try again.
+      if (!warned_limit_) {
+        spdlog::warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
+                     task.name, error.message(), describe_limit(error.value()));
+        warned_limit_ = true;
+      }
+      waiting_for_room_ = true;
+      return Spawn::kNoRoomYet;
+    }
+    spdlog::error("cannot start task '{}': {}: {}", task.name, error.message(),
+                  describe_limit(error.value()));
+    return Spawn::kFailed;
+  }
+  auto slot = std::make_unique<Slot>(task, index, child.pid, options_.kill_after);
+  slot->pipe(Stream::kStdout).fd = std::move(child.out);
+  slot->pipe(Stream::kStderr).fd = std::move(child.err);
+  slot->forked_at = forked_at;
+  if (options_.timeout.count() > 0) slot->stop.set_timeout(forked_at + options_.timeout);
+  spdlog::debug("forked task '{}' (index {}) as pid {}", task.name, index, child.pid);
+  running_.push_back(std::move(slot));
+  return Spawn::kStarted;
+}
+
+Slot* Children::find_unreaped(pid_t pid) {
+  for (const auto& slot : running_) {
+    if (slot->pid == pid && !slot->reaped) return slot.get();
+  }
+  return nullptr;
+}
+
+void Children::reap_exited() {
+  for (;;) {
+    siginfo_t info{};
+    // Look without reaping: while the child is a zombie its pid, and so its process group,
+    // cannot be reused, so leftovers in the group can still be killed safely.
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
+    Slot* slot = find_unreaped(info.si_pid);
+    if (slot == nullptr) break;  // not one of ours: look for ours one by one
+    reap(*slot);
+    if (!slot->reaped) break;
+  }
+  for (const auto& slot : running_) {
+    if (!slot->reaped) reap(*slot);
+  }
+}
+
+void Children::reap(Slot& slot) {
+  const bool pipes_closed = slot.pipes_closed();
+  if (pipes_closed) {
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(slot.pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+        info.si_pid == 0) {
+      return;  // still running
+    }
+    // Whatever the task left behind in its group without our pipes must not outlive it.
+    kill(-slot.pid, SIGKILL);
+  }
+  const pid_t pid = wait4(slot.pid, &slot.wait_status, WNOHANG, &slot.usage);
+  if (pid != slot.pid) return;
+  slot.reaped = true;
+  slot.reaped_at = Clock::now();
+  spdlog::debug("reaped pid {} (task '{}'), wait status {:#x}{}", slot.pid, slot.task.name,
+                slot.wait_status, pipes_closed ? "" : ", its pipes still open");
+  // Something the task started may still hold its output open: it is read on for a while.
+  slot.outlived = !pipes_closed;
+  slot.stop.on_reaped(slot.reaped_at, !pipes_closed);
+}
+
+void Children::remove(const Slot& slot) {
+  // Leftovers of a group whose pipes were read on after its task ended.
+  if (slot.outlived) kill(-slot.pid, SIGKILL);
+  guardian_.forget(slot.pid);
+  std::erase_if(running_, [&](const auto& s) { return s.get() == &slot; });
+  waiting_for_room_ = false;
+}
+
+void Children::close() {
+  dev_null_.reset();
+  guardian_.stop();
+}
+
+}  // namespace mtask::detail

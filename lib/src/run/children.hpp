@@ -1,0 +1,65 @@
+#pragma once
+
+#include <sys/resource.h>
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "mtask/run/runner.hpp"
+#include "posix/signals.hpp"
+#include "posix/unique_fd.hpp"
+#include "run/guardian.hpp"
+#include "run/task_slot.hpp"
+
+namespace mtask::detail {
+
+/// Every process a run made, and what the parent holds for them: the tasks' slots (their pipes
+/// included), /dev/null for their stdin, and the guardian. Whatever way the run ends, even by
+/// an exception, the destructor leaves nothing: it kills the group of every task not yet
+/// reaped (its pid, unreaped, still pins the group id), reaps it, and stops the guardian.
+class Children {
+ public:
+  /// Opens /dev/null and raises the descriptor limit; throws std::system_error if it cannot.
+  Children(const SignalGuard& signals, const RunOptions& options);
+  Children(const Children&) = delete;
+  Children& operator=(const Children&) = delete;
+  ~Children();
+
+  /// Forks the guardian (only command tasks need it); warns when it cannot.
+  void start_guardian();
+
+  enum class Spawn { kStarted, kNoRoomYet, kFailed };
+  /// Forks task `index`. kNoRoomYet: a system limit was hit while other tasks run (warned
+  /// about once); has_room() is false until one of them ends. kFailed: logged, give up.
+  Spawn spawn(const Task& task, std::size_t index);
+  bool has_room() const { return !waiting_for_room_; }
+
+  /// The tasks forked and not yet removed, in the order they were forked.
+  const std::vector<std::unique_ptr<Slot>>& running() const { return running_; }
+  bool empty() const { return running_.empty(); }
+
+  /// Reaps every task whose own process has ended (keeping its rusage). A task whose pipes
+  /// are closed is reaped only after leftovers in its group are killed.
+  void reap_exited();
+  /// The task was reported as ended: the guardian forgets it and the slot goes.
+  void remove(const Slot& slot);
+  /// The run is over: closes /dev/null and stops the guardian.
+  void close();
+
+ private:
+  void reap(Slot& slot);
+  Slot* find_unreaped(pid_t pid);
+
+  const SignalGuard& signals_;
+  const RunOptions& options_;
+  pid_t parent_pid_;
+  rlim_t fd_soft_limit_;
+  posix::UniqueFd dev_null_;
+  Guardian guardian_;
+  std::vector<std::unique_ptr<Slot>> running_;
+  bool waiting_for_room_ = false;
+  bool warned_limit_ = false;
+};
+
+}  // namespace mtask::detail

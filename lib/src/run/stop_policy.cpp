@@ -1,0 +1,53 @@
+#include "run/stop_policy.hpp"
+
+#include <algorithm>
+#include <csignal>
+
+namespace mtask::detail {
+
+void StopPolicy::on_reaped(TimePoint now, bool pipes_open) {
+  timeout_at_ = kNever;
+  if (pipes_open && step_ == Step::kNone) drain_until_ = now + kill_after_;
+}
+
+void StopPolicy::stop(TimePoint now) {
+  if (step_ == Step::kNone) step(now);
+}
+
+TimePoint StopPolicy::deadline() const { return std::min({timeout_at_, drain_until_, next_step_}); }
+
+bool StopPolicy::expire(TimePoint now) {
+  bool give_up = false;
+  if (now >= timeout_at_) {
+    timeout_at_ = kNever;
+    timed_out_ = true;
+    if (step_ == Step::kNone) give_up = step(now);
+  }
+  if (now >= drain_until_) {
+    drain_until_ = kNever;
+    if (step_ == Step::kNone) give_up = step(now) || give_up;
+  }
+  if (now >= next_step_) give_up = step(now) || give_up;
+  return give_up;
+}
+
+bool StopPolicy::step(TimePoint now) {
+  switch (step_) {
+    case Step::kNone:
+      kill_(SIGTERM);
+      step_ = Step::kTermSent;
+      next_step_ = now + kill_after_;
+      return false;
+    case Step::kTermSent:
+      kill_(SIGKILL);
+      step_ = Step::kKillSent;
+      next_step_ = now + kill_after_;
+      return false;
+    case Step::kKillSent:
+      break;
+  }
+  next_step_ = kNever;
+  return true;
+}
+
+}  // namespace mtask::detail

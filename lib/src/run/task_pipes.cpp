@@ -1,0 +1,114 @@
+#include "run/task_pipes.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace mtask::detail {
+namespace {
+
+/// Reads of one pipe per round, so that one busy task cannot starve the others.
+constexpr int kReadsPerRound = 4;
+constexpr std::size_t kReadSize = 64 * 1024;
+
+}  // namespace
+
+void TaskPipes::watch(PollSet& set) {
+  owners_.clear();
+  for (const auto& slot : children_.running()) {
+    for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
+      const TaskPipe& pipe = slot->pipe(stream);
+      if (!pipe.open() || !turns_.may_read(pipe, stream)) continue;
+      set.add(pipe.fd.get(), POLLIN, owners_.size());
+      owners_.emplace_back(slot.get(), stream);
+    }
+  }
+}
+
+void TaskPipes::ready(std::size_t token, short revents) {
+  (void)revents;
+  // A read earlier in this round may have given a task the turn: ask again.
+  const auto [slot, stream] = owners_[token];
+  if (turns_.may_read(slot->pipe(stream), stream)) read(*slot, stream);
+}
+
+void TaskPipes::read(Slot& slot, Stream stream) {
+  if (!slot.started && !read_hello(slot) && stream == Stream::kStdout) return;
+  if (buffer_.empty()) buffer_.resize(kReadSize);
+  TaskPipe& pipe = slot.pipe(stream);
+  for (int round = 0; round < kReadsPerRound && pipe.open(); ++round) {
+    const ssize_t n = ::read(pipe.fd.get(), buffer_.data(), buffer_.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      spdlog::warn("read from task '{}': {}", slot.task.name, std::strerror(errno));
+    }
+    if (n <= 0) {
+      split(slot, stream, {}, true);
+      pipe.fd.reset();
+      break;
+    }
+    pipe.last_read = Clock::now();
+    split(slot, stream, std::string_view(buffer_.data(), static_cast<std::size_t>(n)), false);
+    if (static_cast<std::size_t>(n) < buffer_.size()) break;  // drained for now
+  }
+  turns_.update(Clock::now());
+}
+
+void TaskPipes::split(Slot& slot, Stream stream, std::string_view bytes, bool at_end) {
+  TaskPipe& pipe = slot.pipe(stream);
+  const bool was_mid_line = pipe.lines.mid_line();
+  // Every line of one read gets the same time: the clock is read once per read, not per line.
+  const TimePoint at = at_end ? Clock::now() : pipe.last_read;
+  const auto sink = [&](std::string_view text, bool partial) {
+    events_.on_line(slot, stream, text, partial, at);
+  };
+  if (at_end) {
+    pipe.lines.finish(sink);
+  } else {
+    pipe.lines.feed(bytes, sink);
+  }
+  if (pipe.lines.mid_line() != was_mid_line) turns_.mid_line_changed(stream, !was_mid_line);
+}
+
+bool TaskPipes::read_hello(Slot& slot) {
+  // The hello is read on its own, so that taking it never reads task output out of turn.
+  TaskPipe& pipe = slot.pipe(Stream::kStdout);
+  char* into = reinterpret_cast<char*>(&slot.hello) + slot.hello_read;
+  const ssize_t n = pipe.open() ? ::read(pipe.fd.get(), into, sizeof(Hello) - slot.hello_read) : 0;
+  if (n < 0) return false;  // EAGAIN: not there yet
+  if (n == 0) {
+    // The child ended before it could say hello: report it from what the parent knows.
+    pipe.fd.reset();
+    slot.started = true;
+    events_.on_hello(slot);
+    return true;
+  }
+  slot.hello_read += static_cast<std::size_t>(n);
+  if (!slot.said_hello()) return false;
+  slot.started = true;
+  events_.on_hello(slot);
+  return true;
+}
+
+void TaskPipes::give_up(Slot& slot) {
+  if (buffer_.empty()) buffer_.resize(kReadSize);
+  for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
+    TaskPipe& pipe = slot.pipe(stream);
+    while (pipe.open()) {
+      const ssize_t n = ::read(pipe.fd.get(), buffer_.data(), buffer_.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // EAGAIN: all there is; 0: EOF
+      pipe.last_read = Clock::now();
+      split(slot, stream, std::string_view(buffer_.data(), static_cast<std::size_t>(n)), false);
+    }
+    if (!pipe.open()) continue;
+    split(slot, stream, {}, true);
+    pipe.fd.reset();
+  }
+}
+
+}  // namespace mtask::detail

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "run/children.hpp"
+#include "run/line_turns.hpp"
+#include "run/loop.hpp"
+
+namespace mtask::detail {
+
+/// What the reading of task pipes finds, for the run to report.
+class PipeEvents {
+ public:
+  virtual ~PipeEvents() = default;
+  /// The task said hello (slot.said_hello()), or ended before it could.
+  virtual void on_hello(Slot& slot) = 0;
+  /// A line (or a piece of one) read at `at`.
+  virtual void on_line(Slot& slot, Stream stream, std::string_view text, bool partial,
+                       TimePoint at) = 0;
+};
+
+/// The source of the tasks' output: their pipes, each read when it may be (LineTurns), the
+/// hello first, at most kReadsPerRound reads per pipe per round so that one busy task cannot
+/// starve the others, and bytes split into lines.
+class TaskPipes final : public Source {
+ public:
+  TaskPipes(const Children& children, LineTurns& turns, PipeEvents& events)
+      : children_(children), turns_(turns), events_(events) {}
+
+  void watch(PollSet& set) override;
+  void ready(std::size_t token, short revents) override;
+
+  /// Reads the hello if it is not read yet and can be; true once it has been handled.
+  bool read_hello(Slot& slot);
+  /// Stops reading the task's pipes: reads what is in them already, turn or not (nothing read
+  /// may be lost), ends any open line and closes them.
+  void give_up(Slot& slot);
+
+ private:
+  void read(Slot& slot, Stream stream);
+  void split(Slot& slot, Stream stream, std::string_view bytes, bool at_end);
+
+  const Children& children_;
+  LineTurns& turns_;
+  PipeEvents& events_;
+  std::vector<std::pair<Slot*, Stream>> owners_;  // this round's token -> pipe
+  std::vector<char> buffer_;
+};
+
+}  // namespace mtask::detail

@@ -1,0 +1,24 @@
+#include "run/task_timers.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+namespace mtask::detail {
+
+TimePoint TaskTimers::deadline() const {
+  TimePoint next = kNever;
+  for (const auto& slot : children_.running()) next = std::min(next, slot->stop.deadline());
+  return next;
+}
+
+void TaskTimers::expire(TimePoint now) {
+  for (const auto& slot : children_.running()) {
+    if (!slot->stop.expire(now)) continue;
+    // Killed, yet a pipe is still held open (by something outside the group): stop reading.
+    spdlog::debug("stopping task '{}' (pid {}): step 3", slot->task.name, slot->pid);
+    pipes_.give_up(*slot);
+  }
+}
+
+}  // namespace mtask::detail
