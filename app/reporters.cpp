@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "mtask/report/multi_sink.hpp"
 #include "mtask/report/output.hpp"
 #include "mtask/report/progress.hpp"
+#include "progress_line.hpp"
 
 namespace app {
 namespace {
@@ -28,6 +28,7 @@ namespace {
 struct Reporters {
   mtask::FdOutput out{STDOUT_FILENO};
   mtask::FdOutput err{STDERR_FILENO};
+  mtask::FdOutput terminal{STDERR_FILENO};  ///< the status line's own, flushed at every change
   std::vector<std::unique_ptr<mtask::EventSink>> owned;
   mtask::MultiSink all;
   mtask::Progress* progress = nullptr;  ///< the live status line, redrawn as the run goes on
@@ -69,22 +70,6 @@ class JoblogFile final : public mtask::EventSink {
   std::unique_ptr<mtask::JoblogReporter> joblog_;
 };
 
-/// Holds the live status line and its own descriptor on stderr; the text reporter drives it.
-/// Its clock counts from the runner's start (on_begin); added before the text reporter, it
-/// knows the start before the line is first drawn.
-struct ProgressLine final : public mtask::EventSink {
-  ProgressLine(std::size_t tasks, std::size_t jobs, bool always)
-      : progress(terminal, tasks, jobs, always, [this] {
-          if (!start) return mtask::Duration{0};
-          return std::chrono::duration_cast<mtask::Duration>(std::chrono::steady_clock::now() -
-                                                             *start);
-        }) {}
-  void on_begin(const mtask::BeginEvent& e) override { start = e.start; }
-  mtask::FdOutput terminal{STDERR_FILENO};
-  std::optional<std::chrono::steady_clock::time_point> start;
-  mtask::Progress progress;
-};
-
 /// The text output's look: colour, timestamps, grouping, progress.
 mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   mtask::TextOptions options;
@@ -94,8 +79,9 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   options.run_start = std::chrono::system_clock::now();
   options.group = config.group;
   if (config.progress) {
-    reporters.add<ProgressLine>(config.tasks.size(), config.run.jobs, config.progress_always);
-    reporters.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress;
+    reporters.add<ProgressLine>(reporters.terminal, config.tasks.size(), config.run.jobs,
+                                config.progress_always);
+    reporters.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress();
     reporters.progress->set_width(config.err_terminal.width);
     options.progress = reporters.progress;
   }
