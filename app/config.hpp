@@ -1,12 +1,13 @@
 #pragma once
 // The run that the command line asks for, after every value was checked.
 
-#include <optional>
 #include <string>
 #include <vector>
 
+#include <spdlog/common.h>
+
 #include "mtask/grammar/task.hpp"
-#include "mtask/report/colour.hpp"
+#include "mtask/report/terminal.hpp"
 #include "mtask/report/text_reporter.hpp"
 #include "mtask/report/timeline.hpp"
 #include "mtask/run/runner.hpp"
@@ -19,14 +20,21 @@ struct Config {
   std::vector<mtask::Task> tasks;
   mtask::RunOptions run;
   bool json = false;
-  // Reports (issue 5)
+  spdlog::level::level_enum log_level = spdlog::level::warn;
+  // Where the output goes, decided once: every writer asks these.
+  mtask::TerminalFacts out_terminal;  ///< standard output
+  mtask::TerminalFacts err_terminal;  ///< standard error
+  // Reports and the look of the output
   std::string junit;   ///< empty: no JUnit report
   std::string joblog;  ///< empty: no job log
-  mtask::ColourMode colour = mtask::ColourMode::kAuto;
   mtask::Timestamps timestamps = mtask::Timestamps::kNone;
   bool group = false;
-  std::optional<bool> progress;  ///< unset: when stderr is a terminal and the run is long
-  // Lesson (issue 7)
+  /// The live status line on stderr: text output on a terminal that can redraw a line, and
+  /// not --no-progress.
+  bool progress = false;
+  /// `--progress`: the line shows from the start, however short the run.
+  bool progress_always = false;
+  // Seeing the lesson
   bool timeline = false;
   mtask::TimelineStyle timeline_style;
   std::string timeline_svg;  ///< empty: none

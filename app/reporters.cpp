@@ -1,10 +1,8 @@
 #include "reporters.hpp"
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "log_sink.hpp"
 #include "mtask/report/explain.hpp"
 #include "mtask/report/joblog_reporter.hpp"
 #include "mtask/report/json_reporter.hpp"
@@ -19,6 +18,7 @@
 #include "mtask/report/multi_sink.hpp"
 #include "mtask/report/output.hpp"
 #include "mtask/report/progress.hpp"
+#include "progress_line.hpp"
 
 namespace app {
 namespace {
@@ -28,9 +28,10 @@ namespace {
 struct Reporters {
   mtask::FdOutput out{STDOUT_FILENO};
   mtask::FdOutput err{STDERR_FILENO};
+  mtask::FdOutput terminal{STDERR_FILENO};  ///< the status line's own, flushed at every change
   std::vector<std::unique_ptr<mtask::EventSink>> owned;
   mtask::MultiSink all;
-  bool live = false;  ///< something redraws itself while the run goes on (the progress line)
+  mtask::Progress* progress = nullptr;  ///< the live status line, redrawn as the run goes on
 
   template <typename Sink, typename... Args>
   void add(Args&&... args) {
@@ -70,35 +71,19 @@ class JoblogFile final : public mtask::EventSink {
   std::unique_ptr<mtask::JoblogReporter> joblog_;
 };
 
-/// Holds the live status line and its own descriptor on stderr; the text reporter drives it.
-struct ProgressLine final : public mtask::EventSink {
-  ProgressLine(std::size_t tasks, std::size_t jobs, bool always)
-      : progress(terminal, tasks, jobs, always, [start = std::chrono::steady_clock::now()] {
-          return std::chrono::duration_cast<mtask::Duration>(std::chrono::steady_clock::now() -
-                                                             start);
-        }) {}
-  mtask::FdOutput terminal{STDERR_FILENO};
-  mtask::Progress progress;
-};
-
-/// The text output's look: colour, timestamps, grouping, progress (issue 5).
+/// The text output's look: colour, timestamps, grouping, progress.
 mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   mtask::TextOptions options;
-  const char* force = std::getenv("CLICOLOR_FORCE");
-  const char* no_color = std::getenv("NO_COLOR");
-  options.colour_out =
-      mtask::use_colour(config.colour, isatty(STDOUT_FILENO) == 1, force, no_color);
-  options.colour_err =
-      mtask::use_colour(config.colour, isatty(STDERR_FILENO) == 1, force, no_color);
+  options.colour_out = config.out_terminal.colour;
+  options.colour_err = config.err_terminal.colour;
   options.timestamps = config.timestamps;
   options.group = config.group;
-  // Never on a non-terminal; --progress shows it from the start, --no-progress never.
-  if (isatty(STDERR_FILENO) == 1 && config.progress.value_or(true)) {
-    reporters.add<ProgressLine>(config.tasks.size(), config.run.jobs, config.progress.has_value());
-    options.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress;
-    reporters.live = true;
-    winsize size{};
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) options.progress->set_width(size.ws_col);
+  if (config.progress) {
+    reporters.add<ProgressLine>(reporters.terminal, config.tasks.size(), config.run.jobs,
+                                config.progress_always);
+    reporters.progress = &static_cast<ProgressLine&>(*reporters.owned.back()).progress();
+    reporters.progress->set_width(config.err_terminal.width);
+    options.progress = reporters.progress;
   }
   return options;
 }
@@ -111,10 +96,10 @@ void add_reporters(const Config& config, Reporters& reporters) {
     const mtask::TextOptions options = text_options(config, reporters);
     reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err, options);
   }
-  // Reports (issue 5): files beside standard output.
+  // Reports: files beside standard output.
   if (!config.junit.empty()) reporters.add<JunitFile>(config.tasks, config.junit);
   if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog);
-  // Lesson (issue 7): the narration on stderr, and the pictures of the run once it is over
+  // The lesson: the narration on stderr, and the pictures of the run once it is over
   // (written on the summary, which also comes after a stop by signal).
   if (config.explain) {
     reporters.add<mtask::ExplainReporter>(
@@ -153,8 +138,10 @@ void add_reporters(const Config& config, Reporters& reporters) {
 int run(const Config& config) {
   Reporters reporters;
   add_reporters(config, reporters);
+  // mtask's own log, from here to the end of the run, on the reporters' stderr.
+  const LogThrough log(std::make_shared<OutputLogSink>(reporters.err, reporters.progress));
   mtask::RunOptions options = config.run;
-  if (reporters.live) options.wake_every = std::chrono::milliseconds(100);
+  if (reporters.progress != nullptr) options.wake_every = std::chrono::milliseconds(100);
   return mtask::run_tasks(config.tasks, options, reporters.all);
 }
 

@@ -6,7 +6,7 @@
 namespace app {
 
 /// Runs the configured tasks with every reporter the configuration asks for; returns mtask's
-/// exit status (SPEC 5). Throws what run_tasks throws.
+/// exit status (docs/usage.md, "Exit status"). Throws what run_tasks throws.
 int run(const Config& config);
 
 }  // namespace app

@@ -1,5 +1,5 @@
-// Usage errors (SPEC 5): exit 2, one line on stderr that quotes the offending argument, at most
-// one hint line, nothing on stdout, and nothing started.
+// Usage errors (docs/usage.md, "Exit status"): exit 2, one line on stderr that quotes the offending
+// argument, at most one hint line, nothing on stdout, and nothing started.
 #include <signal.h>
 
 #include <chrono>
@@ -160,6 +160,15 @@ TEST_CASE("a bad option value is a usage error", "[e2e][usage]") {
       {{"--output", "xml"}, "'xml'", "--output"},
       {{"--interval", "5x"}, "'5x'", "--interval"},
       {{"--count", "-1"}, "'-1'", "--count"},
+      {{"--color", "sometimes"}, "'sometimes'", "--color"},
+      {{"--timestamps=clock"}, "'clock'", "--timestamps"},
+  });
+}
+
+TEST_CASE("options that exclude each other are a usage error", "[e2e][usage]") {
+  check_all_rejected({
+      {{"--progress", "--no-progress"}, "--progress", "excludes --no-progress"},
+      {{"-q", "-v"}, "--quiet", "excludes --verbose"},
   });
 }
 

@@ -2,12 +2,10 @@
 #include "mtask/report/timeline.hpp"
 
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -192,32 +190,6 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
 }
 
 // ---- where and how ---------------------------------------------------------------------------
-
-std::size_t terminal_width(int fd) {
-  winsize size{};
-  if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
-    char* end = nullptr;
-    const long value = std::strtol(columns, &end, 10);
-    if (end != columns && *end == '\0' && value > 0 && value < 10'000) {
-      return static_cast<std::size_t>(value);
-    }
-  }
-  return 80;
-}
-
-bool locale_is_utf8() {
-  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') continue;
-    std::string text = value;
-    std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return text.find("utf-8") != std::string::npos || text.find("utf8") != std::string::npos;
-  }
-  return false;
-}
 
 std::string write_file_atomically(const std::string& path, std::string_view content) {
   const std::optional<posix::FileError> error = posix::write_file_atomically(path, content);

@@ -5,7 +5,7 @@
 
 namespace mtask {
 
-/// `--color`: when mtask writes escape sequences (SPEC 2.2).
+/// `--color`: when mtask writes escape sequences (docs/usage.md).
 enum class ColourMode { kAuto, kAlways, kNever };
 
 /// Whether to colour what goes to a descriptor. kAlways and kNever decide alone. In kAuto:

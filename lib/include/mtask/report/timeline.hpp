@@ -91,12 +91,6 @@ std::string render_timeline_svg(const Timeline& timeline);
 /// ("X") event for each task's life and an instant ("i") event per line.
 std::string render_trace(const Timeline& timeline);
 
-/// Width of the terminal on `fd` (TIOCGWINSZ), else $COLUMNS, else 80.
-std::size_t terminal_width(int fd);
-
-/// True when LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
-bool locale_is_utf8();
-
 /// Writes `content` to `path` by way of `path`.tmp and a rename, so that readers never see a
 /// half-written file. Returns an empty string, or what went wrong.
 std::string write_file_atomically(const std::string& path, std::string_view content);

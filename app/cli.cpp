@@ -1,0 +1,192 @@
+// The CLI11 declarations of mtask's commands and options.
+#include "cli.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "mtask/error.hpp"
+
+namespace app {
+namespace {
+
+template <typename T>
+using Choices = std::vector<std::pair<std::string, T>>;
+
+/// A CLI11 transform that accepts only the names of `choices` and turns each into its value:
+/// CLI::IsMember checks, CLI::Transformer maps. The message is mtask's own: the value quoted,
+/// then `rule`, as in every usage error.
+template <typename T>
+CLI::Validator choice(const Choices<T>& choices, std::string rule) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : choices) names.push_back(name);
+  const CLI::Validator check = CLI::IsMember(names) & CLI::Transformer(choices);
+  return CLI::Validator(
+      [check, rule = std::move(rule)](std::string& value) {
+        const std::string given = value;
+        if (check(value).empty()) return std::string();
+        return fmt::format("{}: {}", mtask::quote_arg(given), rule);
+      },
+      "");
+}
+
+/// CLI11's help without the "Excludes: ..." it writes beside an option's name: too wide for
+/// the column of names, and a command line that gives both says so.
+class Help final : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* option) const override {
+    std::string opts = CLI::Formatter::make_option_opts(option);
+    if (const auto at = opts.find(" Excludes:"); at != std::string::npos) opts.erase(at);
+    return opts;
+  }
+};
+
+/// The options of `run` that choose what runs and how.
+void add_run_options(CLI::App& run, CommandLine& cli) {
+  run.add_option("TASK", cli.tasks,
+                 "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'")
+      ->type_name("");
+  run.allow_extras();
+  run.add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)")->type_name("N");
+  run.add_option("-n,--count", cli.count, "COUNT for tasks that do not give one")->type_name("N");
+  run.add_option("-i,--interval", cli.interval,
+                 "INTERVAL for tasks that do not give one (e.g. 200ms, 0.5, 1s)")
+      ->type_name("DURATION");
+  run.add_option("--timeout", cli.timeout,
+                 "Stop a task still running after DURATION; it counts as failed (0: never)")
+      ->type_name("DURATION");
+  run.add_option("--kill-after", cli.kill_after,
+                 "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)")
+      ->type_name("DURATION");
+  run.add_flag("--fail-fast", cli.fail_fast, "The first task that fails stops all others");
+  run.add_option("-o,--output", cli.output, "Standard output format: text or json")
+      ->type_name("FORMAT")
+      ->transform(choice(
+          Choices<OutputFormat>{{"text", OutputFormat::kText}, {"json", OutputFormat::kJson}},
+          "unknown format (use text or json)"));
+  CLI::Option* quiet = run.add_flag("-q,--quiet", cli.quiet, "Only errors in mtask's own log");
+  run.add_flag("-v,--verbose", cli.verbose, "More of mtask's own log (repeat for more)")
+      ->excludes(quiet);
+  run.footer(
+      "Exit status: 0 all tasks exited 0; 1 a task failed; 2 usage error; 3 system error;\n"
+      "128+N stopped by signal N. MTASK_LOG_LEVEL=trace|debug|info|warn|error|off sets the log.");
+}
+
+/// The options of `run` that choose reports and the look of the output.
+void add_report_options(CLI::App& run, CommandLine& cli) {
+  run.add_option("--junit", cli.junit, "Also write a JUnit XML report to FILE (for CI)")
+      ->type_name("FILE")
+      ->group("Reports");
+  run.add_option("--joblog", cli.joblog, "Also write one tab-separated row per task to FILE")
+      ->type_name("FILE")
+      ->group("Reports");
+  run.add_flag("--group", cli.group, "Text: write each task's output as one block when it ends")
+      ->group("Reports");
+  run.add_option("--color,--colour", cli.colour,
+                 "Colour: auto (stdout a terminal, NO_COLOR unset), always or never")
+      ->type_name("WHEN")
+      ->transform(choice(Choices<mtask::ColourMode>{{"auto", mtask::ColourMode::kAuto},
+                                                    {"always", mtask::ColourMode::kAlways},
+                                                    {"never", mtask::ColourMode::kNever}},
+                         "unknown choice (use auto, always or never)"))
+      ->group("Reports");
+  run.add_option("--timestamps", cli.timestamps,
+                 "Text: start each line with the time since start (elapsed) or the clock (wall)")
+      ->expected(0, 1)
+      ->default_str("elapsed")
+      ->type_name("[KIND]")
+      ->transform(choice(Choices<mtask::Timestamps>{{"elapsed", mtask::Timestamps::kElapsed},
+                                                    {"wall", mtask::Timestamps::kWall}},
+                         "unknown kind (use elapsed or wall; write --timestamps=wall, or put "
+                         "TASKs first, when a TASK follows)"))
+      ->group("Reports");
+  CLI::Option* progress =
+      run.add_flag("--progress", cli.progress,
+                   "A live status line on stderr (a terminal only) however short the run")
+          ->group("Reports");
+  run.add_flag("--no-progress", cli.no_progress, "No live status line")
+      ->excludes(progress)
+      ->group("Reports");
+}
+
+/// The options that make the lesson visible: CPU-bound work, core limits, pictures of the run,
+/// and the system calls told as they happen.
+void add_lesson_options(CLI::App& run, CommandLine& cli) {
+  run.add_flag("--busy", cli.busy,
+               "Built-in tasks compute (keep a CPU busy) for each INTERVAL instead of sleeping")
+      ->group("Seeing it");
+  run.add_option("--cores", cli.cores,
+                 "Pin every task to the first N CPUs mtask may use, or to a CPU list (0,2-3)")
+      ->type_name("N|LIST")
+      ->group("Seeing it");
+  run.add_flag("--timeline", cli.timeline,
+               "After the run, draw when each task lived and printed (text output only)")
+      ->group("Seeing it");
+  run.add_flag("--ascii", cli.ascii, "Draw the timeline with ASCII characters only")
+      ->group("Seeing it");
+  run.add_option("--timeline-svg", cli.timeline_svg, "Write the timeline as an SVG picture")
+      ->type_name("FILE")
+      ->group("Seeing it");
+  run.add_option("--trace", cli.trace,
+                 "Write a Chrome trace-event JSON file (open it in Perfetto or chrome://tracing)")
+      ->type_name("FILE")
+      ->group("Seeing it");
+  run.add_flag("--explain", cli.explain,
+               "Tell on stderr the system calls behind the run: fork, getpid, wait4")
+      ->group("Seeing it");
+}
+
+}  // namespace
+
+Cli::Cli()
+    : app_(
+          "mtask runs several tasks at once, one child process each, and shows what happens:\n"
+          "PIDs and PPIDs, interleaved output, how each task ended, and the time saved.",
+          "mtask") {
+  app_.set_version_flag("--version", "mtask " MTASK_VERSION);
+  app_.require_subcommand(0, 1);
+  app_.allow_extras();
+  app_.footer("Run 'mtask run --help' for the options of run.");
+  app_.formatter(std::make_shared<Help>());
+  run_ = app_.add_subcommand("run", "Run TASKs at the same time");
+  add_run_options(*run_, values_);
+  add_report_options(*run_, values_);
+  add_lesson_options(*run_, values_);
+}
+
+void Cli::parse(std::vector<std::string> args) {
+  std::vector<std::string> after_dashes;
+  split_at_dashes(args, after_dashes);
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+  app_.parse(args);
+  // What CLI11 left over: an unknown command or option.
+  if (!run_->parsed()) {
+    const std::vector<std::string> rest = app_.remaining();
+    if (rest.empty()) throw mtask::UsageError("no command given (use: mtask run TASK...)");
+    throw mtask::UsageError(
+        fmt::format("unknown command {} (use: mtask run TASK...)", mtask::quote_arg(rest[0])));
+  }
+  if (const std::vector<std::string> rest = run_->remaining(); !rest.empty()) {
+    throw mtask::UsageError(fmt::format("unknown option {}", mtask::quote_arg(rest[0])));
+  }
+  values_.tasks.insert(values_.tasks.end(), after_dashes.begin(), after_dashes.end());
+  if (values_.tasks.empty())
+    throw mtask::UsageError("no TASK given (e.g. mtask run sing:3 dance:3)");
+}
+
+void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& tasks) {
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  if (dashes == args.end()) return;
+  tasks.assign(dashes + 1, args.end());
+  args.erase(dashes, args.end());
+}
+
+std::string usage_message(std::string_view message) {
+  const std::string quoted = mtask::quote_arg(message);
+  return fmt::format("mtask: {}\nTry 'mtask run --help' for more information.\n",
+                     std::string_view(quoted).substr(1, quoted.size() - 2));
+}
+
+}  // namespace app

@@ -1,0 +1,84 @@
+#pragma once
+// mtask's command line as CLI11 declares it: the commands, their options, and the raw values
+// they fill. Checking the values and turning them into a run is options.hpp's work.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "mtask/report/colour.hpp"
+#include "mtask/report/text_reporter.hpp"
+
+namespace app {
+
+/// `--output`: the format of standard output.
+enum class OutputFormat { kText, kJson };
+
+/// What the user asked for. Choices among names (--output, --color, --timestamps) are already
+/// checked by CLI11; every other value is a string that mtask's own parsers check
+/// (make_config()), so that every message names the rule and every usage error exits 2.
+struct CommandLine {
+  std::vector<std::string> tasks;
+  std::optional<std::string> jobs;
+  std::optional<std::string> count;
+  std::optional<std::string> interval;
+  std::optional<std::string> timeout;
+  std::optional<std::string> kill_after;
+  bool fail_fast = false;
+  OutputFormat output = OutputFormat::kText;
+  int verbose = 0;
+  bool quiet = false;
+  // Reports and the look of the output
+  std::optional<std::string> junit;
+  std::optional<std::string> joblog;
+  bool group = false;
+  mtask::ColourMode colour = mtask::ColourMode::kAuto;
+  mtask::Timestamps timestamps = mtask::Timestamps::kNone;
+  bool progress = false;
+  bool no_progress = false;
+  // Seeing the lesson
+  bool busy = false;
+  std::optional<std::string> cores;
+  bool timeline = false;
+  bool ascii = false;
+  std::optional<std::string> timeline_svg;
+  std::optional<std::string> trace;
+  bool explain = false;
+};
+
+/// The command line: `mtask [--help|--version]` and `mtask run [OPTIONS] TASK...`.
+class Cli {
+ public:
+  Cli();
+  Cli(const Cli&) = delete;
+  Cli& operator=(const Cli&) = delete;
+
+  /// Parses the arguments (argv without the program's name) into values(). Throws
+  /// CLI::ParseError for what CLI11 refuses (CLI::Success for --help and --version: see
+  /// exit()), and mtask::UsageError for what it leaves over: no command or an unknown one, an
+  /// unknown option, no TASK.
+  void parse(std::vector<std::string> args);
+
+  /// Prints what --help or --version asked for (or CLI11's own message); returns the status.
+  int exit(const CLI::Error& error) { return app_.exit(error); }
+
+  const CommandLine& values() const { return values_; }
+
+ private:
+  CommandLine values_;
+  CLI::App app_;
+  CLI::App* run_ = nullptr;
+};
+
+/// Everything after the first "--" is a TASK, whatever it looks like: moved from `args` to
+/// `tasks`. (CLI11 2.1 refuses positionals after "--" once one was given before it.)
+void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& tasks);
+
+/// What mtask prints for a usage error: "mtask: " and `message` on one line, control
+/// characters escaped, then a line that points to --help.
+std::string usage_message(std::string_view message);
+
+}  // namespace app

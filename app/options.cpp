@@ -1,0 +1,147 @@
+// Every option's value checked, every default decided; nothing read from outside but the
+// Surroundings passed in.
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "mtask/error.hpp"
+#include "mtask/grammar/cpu_set.hpp"
+#include "mtask/grammar/duration.hpp"
+
+namespace app {
+namespace {
+
+template <typename Parse>
+auto parse_option(const char* option, const std::string& text, Parse parse) {
+  if (text.empty()) throw mtask::UsageError(fmt::format("{} '': needs a value", option));
+  try {
+    return parse(text);
+  } catch (const mtask::UsageError& error) {
+    throw mtask::UsageError(fmt::format("{} {}: {}", option, mtask::quote_arg(text), error.what()));
+  }
+}
+
+std::size_t parse_jobs(const std::string& text) {
+  std::uint64_t jobs = 0;
+  try {
+    jobs = mtask::parse_count(text);
+  } catch (const mtask::UsageError&) {
+    jobs = 0;  // reported below, with the rule for --jobs rather than for a COUNT
+  }
+  if (jobs == 0) {
+    throw mtask::UsageError(fmt::format("--jobs {}: must be a whole number from 1 to {}",
+                                        mtask::quote_arg(text), mtask::kMaxCount));
+  }
+  return static_cast<std::size_t>(jobs);
+}
+
+/// A file an option writes at the end of the run: its directory must be writable now, before
+/// anything is forked.
+std::string output_file(const char* option, const std::string& path, const Surroundings& around) {
+  if (path.empty()) throw mtask::UsageError(fmt::format("{} '': needs a file name", option));
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (const std::string why = around.cannot_write_in(dir); !why.empty()) {
+    throw mtask::UsageError(fmt::format("{} {}: cannot write in {}: {}", option,
+                                        mtask::quote_arg(path), mtask::quote_arg(dir), why));
+  }
+  return path;
+}
+
+/// Tasks, their defaults, and how they run.
+void decide_run(const CommandLine& cli, Config& config) {
+  mtask::TaskDefaults defaults;
+  if (cli.count) defaults.count = parse_option("--count", *cli.count, mtask::parse_count);
+  if (cli.interval) {
+    defaults.interval = parse_option("--interval", *cli.interval, mtask::parse_duration);
+  }
+  if (cli.jobs) config.run.jobs = parse_jobs(*cli.jobs);
+  if (cli.timeout) {
+    config.run.timeout = parse_option("--timeout", *cli.timeout, mtask::parse_duration);
+  }
+  if (cli.kill_after) {
+    config.run.kill_after = parse_option("--kill-after", *cli.kill_after, mtask::parse_duration);
+  }
+  config.run.fail_fast = cli.fail_fast;
+  config.json = cli.output == OutputFormat::kJson;
+  for (std::size_t i = 0; i < cli.tasks.size(); ++i) {
+    config.tasks.push_back(mtask::resolve(mtask::parse_task(cli.tasks[i]), defaults, i));
+  }
+  config.run.hold_partial_lines = !config.json;
+  config.run.watched_outputs = {STDOUT_FILENO};
+}
+
+/// Reports, colour, timestamps, progress.
+void decide_reports(const CommandLine& cli, const Surroundings& around, Config& config) {
+  const auto any_name = [](const std::string& s) { return s; };
+  if (cli.junit) config.junit = parse_option("--junit", *cli.junit, any_name);
+  if (cli.joblog) config.joblog = parse_option("--joblog", *cli.joblog, any_name);
+  config.group = cli.group;
+  config.timestamps = cli.timestamps;
+  config.out_terminal = mtask::decide_terminal(around.out, cli.colour, around.env);
+  config.err_terminal = mtask::decide_terminal(around.err, cli.colour, around.env);
+  config.progress = !config.json && config.err_terminal.can_redraw() && !cli.no_progress;
+  config.progress_always = cli.progress;
+}
+
+/// What makes the lesson visible: busy tasks, cores, pictures, narration.
+void decide_lesson(const CommandLine& cli, const Surroundings& around, Config& config) {
+  config.run.busy = cli.busy;
+  if (cli.cores) {
+    config.run.cpus = parse_option("--cores", *cli.cores, [&around](const std::string& text) {
+      return mtask::parse_cpus(text, around.allowed_cpus());
+    });
+  }
+  if (cli.timeline && config.json) {
+    throw mtask::UsageError(
+        "--timeline draws on the text output, not with --output json (use --timeline-svg FILE "
+        "or --trace FILE)");
+  }
+  config.timeline = cli.timeline;
+  config.timeline_style.width = config.out_terminal.width;
+  config.timeline_style.unicode = !cli.ascii && config.out_terminal.utf8;
+  config.timeline_style.color = config.out_terminal.colour;
+  if (cli.timeline_svg) {
+    config.timeline_svg = output_file("--timeline-svg", *cli.timeline_svg, around);
+  }
+  if (cli.trace) config.trace = output_file("--trace", *cli.trace, around);
+  config.explain = cli.explain;
+}
+
+}  // namespace
+
+Config make_config(const CommandLine& cli, const Surroundings& around) {
+  Config config;
+  config.log_level = log_level(cli, around.log_level);
+  decide_run(cli, config);
+  decide_reports(cli, around, config);
+  decide_lesson(cli, around, config);
+  return config;
+}
+
+spdlog::level::level_enum log_level(const CommandLine& cli, const char* env) {
+  spdlog::level::level_enum level = spdlog::level::warn;
+  if (env != nullptr && *env != '\0') {
+    const std::string name = env;
+    level = spdlog::level::from_str(name);
+    // from_str answers "off" for a name it does not know.
+    if (level == spdlog::level::off && name != "off") {
+      throw mtask::UsageError(
+          fmt::format("MTASK_LOG_LEVEL={}: unknown log level (use trace, debug, info, warn, "
+                      "error, off)",
+                      mtask::quote_arg(name)));
+    }
+  }
+  if (cli.quiet) level = spdlog::level::err;
+  if (cli.verbose == 1) level = spdlog::level::info;
+  if (cli.verbose == 2) level = spdlog::level::debug;
+  if (cli.verbose >= 3) level = spdlog::level::trace;
+  return level;
+}
+
+}  // namespace app

@@ -1,0 +1,43 @@
+#pragma once
+// From the parsed command line to the run's Config: every value checked, every default
+// decided. Pure: what it needs from outside (terminals, environment, the system) comes in a
+// Surroundings that main reads once.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <spdlog/common.h>
+
+#include "cli.hpp"
+#include "config.hpp"
+#include "mtask/report/terminal.hpp"
+
+namespace app {
+
+/// What mtask reads from outside the command line, once, before it checks the options.
+struct Surroundings {
+  mtask::TerminalDevice out;  ///< standard output
+  mtask::TerminalDevice err;  ///< standard error
+  mtask::TerminalEnv env;
+  const char* log_level = nullptr;  ///< MTASK_LOG_LEVEL, nullptr when unset
+  /// The CPUs mtask may run on (asked only for --cores).
+  std::function<std::vector<int>()> allowed_cpus;
+  /// Why files cannot be created in directory `dir`; empty when they can.
+  std::function<std::string(const std::string& dir)> cannot_write_in;
+};
+
+/// The real surroundings: isatty() and the window size of stdout and stderr, the environment,
+/// sched_getaffinity(), access().
+Surroundings read_surroundings();
+
+/// Checks every value of `cli` and decides the run: tasks, limits, reports, the look of the
+/// output on the terminals of `around`. Throws mtask::UsageError naming the option, quoting
+/// the value and saying the rule.
+Config make_config(const CommandLine& cli, const Surroundings& around);
+
+/// mtask's own log level: MTASK_LOG_LEVEL (`env`, nullptr when unset), then -q or -v.
+/// Throws mtask::UsageError for a name spdlog does not know.
+spdlog::level::level_enum log_level(const CommandLine& cli, const char* env);
+
+}  // namespace app

@@ -1,0 +1,28 @@
+// The one place where the app reads the process's surroundings: the terminals, the
+// environment and the system. make_config() (options.cpp) only decides.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "mtask/grammar/cpu_set.hpp"
+#include "options.hpp"
+
+namespace app {
+
+Surroundings read_surroundings() {
+  Surroundings around;
+  around.out = mtask::probe_device(STDOUT_FILENO);
+  around.err = mtask::probe_device(STDERR_FILENO);
+  around.env = mtask::read_terminal_env();
+  around.log_level = std::getenv("MTASK_LOG_LEVEL");
+  around.allowed_cpus = mtask::allowed_cpus;
+  around.cannot_write_in = [](const std::string& dir) -> std::string {
+    if (access(dir.c_str(), W_OK) == 0) return {};
+    return std::strerror(errno);
+  };
+  return around;
+}
+
+}  // namespace app
