@@ -62,7 +62,35 @@ pid_t started_pid(const std::string& json_lines) {
   return -1;
 }
 
+/// The stdout lines of task `name`, in order, from JSON Lines output.
+std::vector<std::string> lines_of(const std::string& json_lines, const std::string& name) {
+  std::vector<std::string> lines;
+  for (const std::string& line : e2e::split_lines(json_lines)) {
+    const nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+    if (event.is_object() && event.value("event", "") == "line" &&
+        event.value("task", "") == name && event.value("stream", "") == "stdout") {
+      lines.push_back(event.value("text", ""));
+    }
+  }
+  return lines;
+}
+
 }  // namespace
+
+TEST_CASE("a command sees its own MTASK_ variables, once each, and the rest of the environment",
+          "[e2e][child][env]") {
+  e2e::Options options;
+  options.timeout = 15s;
+  options.env = {"MTASK_TASK=outer", "MTASK_ITERATION=99", "MTASK_COUNT=7", "KEEP_ME=yes"};
+  const std::string show =
+      "env | grep -c -E '^MTASK_(TASK|COUNT|ITERATION)='; "
+      "echo $MTASK_TASK $MTASK_ITERATION/$MTASK_COUNT $KEEP_ME";
+  const e2e::Run run = e2e::mtask({"run", "-o", "json", "w:2@0=" + show, "o=" + show}, options);
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 0);
+  CHECK(lines_of(run.out, "w") == std::vector<std::string>{"3", "w 1/2 yes", "3", "w 2/2 yes"});
+  CHECK(lines_of(run.out, "o") == std::vector<std::string>{"3", "o 1/1 yes"});
+}
 
 // Before the command task's environment was built in the parent, the monitor called setenv for
 // MTASK_ITERATION on every iteration, and glibc keeps every value ever set: VmData grew by one
