@@ -1,4 +1,5 @@
 #pragma once
+// The monotonic clock of absolute schedules. Async-signal-safe: children use it after fork.
 
 #include <time.h>
 
@@ -8,7 +9,7 @@
 namespace mtask::detail {
 
 /// `base` plus `nanos` on the monotonic clock; never overflows for any DURATION x COUNT.
-inline timespec add_nanos(timespec base, std::int64_t nanos) {
+inline timespec add_nanos(timespec base, std::int64_t nanos) noexcept {
   constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
   const std::int64_t total = base.tv_nsec + nanos % kNanosPerSecond;
   base.tv_sec += static_cast<time_t>(nanos / kNanosPerSecond + total / kNanosPerSecond);
@@ -17,12 +18,13 @@ inline timespec add_nanos(timespec base, std::int64_t nanos) {
 }
 
 /// Sleeps until an absolute time of the monotonic clock, through any interruption.
-inline void sleep_until(const timespec& when) {
+inline void sleep_until(const timespec& when) noexcept {
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, nullptr) == EINTR) {
   }
 }
 
-inline timespec monotonic_now() {
+/// The monotonic clock now.
+inline timespec monotonic_now() noexcept {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
   return now;

@@ -17,14 +17,14 @@
 namespace mtask::detail {
 namespace {
 
-std::int64_t cpu_now_nanos() {
+std::int64_t cpu_now_nanos() noexcept {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
 /// Real computation the compiler must keep: every step goes through a volatile.
-void crunch() {
+void crunch() noexcept {
   static volatile std::uint64_t state = 1;
   for (int i = 0; i < 50'000; ++i) {
     state = state * 6364136223846793005u + 1442695040888963407u;
@@ -34,13 +34,13 @@ void crunch() {
 /// Keeps the CPU busy until this thread has used `cpu_target` nanoseconds of CPU time. On a
 /// core of its own that is the same as the monotonic clock's schedule; on a shared core the
 /// task gets less CPU per second, so the same work takes longer in wall time.
-void work_until(std::int64_t cpu_target) {
+void work_until(std::int64_t cpu_target) noexcept {
   while (cpu_now_nanos() < cpu_target) crunch();
 }
 
 }  // namespace
 
-void run_builtin_task(const Task& task, bool busy) {
+void run_builtin_task(const Task& task, bool busy) noexcept {
   const std::int64_t interval = task.interval.count();
   timespec next = monotonic_now();
   std::int64_t next_cpu = busy ? cpu_now_nanos() : 0;

@@ -8,17 +8,20 @@
 
 #include <cerrno>
 #include <csignal>
+#include <new>
+#include <optional>
 #include <utility>
 
 #include "posix/fd.hpp"
 #include "posix/signals.hpp"
+#include "run/exec_plan.hpp"
 #include "run/guardian.hpp"
 
 namespace mtask::detail {
 namespace {
 
 /// Pins the calling process to `cpus` (numbers below CPU_SETSIZE); no allocation after fork.
-bool pin_to_cpus(const std::vector<int>& cpus) {
+bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
   cpu_set_t set;
   CPU_ZERO(&set);
   for (const int cpu : cpus) {
@@ -27,10 +30,11 @@ bool pin_to_cpus(const std::vector<int>& cpus) {
   return sched_setaffinity(0, sizeof set, &set) == 0;
 }
 
-/// In the child, right after fork: never returns.
-// noexcept: an exception (say bad_alloc) must end the child, never unwind into the caller.
-[[noreturn]] void child_main(const Task& task, const SpawnContext& context, int out_fd,
-                             int err_fd) noexcept {
+/// In the child, right after fork: never returns. `plan` is null for a built-in task.
+// noexcept: nothing here may throw, and were it to, the child must end rather than unwind into
+// the caller's code.
+[[noreturn]] void child_main(const Task& task, const SpawnContext& context, ExecPlan* plan,
+                             int out_fd, int err_fd) noexcept {
   reset_signals_in_child(*context.child_mask);
   setpgid(0, 0);
   // If mtask dies, even by SIGKILL, so does the child. The parent may already be gone
@@ -73,13 +77,24 @@ bool pin_to_cpus(const std::vector<int>& cpus) {
   const Hello hello{static_cast<std::int32_t>(getpid()), static_cast<std::int32_t>(getppid())};
   if (!posix::write_all(STDOUT_FILENO, &hello, sizeof hello)) _exit(128 + SIGPIPE);
 
-  if (task.is_command()) run_command_task(task, getpid());
+  if (plan != nullptr) run_command_task(*plan, getpid());
   run_builtin_task(task, context.busy);
 }
 
 }  // namespace
 
 std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child) {
+  // A command task's argv, environment and messages are built here, in the parent, because the
+  // child must not allocate: only async-signal-safe calls are sure to work after fork, and a
+  // monitor that set its variables with setenv would leak a string every iteration.
+  std::optional<ExecPlan> plan;
+  if (task.is_command()) {
+    try {
+      plan.emplace(task, environ);
+    } catch (const std::bad_alloc&) {
+      return std::make_error_code(std::errc::not_enough_memory);
+    }
+  }
   posix::Pipe out;
   posix::Pipe err;
   if (const std::error_code error = posix::make_pipe(out)) return error;
@@ -92,7 +107,9 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &previous);
   const pid_t pid = fork();
-  if (pid == 0) child_main(task, context, out.write.get(), err.write.get());
+  if (pid == 0) {
+    child_main(task, context, plan ? &*plan : nullptr, out.write.get(), err.write.get());
+  }
   const int fork_errno = errno;
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 

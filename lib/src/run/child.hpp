@@ -40,13 +40,19 @@ struct SpawnedChild {
 };
 
 /// Forks one child for `task`, in a process group of its own, with stdin from /dev/null and
-/// stdout and stderr on two pipes. The child never returns: it runs the task and ends in _exit.
-/// Must be called with only one thread in the process. Returns the error of the call that
-/// failed (pipe2 or fork), with nothing left open.
+/// stdout and stderr on two pipes. Whatever the child needs is prepared here before fork (for
+/// a command task, its ExecPlan); the child never returns: it runs the task and ends in exec or
+/// _exit. Must be called with only one thread in the process. Returns the error of the call
+/// that failed (pipe2 or fork; ENOMEM when the plan could not be built), with nothing left
+/// open.
 std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
 
-/// The bodies of the two kinds of task, run in the child after its set-up. Never return.
-[[noreturn]] void run_builtin_task(const Task& task, bool busy);
-[[noreturn]] void run_command_task(const Task& task, pid_t task_pid);
+class ExecPlan;
+
+/// The bodies of the two kinds of task, run in the child after its set-up. They allocate
+/// nothing and never return: they end in exec or _exit. A command task runs from the plan that
+/// spawn_child built before fork; `task_pid` is the pid of the task's own process.
+[[noreturn]] void run_builtin_task(const Task& task, bool busy) noexcept;
+[[noreturn]] void run_command_task(ExecPlan& plan, pid_t task_pid) noexcept;
 
 }  // namespace mtask::detail

@@ -1,4 +1,6 @@
 // The command task: COMMAND run with /bin/sh -c, COUNT times, start to start INTERVAL apart.
+// Everything here runs in the task's child after fork, from a plan the parent built: it
+// allocates nothing, touches no environment variable of its own, and ends in exec or _exit.
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -7,13 +9,10 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
-#include <cstring>
-#include <string>
 
 #include "posix/clock.hpp"
-#include "posix/fd.hpp"
 #include "run/child.hpp"
+#include "run/exec_plan.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -21,18 +20,8 @@ namespace {
 /// Status of a task child that could not make the process for an iteration.
 constexpr int kSpawnFailed = 125;
 
-void say(std::string_view message) {
-  posix::write_all(STDERR_FILENO, message.data(), message.size());
-}
-
-[[noreturn]] void exec_shell(const Task& task) {
-  execl("/bin/sh", "sh", "-c", task.command.c_str(), static_cast<char*>(nullptr));
-  say("mtask: task '" + task.name + "': cannot run /bin/sh: " + std::strerror(errno) + "\n");
-  _exit(127);
-}
-
 /// Ends this process the way its command ended: by the same signal (without a core file).
-[[noreturn]] void die_by_signal(int sig) {
+[[noreturn]] void die_by_signal(int sig) noexcept {
   const rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
   signal(sig, SIG_DFL);
@@ -46,31 +35,28 @@ void say(std::string_view message) {
 
 }  // namespace
 
-void run_command_task(const Task& task, pid_t task_pid) {
-  setenv("MTASK_TASK", task.name.c_str(), 1);
-  setenv("MTASK_COUNT", std::to_string(task.count).c_str(), 1);
-  if (task.count == 0) _exit(0);
-  if (task.count == 1) {
+void run_command_task(ExecPlan& plan, pid_t task_pid) noexcept {
+  if (plan.count() == 0) _exit(0);
+  if (plan.count() == 1) {
     // Run once: the task's own process becomes the shell; no extra process is kept.
-    setenv("MTASK_ITERATION", "1", 1);
-    exec_shell(task);
+    plan.set_iteration(1);
+    plan.exec_shell();
   }
 
   timespec next = monotonic_now();
-  for (std::uint64_t i = 1; i <= task.count; ++i) {
+  for (std::uint64_t i = 1; i <= plan.count(); ++i) {
     if (i > 1) sleep_until(next);
-    next = add_nanos(next, task.interval.count());
-    setenv("MTASK_ITERATION", std::to_string(i).c_str(), 1);
+    next = add_nanos(next, plan.interval_nanos());
+    plan.set_iteration(i);
 
     const pid_t pid = fork();
     if (pid == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() != task_pid) _exit(128 + SIGKILL);
-      exec_shell(task);
+      plan.exec_shell();
     }
     if (pid < 0) {
-      say("mtask: task '" + task.name + "': fork for iteration " + std::to_string(i) + ": " +
-          std::strerror(errno) + "\n");
+      plan.say_fork_failed(i, errno);
       _exit(kSpawnFailed);
     }
     int status = 0;
