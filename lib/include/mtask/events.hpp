@@ -84,7 +84,7 @@ struct SummaryEvent {
   Duration wall;
   Duration task_wall_sum;
   double speedup;  ///< task_wall_sum / wall
-  int exit_code;   ///< mtask's exit status (SPEC 5)
+  int exit_code;   ///< mtask's exit status (docs/usage.md, "Exit status")
   Duration t;
 };
 

@@ -7,7 +7,7 @@
 
 namespace mtask {
 
-/// The longest piece of a line mtask holds before delivering it (SPEC 4.1).
+/// The longest piece of a line mtask holds before delivering it (docs/output.md, "Long lines").
 inline constexpr std::size_t kMaxLinePiece = 64 * 1024;
 
 /// Assembles bytes read from a pipe into lines. Pieces of a line that arrive in several reads
