@@ -1,5 +1,7 @@
 #include "posix/signals.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <csignal>
 #include <stdexcept>
@@ -80,7 +82,7 @@ bool SignalGuard::take_child_exited() {
   return exited;
 }
 
-void reset_signals_in_child(const sigset_t& mask) {
+void reset_signals_in_child(const sigset_t& mask) noexcept {
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
   sigemptyset(&action.sa_mask);
@@ -89,6 +91,19 @@ void reset_signals_in_child(const sigset_t& mask) {
     sigaction(sig, &action, nullptr);  // fails harmlessly for numbers that are not signals
   }
   sigprocmask(SIG_SETMASK, &mask, nullptr);
+}
+
+pid_t fork_with_signals_blocked(std::error_code& error) noexcept {
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = fork();
+  if (pid == 0) return 0;
+  const int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (pid < 0) error = std::error_code(fork_errno, std::generic_category());
+  return pid;
 }
 
 }  // namespace mtask::detail

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/types.h>
+
+#include <system_error>
 
 namespace mtask::detail {
 
@@ -34,6 +37,12 @@ class SignalGuard {
 };
 
 /// In a child right after fork: every handler back to SIG_DFL, then the given mask.
-void reset_signals_in_child(const sigset_t& mask);
+void reset_signals_in_child(const sigset_t& mask) noexcept;
+
+/// fork() with every signal blocked across it, so that the child runs no handler of the
+/// parent's before it has reset them (reset_signals_in_child). The parent gets its own mask
+/// back; the child returns with every signal blocked. Returns what fork() returns; on failure
+/// `error` holds why.
+pid_t fork_with_signals_blocked(std::error_code& error) noexcept;
 
 }  // namespace mtask::detail

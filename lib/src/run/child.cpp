@@ -100,20 +100,12 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
   if (const std::error_code error = posix::make_pipe(out)) return error;
   if (const std::error_code error = posix::make_pipe(err)) return error;
 
-  // Block every signal across fork so that the child runs no handler of ours before it has
-  // reset them; the parent restores its mask right after.
-  sigset_t all;
-  sigset_t previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  const pid_t pid = fork();
+  std::error_code error;
+  const pid_t pid = fork_with_signals_blocked(error);
   if (pid == 0) {
     child_main(task, context, plan ? &*plan : nullptr, out.write.get(), err.write.get());
   }
-  const int fork_errno = errno;
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-
-  if (pid < 0) return {fork_errno, std::generic_category()};
+  if (pid < 0) return error;
   // Set the group from both sides, so that it exists whichever runs first.
   setpgid(pid, pid);
   fcntl(out.read.get(), F_SETFL, O_NONBLOCK);

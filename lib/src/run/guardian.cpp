@@ -52,21 +52,16 @@ namespace {
 std::error_code Guardian::start(const sigset_t& child_mask) {
   posix::Pipe pipe;
   if (const std::error_code error = posix::make_pipe(pipe)) return error;
-  sigset_t all;
-  sigset_t previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  const pid_t pid = fork();
+  std::error_code error;
+  const pid_t pid = fork_with_signals_blocked(error);
   if (pid == 0) guardian_main(pipe.read.get(), child_mask);
-  const int fork_errno = errno;
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  if (pid < 0) return {fork_errno, std::generic_category()};
+  if (pid < 0) return error;
   pid_ = pid;
   fd_ = std::move(pipe.write);
   return {};
 }
 
-void Guardian::register_group(int fd, pid_t pgid) {
+void Guardian::register_group(int fd, pid_t pgid) noexcept {
   if (fd < 0) return;
   const std::int32_t record = static_cast<std::int32_t>(pgid);
   posix::write_all(fd, &record, sizeof record);

@@ -32,7 +32,7 @@ class Guardian {
   void stop();
 
   /// In a child: registers its own process group through `fd`. Async-signal-safe.
-  static void register_group(int fd, pid_t pgid);
+  static void register_group(int fd, pid_t pgid) noexcept;
 
  private:
   pid_t pid_ = -1;
