@@ -24,6 +24,9 @@ bool is_limit(std::error_code error) {
 }  // namespace
 
 void Slot::signal(int sig) const {
+  // Once reaped, the task's pid no longer pins its group id, which may then belong to another
+  // process: only the group of a task whose pipes are still held is signalled after that.
+  if (reaped && !outlived) return;
   if (kill(-pid, sig) != 0 && errno == ESRCH && !reaped) kill(pid, sig);
 }
 
@@ -46,16 +49,17 @@ Children::~Children() {
     if (!slot->reaped || slot->outlived) slot->signal(SIGKILL);
   }
   for (const auto& slot : running_) {
-    if (slot->reaped) continue;
-    while (waitpid(slot->pid, nullptr, 0) < 0 && errno == EINTR) {
+    if (!slot->reaped) {
+      while (waitpid(slot->pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
     }
     // Reaped, its group id may be reused: the guardian must not kill that group any more.
     guardian_.forget(slot->pid);
   }
 }
 
-void Children::start_guardian() {
-  if (const std::error_code error = guardian_.start(signals_.child_mask())) {
+void Children::start_guardian(std::size_t tasks) {
+  if (const std::error_code error = guardian_.start(signals_.child_mask(), tasks)) {
     spdlog::warn(
         "no guardian process ({}): if mtask is killed with SIGKILL, processes that "
         "commands started may outlive it",
@@ -64,6 +68,10 @@ void Children::start_guardian() {
 }
 
 Children::Spawn Children::spawn(const Task& task, std::size_t index) {
+  // Everything the parent keeps of the child is allocated before fork, so that a child once
+  // forked always has an owner.
+  auto slot = std::make_unique<Slot>(task, index, -1, options_.kill_after);
+  running_.reserve(running_.size() + 1);
   SpawnedChild child;
   const SpawnContext context{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
                              guardian_.fd(), fd_soft_limit_,  options_.busy,
@@ -84,7 +92,7 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
                   describe_limit(error.value()));
     return Spawn::kFailed;
   }
-  auto slot = std::make_unique<Slot>(task, index, child.pid, options_.kill_after);
+  slot->pid = child.pid;
   slot->pipe(Stream::kStdout).fd = std::move(child.out);
   slot->pipe(Stream::kStderr).fd = std::move(child.err);
   slot->forked_at = forked_at;

@@ -26,8 +26,9 @@ class Children {
   Children& operator=(const Children&) = delete;
   ~Children();
 
-  /// Forks the guardian (only command tasks need it); warns when it cannot.
-  void start_guardian();
+  /// Forks the guardian for a run of `tasks` tasks (only command tasks need it); warns when it
+  /// cannot.
+  void start_guardian(std::size_t tasks);
 
   enum class Spawn { kStarted, kNoRoomYet, kFailed };
   /// Forks task `index`. kNoRoomYet: a system limit was hit while other tasks run (warned

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -18,7 +19,10 @@
 namespace mtask::detail {
 namespace {
 
-[[noreturn]] void guardian_main(int read_fd, const sigset_t& child_mask) noexcept {
+// `groups` has room for every group the run can register, reserved by the parent before
+// fork: push_back never allocates here.
+[[noreturn]] void guardian_main(int read_fd, const sigset_t& child_mask,
+                                std::vector<pid_t>& groups) noexcept {
   reset_signals_in_child(child_mask);
   setsid();
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_IGN);
@@ -28,7 +32,6 @@ namespace {
   dup2(read_fd, 3);
   posix::close_from(4);
 
-  std::vector<pid_t> groups;
   std::int32_t record[64];
   for (;;) {
     const ssize_t n = read(3, record, sizeof record);
@@ -37,7 +40,7 @@ namespace {
     for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof record[0]; ++i) {
       const pid_t pgid = record[i];
       if (pgid > 0) {
-        groups.push_back(pgid);
+        if (groups.size() < groups.capacity()) groups.push_back(pgid);
       } else {
         std::erase(groups, -pgid);
       }
@@ -49,12 +52,18 @@ namespace {
 
 }  // namespace
 
-std::error_code Guardian::start(const sigset_t& child_mask) {
+std::error_code Guardian::start(const sigset_t& child_mask, std::size_t max_groups) {
   posix::Pipe pipe;
   if (const std::error_code error = posix::make_pipe(pipe)) return error;
+  std::vector<pid_t> groups;
+  try {
+    groups.reserve(max_groups);
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
   std::error_code error;
   const pid_t pid = fork_with_signals_blocked(error);
-  if (pid == 0) guardian_main(pipe.read.get(), child_mask);
+  if (pid == 0) guardian_main(pipe.read.get(), child_mask, groups);
   if (pid < 0) return error;
   pid_ = pid;
   fd_ = std::move(pipe.write);

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <system_error>
 
 #include "posix/unique_fd.hpp"
@@ -22,8 +23,9 @@ class Guardian {
   Guardian& operator=(const Guardian&) = delete;
   ~Guardian() { stop(); }
 
-  /// Forks the guardian. Call with one thread only, before the tasks are forked.
-  std::error_code start(const sigset_t& child_mask);
+  /// Forks the guardian, with room for `max_groups` groups (one per task of the run): it
+  /// allocates nothing after fork. Call with one thread only, before the tasks are forked.
+  std::error_code start(const sigset_t& child_mask, std::size_t max_groups);
   /// The descriptor a child writes its process group to (see register_group); -1 if none.
   int fd() const { return fd_.get(); }
   /// mtask has finished with this group: the guardian no longer needs to kill it.

@@ -107,7 +107,7 @@ int Run::execute() {
   // Built-in tasks start no processes of their own and die with mtask (PR_SET_PDEATHSIG);
   // what a command starts needs the guardian.
   if (std::any_of(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.is_command(); })) {
-    children_.start_guardian();
+    children_.start_guardian(tasks_.size());
   }
   start_ = Clock::now();
   sink_.on_begin(BeginEvent{parent_pid_, tasks_, start_, std::chrono::system_clock::now()});

@@ -5,6 +5,11 @@
 namespace mtask {
 
 std::string human_duration(std::chrono::nanoseconds d) {
+  // Below a tenth of a millisecond one decimal would say 0.0: three keep what there is (a
+  // timeline column, the CPU time of a task that only slept).
+  if (d.count() > 0 && d.count() < 100'000) {
+    return fmt::format("{:.3f} ms", static_cast<double>(d.count()) / 1e6);
+  }
   if (d.count() < 999'950'000) {
     return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6);
   }

@@ -14,9 +14,10 @@ TEST_CASE("human: durations in milliseconds below a second, else seconds", "[hum
     std::string text;
   };
   const Case cases[] = {
-      {0ns, "0.0 ms"},           {40us, "0.0 ms"},  {830us, "0.8 ms"},
-      {2500us, "2.5 ms"},        {25ms, "25.0 ms"}, {999'949'999ns, "999.9 ms"},
-      {999'950'000ns, "1.00 s"}, {1s, "1.00 s"},    {1500ms, "1.50 s"},
+      {0ns, "0.0 ms"},           {40us, "0.040 ms"}, {85'400ns, "0.085 ms"},
+      {99'940ns, "0.100 ms"},    {100us, "0.1 ms"},  {830us, "0.8 ms"},
+      {2500us, "2.5 ms"},        {25ms, "25.0 ms"},  {999'949'999ns, "999.9 ms"},
+      {999'950'000ns, "1.00 s"}, {1s, "1.00 s"},     {1500ms, "1.50 s"},
       {90s, "90.00 s"},          {-2ms, "-2.0 ms"},
   };
   for (const Case& c : cases) {
