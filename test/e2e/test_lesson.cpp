@@ -197,7 +197,14 @@ TEST_CASE("the timeline draws each task and where its lines came out", "[e2e][le
   REQUIRE(rows.size() == 2);
   for (const auto& [name, bar] : rows) {
     CHECK(std::count(bar.begin(), bar.end(), '#') == 3);
-    CHECK(bar.find_first_not_of("#-") == std::string::npos);  // both alive the whole run
+    // Both alive nearly the whole run: one column is a few ms, and on a loaded machine a task
+    // may be forked or reaped a column or two after the other.
+    const std::size_t first = bar.find_first_not_of(' ');
+    const std::size_t last = bar.find_last_not_of(' ');
+    REQUIRE(first != std::string::npos);
+    const std::string lived = bar.substr(first, last - first + 1);
+    CHECK(lived.find_first_not_of("#-") == std::string::npos);
+    CHECK(lived.size() >= bar.size() * 8 / 10);
   }
   CHECK(run.out.find("\x1b") == std::string::npos);
 }
