@@ -54,17 +54,29 @@ void append_from(int& fd, std::string& into) {
 
 /// VmHWM of a live process: its own peak resident memory so far, in KiB; 0 when gone.
 long high_water_kb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  }
-  return 0;
+  const std::string status = read_proc("/proc/" + std::to_string(pid) + "/status");
+  const std::size_t at = status.find("\nVmHWM:");
+  return at == std::string::npos ? 0 : std::strtol(status.c_str() + at + 7, nullptr, 10);
 }
 
 }  // namespace
 
 const char* binary() { return MTASK_BINARY; }
+
+std::string read_proc(const std::string& path) {
+  std::string text;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
 
 Action send_signal(std::chrono::milliseconds after, int sig, bool to_group) {
   return Action{after, [sig, to_group](pid_t pid) { kill(to_group ? -pid : pid, sig); }};
@@ -162,8 +174,7 @@ Run mtask(const std::vector<std::string>& args, const Options& options) {
 }
 
 bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const std::string text = read_proc("/proc/" + std::to_string(pid) + "/stat");
   if (text.empty()) return false;
   const std::size_t paren = text.rfind(')');
   return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
@@ -177,8 +188,7 @@ std::vector<pid_t> processes_with_marker(const std::string& marker) {
     char* end = nullptr;
     const long pid = std::strtol(entry->d_name, &end, 10);
     if (*end != '\0' || pid <= 0) continue;
-    std::ifstream environ("/proc/" + std::string(entry->d_name) + "/environ");
-    std::string env((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
+    const std::string env = read_proc("/proc/" + std::string(entry->d_name) + "/environ");
     if (env.find(marker + std::string(1, '\0')) != std::string::npos &&
         alive(static_cast<pid_t>(pid))) {
       found.push_back(static_cast<pid_t>(pid));

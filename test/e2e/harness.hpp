@@ -85,6 +85,11 @@ bool alive(pid_t pid);
 /// Splits text into lines (without newlines); a last line without newline counts.
 std::vector<std::string> split_lines(const std::string& text);
 
+/// The whole of a small file such as /proc/PID/stat; empty when it cannot be read. Never
+/// throws: a process may vanish between opening its files and reading them (ESRCH), which
+/// std::ifstream reports by throwing from its buffer.
+std::string read_proc(const std::string& path);
+
 /// The path of the binary under test.
 const char* binary();
 

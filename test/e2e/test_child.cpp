@@ -27,9 +27,7 @@ std::vector<pid_t> children_of(pid_t parent) {
   if (proc == nullptr) return children;
   while (const dirent* entry = readdir(proc)) {
     if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-    std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
-    const std::string text((std::istreambuf_iterator<char>(stat)),
-                           std::istreambuf_iterator<char>());
+    const std::string text = e2e::read_proc("/proc/" + std::string(entry->d_name) + "/stat");
     const std::size_t paren = text.rfind(')');
     if (paren == std::string::npos || paren + 2 >= text.size()) continue;
     char state = 0;
@@ -45,12 +43,9 @@ std::vector<pid_t> children_of(pid_t parent) {
 
 /// VmData of a live process, in KiB; -1 when it is gone (or a zombie, which has none).
 long data_kb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmData:", 0) == 0) return std::strtol(line.c_str() + 7, nullptr, 10);
-  }
-  return -1;
+  const std::string status = e2e::read_proc("/proc/" + std::to_string(pid) + "/status");
+  const std::size_t at = status.find("\nVmData:");
+  return at == std::string::npos ? -1 : std::strtol(status.c_str() + at + 8, nullptr, 10);
 }
 
 /// The pid of the first start event in JSON Lines output; -1 when there is none.

@@ -23,8 +23,7 @@ pid_t guardian_of(pid_t parent) {
   pid_t found = -1;
   while (const dirent* entry = readdir(proc)) {
     if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-    std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const std::string text = e2e::read_proc("/proc/" + std::string(entry->d_name) + "/stat");
     const std::size_t paren = text.rfind(')');
     if (paren == std::string::npos) continue;
     long ppid = 0, pgrp = 0, session = 0;

@@ -31,8 +31,7 @@ int zombie_children(pid_t parent) {
   DIR* proc = opendir("/proc");
   while (const dirent* entry = readdir(proc)) {
     if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-    std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const std::string text = e2e::read_proc("/proc/" + std::string(entry->d_name) + "/stat");
     const std::size_t paren = text.rfind(')');
     if (paren == std::string::npos || paren + 4 >= text.size()) continue;
     const char state = text[paren + 2];
