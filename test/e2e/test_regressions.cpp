@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -17,7 +18,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// The guardian: the child of `parent` that leads a session of its own.
+/// The guardian: the child of `parent` that leads a session of its own (as every task does too)
+/// and writes to /dev/null (a task writes to its pipe).
 pid_t guardian_of(pid_t parent) {
   DIR* proc = opendir("/proc");
   pid_t found = -1;
@@ -33,7 +35,10 @@ pid_t guardian_of(pid_t parent) {
       continue;
     }
     const long pid = std::strtol(entry->d_name, nullptr, 10);
-    if (ppid == parent && session == pid) found = static_cast<pid_t>(pid);
+    std::error_code error;
+    const bool quiet = std::filesystem::read_symlink(
+                           "/proc/" + std::string(entry->d_name) + "/fd/1", error) == "/dev/null";
+    if (ppid == parent && session == pid && quiet) found = static_cast<pid_t>(pid);
   }
   closedir(proc);
   return found;

@@ -48,7 +48,7 @@ SignalGuard::SignalGuard() {
       action.sa_handler = SIG_IGN;
     } else if (kCaught[i] == SIGCHLD) {
       action.sa_handler = on_child_signal;
-      action.sa_flags = SA_NOCLDSTOP;
+      action.sa_flags = 0;  // a task stopped by a signal wakes the loop too (it is reported)
     } else {
       action.sa_handler = on_stop_signal;
     }

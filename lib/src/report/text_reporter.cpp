@@ -264,11 +264,16 @@ void TextReporter::release_held(TaskState& st) {
     if (st.held[slot].empty()) continue;
     if (st.in_line[slot]) st.held[slot].append("\n");
     before_output();
+    // stdout and stderr are buffered apart but often reach one terminal: written out around
+    // the block, it shows in its place there (docs/output.md, "Grouped output"). A failed
+    // flush leaves the output broken, and the next flush() reports it.
+    destination(stream == Stream::kStdout ? Stream::kStderr : Stream::kStdout).flush();
     st.held[slot].write_to(destination(stream));
     if (st.held[slot].dropped() > 0) {
       destination(stream).write(fmt::format("[mtask: {} bytes of output lost: no temporary file]\n",
                                             st.held[slot].dropped()));
     }
+    destination(stream).flush();
     st.held[slot].clear();
   }
 }

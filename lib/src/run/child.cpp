@@ -36,7 +36,11 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
 [[noreturn]] void child_main(const Task& task, const SpawnContext& context, ExecPlan* plan,
                              int out_fd, int err_fd) noexcept {
   reset_signals_in_child(*context.child_mask);
-  setpgid(0, 0);
+  // A session of its own, and so a process group of its own and no controlling terminal: a
+  // task that opens /dev/tty fails at once (ENXIO) rather than being stopped by SIGTTIN or
+  // SIGTTOU as a background group of mtask's terminal (docs/design.md, "The child"). The
+  // child is never a group leader here (the parent does not call setpgid), so this cannot fail.
+  setsid();
   // If mtask dies, even by SIGKILL, so does the child. The parent may already be gone
   // before prctl takes effect: then getppid() is no longer the pid we were forked from.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -106,8 +110,8 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
     child_main(task, context, plan ? &*plan : nullptr, out.write.get(), err.write.get());
   }
   if (pid < 0) return error;
-  // Set the group from both sides, so that it exists whichever runs first.
-  setpgid(pid, pid);
+  // No setpgid(pid, pid) here: it would make the child a group leader, and its setsid() would
+  // then fail. Until the child has its session, Slot::signal reaches the child alone.
   fcntl(out.read.get(), F_SETFL, O_NONBLOCK);
   fcntl(err.read.get(), F_SETFL, O_NONBLOCK);
   child.pid = pid;

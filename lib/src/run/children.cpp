@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
 
 namespace mtask::detail {
@@ -31,7 +32,9 @@ void Slot::signal(int sig) const {
 }
 
 void Slot::stop_step(int sig) const {
-  spdlog::debug("stopping task '{}' (pid {}): step {}", task.name, pid, sig == SIGTERM ? 1 : 2);
+  if (sig != SIGCONT) {
+    spdlog::debug("stopping task '{}' (pid {}): step {}", task.name, pid, sig == SIGTERM ? 1 : 2);
+  }
   signal(sig);
 }
 
@@ -109,7 +112,22 @@ Slot* Children::find_unreaped(pid_t pid) {
   return nullptr;
 }
 
+void Children::notice_stopped() {
+  for (;;) {
+    siginfo_t info{};
+    // WSTOPPED alone: this takes the news of a stop (each is given once) and never reaps, so
+    // the exit path below sees every exit as before.
+    if (waitid(P_ALL, 0, &info, WSTOPPED | WNOHANG) != 0 || info.si_pid == 0) return;
+    Slot* slot = find_unreaped(info.si_pid);
+    if (slot == nullptr || slot->noticed_stop) continue;
+    slot->noticed_stop = true;
+    spdlog::warn("task '{}' (pid {}) was stopped by {}: it makes no progress until it gets SIGCONT",
+                 slot->task.name, slot->pid, signal_name(info.si_status));
+  }
+}
+
 void Children::reap_exited() {
+  notice_stopped();
   for (;;) {
     siginfo_t info{};
     // Look without reaping: while the child is a zombie its pid, and so its process group,

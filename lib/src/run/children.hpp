@@ -41,7 +41,8 @@ class Children {
   bool empty() const { return running_.empty(); }
 
   /// Reaps every task whose own process has ended (keeping its rusage). A task whose pipes
-  /// are closed is reaped only after leftovers in its group are killed.
+  /// are closed is reaped only after leftovers in its group are killed. First, a task whose
+  /// process was stopped by a signal is named on the log, once.
   void reap_exited();
   /// The task was reported as ended: the guardian forgets it and the slot goes.
   void remove(const Slot& slot);
@@ -49,6 +50,7 @@ class Children {
   void close();
 
  private:
+  void notice_stopped();
   void reap(Slot& slot);
   Slot* find_unreaped(pid_t pid);
 

@@ -34,7 +34,10 @@ bool StopPolicy::expire(TimePoint now) {
 bool StopPolicy::step(TimePoint now) {
   switch (step_) {
     case Step::kNone:
+      // A task stopped by a signal would not act on SIGTERM until continued: SIGCONT right
+      // after it lets its handler run (docs/reliability.md, "stopping a task").
       kill_(SIGTERM);
+      kill_(SIGCONT);
       step_ = Step::kTermSent;
       next_step_ = now + kill_after_;
       return false;

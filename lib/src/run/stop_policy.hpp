@@ -8,7 +8,8 @@
 namespace mtask::detail {
 
 /// How one task is stopped, and when (docs/design.md, "Stopping, and what may never outlive
-/// mtask"): SIGTERM to its group, then SIGKILL after kill_after, then, kill_after later, reading
+/// mtask"): SIGTERM to its group (and SIGCONT at once, so that a stopped task acts on it), then
+/// SIGKILL after kill_after, then, kill_after later, reading
 /// its pipes is given up. A timeout, and the end of the grace a task's leftovers get to finish its
 /// output after it was reaped, start the same steps. Time comes in as arguments and signals go out
 /// through `kill`, so a test drives it with a fake clock and records the signals.

@@ -44,7 +44,8 @@ struct Slot {
   rusage usage{};
   TimePoint forked_at{};
   TimePoint reaped_at{};
-  bool outlived = false;  // something the task started held its pipes after it was reaped
+  bool outlived = false;      // something the task started held its pipes after it was reaped
+  bool noticed_stop = false;  // its process was seen stopped by a signal (warned about once)
   StopPolicy stop;
 
   TaskPipe& pipe(Stream s) { return pipes[static_cast<std::size_t>(s)]; }

@@ -437,6 +437,48 @@ TEST_CASE("text: --group writes each task's output as one block when it ends", "
   CHECK(err.str() == "a       1 | ae\n");
 }
 
+namespace {
+
+// Output that reaches a log shared with another, as stdout and stderr reach one terminal:
+// what it is given appears there only when it is flushed.
+class SharedTerminal final : public mtask::Output {
+ public:
+  explicit SharedTerminal(std::string& screen) : screen_(screen) {}
+  void write(std::string_view text) override { pending_.append(text); }
+  bool flush() override {
+    screen_ += pending_;
+    pending_.clear();
+    return true;
+  }
+
+ private:
+  std::string& screen_;
+  std::string pending_;
+};
+
+}  // namespace
+
+TEST_CASE("text: --group shows a task's stderr block before its end line on one terminal",
+          "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}};
+  std::string screen;
+  SharedTerminal out(screen);
+  SharedTerminal err(screen);
+  mtask::TextOptions options;
+  options.group = true;
+  mtask::TextReporter reporter(tasks, out, err, options);
+  reporter.on_start({tasks[0], 1, 9, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStdout, "out", false, 0ms});
+  reporter.on_line({tasks[0], 1, Stream::kStderr, "err", false, 0ms});
+  reporter.on_exit({tasks[0], exited(1, 0, 2ms), 2ms});
+  reporter.flush();
+  CHECK(screen ==
+        "a       1 > started (ppid 9)\n"
+        "a       1 | out\n"
+        "a       1 | err\n"
+        "a       1 < exit 0 after 2.0 ms\n");
+}
+
 TEST_CASE("text: the conclusion says how busy the cores were and what that means",
           "[text_reporter]") {
   struct Case {

@@ -26,18 +26,18 @@ TEST_CASE("stop policy: TERM, KILL after kill_after, then reading is given up", 
   CHECK(f.policy.deadline() == kNever);
   CHECK_FALSE(f.policy.stopping());
   f.policy.stop(f.t0);
-  CHECK(f.sent == std::vector<int>{SIGTERM});
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
   CHECK(f.policy.stopping());
   CHECK(f.policy.deadline() == f.t0 + 2s);
   CHECK_FALSE(f.policy.expire(f.t0 + 1s));  // not due yet
-  CHECK(f.sent.size() == 1);
+  CHECK(f.sent.size() == 2);
   CHECK_FALSE(f.policy.expire(f.t0 + 2s));
-  CHECK(f.sent == std::vector<int>{SIGTERM, SIGKILL});
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT, SIGKILL});
   CHECK(f.policy.deadline() == f.t0 + 4s);
   CHECK(f.policy.expire(f.t0 + 4s));  // give up reading
   CHECK(f.policy.deadline() == kNever);
   CHECK_FALSE(f.policy.expire(f.t0 + 100s));
-  CHECK(f.sent.size() == 2);
+  CHECK(f.sent.size() == 3);
   CHECK_FALSE(f.policy.timed_out());
 }
 
@@ -45,7 +45,7 @@ TEST_CASE("stop policy: a second stop does not start again", "[stop]") {
   Fixture f;
   f.policy.stop(f.t0);
   f.policy.stop(f.t0 + 1s);
-  CHECK(f.sent == std::vector<int>{SIGTERM});
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
   CHECK(f.policy.deadline() == f.t0 + 2s);
 }
 
@@ -57,7 +57,8 @@ TEST_CASE("stop policy: a timeout starts the stop and marks it timed out", "[sto
   CHECK_FALSE(f.policy.timed_out());
   CHECK_FALSE(f.policy.expire(f.t0 + 5s));
   CHECK(f.policy.timed_out());
-  CHECK(f.sent == std::vector<int>{SIGTERM});
+  // SIGCONT right after SIGTERM: a stopped task runs its TERM handler.
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
   CHECK(f.policy.deadline() == f.t0 + 7s);
 }
 
@@ -76,7 +77,7 @@ TEST_CASE("stop policy: pipes held after reaping get kill_after, then the stop",
   f.policy.on_reaped(f.t0, true);
   CHECK(f.policy.deadline() == f.t0 + 2s);
   CHECK_FALSE(f.policy.expire(f.t0 + 2s));
-  CHECK(f.sent == std::vector<int>{SIGTERM});
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
   CHECK_FALSE(f.policy.timed_out());
 }
 
@@ -93,6 +94,6 @@ TEST_CASE("stop policy: with no grace, TERM and KILL go out together", "[stop]")
   const TimePoint t0 = TimePoint{} + 1s;
   policy.set_timeout(t0);
   CHECK_FALSE(policy.expire(t0));
-  CHECK(sent == std::vector<int>{SIGTERM, SIGKILL});
+  CHECK(sent == std::vector<int>{SIGTERM, SIGCONT, SIGKILL});
   CHECK(policy.expire(t0));
 }
