@@ -42,6 +42,7 @@ void append_from(int& fd, std::string& into) {
   dup2(out, 1);
   dup2(err, 2);
   if (options.stdin_closed) close(0);
+  for (const int fd : options.closed_fds) close(fd);
   for (const std::string& entry : options.env) putenv(const_cast<char*>(entry.c_str()));
   std::vector<char*> argv;
   for (const std::string& arg : options.prefix) argv.push_back(const_cast<char*>(arg.c_str()));

@@ -48,6 +48,9 @@ struct Options {
   std::chrono::milliseconds close_after{0};   ///< ...this long after it started
   bool stderr_closed = false;  ///< start mtask with its stderr pipe already closed by the reader
   bool stdin_closed = false;   ///< start mtask with no descriptor 0 at all
+  /// Start mtask with these descriptors (0, 1, 2) closed, as `<&- >&- 2>&-` in a shell; what
+  /// it would have written there is lost.
+  std::vector<int> closed_fds;
   /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
   /// mtask ends, as a terminal would; else /dev/null.
   std::optional<std::string> input;
