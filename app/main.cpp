@@ -1,5 +1,9 @@
 // mtask: parse the command line (cli.cpp), check it into a Config (options.cpp), run it
 // (reporters.cpp). Usage errors exit 2, system errors 3 (docs/usage.md, "Exit status").
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -19,6 +23,18 @@ namespace {
 constexpr int kUsageStatus = 2;
 constexpr int kSystemStatus = 3;
 
+/// Started with `<&- >&- 2>&-`, the next descriptors mtask opens would take the places of 0, 1
+/// and 2 and be mistaken for them (a pipe of the guardian's overwritten, output written into
+/// it): each closed one gets /dev/null first, as a shell would see it (docs/reliability.md).
+void fill_closed_standard_descriptors() {
+  for (int fd = 0; fd < 3; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // open() returns the lowest free number: `fd` itself, since those below it are open.
+    const int null = open("/dev/null", O_RDWR);
+    if (null >= 0 && null != fd) close(null);
+  }
+}
+
 int usage_error(std::string_view message) {
   fmt::print(stderr, "{}", app::usage_message(message));
   return kUsageStatus;
@@ -27,6 +43,7 @@ int usage_error(std::string_view message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  fill_closed_standard_descriptors();
   app::log_to_stderr(spdlog::level::warn);
   app::Cli cli;
   app::Config config;

@@ -18,6 +18,7 @@
 #include "mtask/report/multi_sink.hpp"
 #include "mtask/report/output.hpp"
 #include "mtask/report/progress.hpp"
+#include "mtask/report/terminal.hpp"
 #include "progress_line.hpp"
 
 namespace app {
@@ -141,7 +142,14 @@ int run(const Config& config) {
   // mtask's own log, from here to the end of the run, on the reporters' stderr.
   const LogThrough log(std::make_shared<OutputLogSink>(reporters.err, reporters.progress));
   mtask::RunOptions options = config.run;
-  if (reporters.progress != nullptr) options.wake_every = std::chrono::milliseconds(100);
+  if (reporters.progress != nullptr) {
+    options.wake_every = std::chrono::milliseconds(100);
+    // A resized window: the line is drawn to the new width from its next redraw on.
+    options.on_resize = [&reporters] {
+      reporters.progress->set_width(mtask::terminal_width(
+          mtask::probe_device(STDERR_FILENO).columns, mtask::read_terminal_env().columns));
+    };
+  }
   return mtask::run_tasks(config.tasks, options, reporters.all);
 }
 

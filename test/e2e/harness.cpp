@@ -42,6 +42,7 @@ void append_from(int& fd, std::string& into) {
   dup2(out, 1);
   dup2(err, 2);
   if (options.stdin_closed) close(0);
+  for (const int fd : options.closed_fds) close(fd);
   for (const std::string& entry : options.env) putenv(const_cast<char*>(entry.c_str()));
   std::vector<char*> argv;
   for (const std::string& arg : options.prefix) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -178,6 +179,30 @@ bool alive(pid_t pid) {
   if (text.empty()) return false;
   const std::size_t paren = text.rfind(')');
   return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
+}
+
+pid_t guardian_of(pid_t parent) {
+  DIR* proc = opendir("/proc");
+  pid_t found = -1;
+  while (const dirent* entry = readdir(proc)) {
+    if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
+    const std::string text = read_proc("/proc/" + std::string(entry->d_name) + "/stat");
+    const std::size_t paren = text.rfind(')');
+    if (paren == std::string::npos) continue;
+    long ppid = 0, pgrp = 0, session = 0;
+    char state = 0;
+    if (std::sscanf(text.c_str() + paren + 2, "%c %ld %ld %ld", &state, &ppid, &pgrp, &session) !=
+        4) {
+      continue;
+    }
+    const long pid = std::strtol(entry->d_name, nullptr, 10);
+    std::error_code error;
+    const bool quiet = std::filesystem::read_symlink(
+                           "/proc/" + std::string(entry->d_name) + "/fd/1", error) == "/dev/null";
+    if (ppid == parent && session == pid && quiet) found = static_cast<pid_t>(pid);
+  }
+  closedir(proc);
+  return found;
 }
 
 std::vector<pid_t> processes_with_marker(const std::string& marker) {

@@ -48,6 +48,9 @@ struct Options {
   std::chrono::milliseconds close_after{0};   ///< ...this long after it started
   bool stderr_closed = false;  ///< start mtask with its stderr pipe already closed by the reader
   bool stdin_closed = false;   ///< start mtask with no descriptor 0 at all
+  /// Start mtask with these descriptors (0, 1, 2) closed, as `<&- >&- 2>&-` in a shell; what
+  /// it would have written there is lost.
+  std::vector<int> closed_fds;
   /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
   /// mtask ends, as a terminal would; else /dev/null.
   std::optional<std::string> input;
@@ -66,6 +69,10 @@ Run mtask(const std::vector<std::string>& args, const Options& options = {});
 /// gives mtask a unique marker in its environment, which every task and every process a task
 /// starts inherits, and then looks for what is left.
 std::vector<pid_t> processes_with_marker(const std::string& marker);
+
+/// mtask's guardian: the child of `parent` that leads a session of its own (as every task
+/// does too) and writes to /dev/null (a task writes to its pipe); -1 if none.
+pid_t guardian_of(pid_t parent);
 
 /// A marker unique to this test process and call, "MTASK_E2E_MARK=<pid>-<n>".
 std::string unique_marker();

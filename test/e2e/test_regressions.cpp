@@ -16,36 +16,6 @@
 
 using namespace std::chrono_literals;
 
-namespace {
-
-/// The guardian: the child of `parent` that leads a session of its own (as every task does too)
-/// and writes to /dev/null (a task writes to its pipe).
-pid_t guardian_of(pid_t parent) {
-  DIR* proc = opendir("/proc");
-  pid_t found = -1;
-  while (const dirent* entry = readdir(proc)) {
-    if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-    const std::string text = e2e::read_proc("/proc/" + std::string(entry->d_name) + "/stat");
-    const std::size_t paren = text.rfind(')');
-    if (paren == std::string::npos) continue;
-    long ppid = 0, pgrp = 0, session = 0;
-    char state = 0;
-    if (std::sscanf(text.c_str() + paren + 2, "%c %ld %ld %ld", &state, &ppid, &pgrp, &session) !=
-        4) {
-      continue;
-    }
-    const long pid = std::strtol(entry->d_name, nullptr, 10);
-    std::error_code error;
-    const bool quiet = std::filesystem::read_symlink(
-                           "/proc/" + std::string(entry->d_name) + "/fd/1", error) == "/dev/null";
-    if (ppid == parent && session == pid && quiet) found = static_cast<pid_t>(pid);
-  }
-  closedir(proc);
-  return found;
-}
-
-}  // namespace
-
 TEST_CASE("a signal during a fail-fast stop still makes the status 128 + N", "[e2e][regression]") {
   // --fail-fast used to take the place of the signal's status: the exit status rules
   // (docs/usage.md) put 128+N first. The first task fails only once the second has had time to
@@ -77,7 +47,7 @@ TEST_CASE("tasks still run when the guardian is gone", "[e2e][regression]") {
   e2e::Options options;
   options.timeout = 20s;
   options.actions = {e2e::Action{400ms, [&](pid_t mtask) {
-                                   killed = guardian_of(mtask);
+                                   killed = e2e::guardian_of(mtask);
                                    if (killed > 0) kill(killed, SIGKILL);
                                  }}};
   const e2e::Run run = e2e::mtask({"run", "-j", "1", "a=sleep 1", "b=echo hi"}, options);

@@ -10,13 +10,18 @@
 namespace mtask::detail {
 namespace {
 
-constexpr int kCaught[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE};
+constexpr int kCaught[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGWINCH};
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_stop_count = 0;
 volatile sig_atomic_t g_child_exited = 0;
+volatile sig_atomic_t g_resized = 0;
 bool g_active = false;
+// The signals the caller ignored when the guard was made: a child keeps them ignored.
+sigset_t g_ignored_on_entry;
 
+// Runs with the other stop signals blocked (its sa_mask), so the count cannot lose one.
 extern "C" void on_stop_signal(int sig) {
   g_stop_signal = sig;
   g_stop_count = g_stop_count + 1;
@@ -24,53 +29,101 @@ extern "C" void on_stop_signal(int sig) {
 
 extern "C" void on_child_signal(int) { g_child_exited = 1; }
 
+extern "C" void on_resize_signal(int) { g_resized = 1; }
+
+bool is_stop_signal(int sig) { return sig == SIGINT || sig == SIGTERM || sig == SIGHUP; }
+
+[[noreturn]] void fail(int error, const char* what) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+/// Every signal the caller ignores now. SIGCHLD is left out: mtask must catch it, and a task
+/// that inherited it ignored would have its children reaped behind its back.
+sigset_t ignored_now() {
+  sigset_t ignored;
+  sigemptyset(&ignored);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction current {};
+    if (sig == SIGCHLD || sigaction(sig, nullptr, &current) != 0) continue;
+    if (current.sa_handler == SIG_IGN) sigaddset(&ignored, sig);
+  }
+  return ignored;
+}
+
+struct sigaction action_for(int sig) {
+  struct sigaction action {};
+  sigemptyset(&action.sa_mask);
+  if (sig == SIGPIPE) {
+    action.sa_handler = SIG_IGN;
+  } else if (sig == SIGWINCH) {
+    action.sa_handler = on_resize_signal;
+  } else if (sig == SIGCHLD) {
+    action.sa_handler = on_child_signal;
+    action.sa_flags = 0;  // a task stopped by a signal wakes the loop too (it is reported)
+  } else {
+    action.sa_handler = on_stop_signal;
+    for (int stop : kStopSignals) sigaddset(&action.sa_mask, stop);
+  }
+  return action;
+}
+
 }  // namespace
 
-SignalGuard::SignalGuard() {
+SignalGuard::SignalGuard(bool catch_resize) {
   if (g_active) throw std::logic_error("mtask: only one run at a time per process");
   g_stop_signal = 0;
   g_stop_count = 0;
   g_child_exited = 0;
+  g_resized = 0;
 
-  sigset_t blocked;
-  sigemptyset(&blocked);
-  for (int sig : kCaught) sigaddset(&blocked, sig);
-  if (int rc = pthread_sigmask(SIG_BLOCK, &blocked, &caller_mask_); rc != 0) {
-    throw std::system_error(rc, std::generic_category(), "pthread_sigmask");
+  // A stop signal the caller ignores (`nohup`, a script's `cmd &`) stays ignored: it is
+  // neither caught nor blocked, as a POSIX shell does (docs/reliability.md).
+  const sigset_t ignored = ignored_now();
+  sigemptyset(&ours_);
+  for (int sig : kCaught) {
+    const bool wanted = sig != SIGWINCH || catch_resize;
+    const bool left_ignored =
+        (is_stop_signal(sig) || sig == SIGWINCH) && sigismember(&ignored, sig) == 1;
+    if (wanted && !left_ignored) sigaddset(&ours_, sig);
+  }
+  if (int rc = pthread_sigmask(SIG_BLOCK, &ours_, &caller_mask_); rc != 0) {
+    fail(rc, "pthread_sigmask");
   }
   wait_mask_ = caller_mask_;
-  for (int sig : kCaught) sigdelset(&wait_mask_, sig);
+  for (int sig : kCaught) {
+    if (sigismember(&ours_, sig) == 1) sigdelset(&wait_mask_, sig);
+  }
 
   for (std::size_t i = 0; i < std::size(kCaught); ++i) {
-    struct sigaction action {};
-    sigemptyset(&action.sa_mask);
-    if (kCaught[i] == SIGPIPE) {
-      action.sa_handler = SIG_IGN;
-    } else if (kCaught[i] == SIGCHLD) {
-      action.sa_handler = on_child_signal;
-      action.sa_flags = 0;  // a task stopped by a signal wakes the loop too (it is reported)
-    } else {
-      action.sa_handler = on_stop_signal;
+    if (sigismember(&ours_, kCaught[i]) != 1) continue;
+    const struct sigaction action = action_for(kCaught[i]);
+    if (sigaction(kCaught[i], &action, &old_actions_[i]) != 0) {
+      const int error = errno;
+      restore(i);
+      fail(error, "sigaction");
     }
-    sigaction(kCaught[i], &action, &old_actions_[i]);
   }
+  g_ignored_on_entry = ignored;
   g_active = true;
 }
 
 SignalGuard::~SignalGuard() {
   // A signal that arrived after the last wait is still pending: take it now, so that it is not
   // delivered to the caller's old disposition (which may be to terminate) once unblocked.
-  sigset_t ours;
-  sigemptyset(&ours);
-  for (int sig : kCaught) sigaddset(&ours, sig);
   const timespec zero{};
-  while (sigtimedwait(&ours, nullptr, &zero) > 0) {
+  while (sigtimedwait(&ours_, nullptr, &zero) > 0) {
   }
-  for (std::size_t i = 0; i < std::size(kCaught); ++i) {
-    sigaction(kCaught[i], &old_actions_[i], nullptr);
+  restore(std::size(kCaught));
+  sigemptyset(&g_ignored_on_entry);
+  g_active = false;
+}
+
+void SignalGuard::restore(std::size_t installed) noexcept {
+  // Nothing to do on failure here: these calls only fail for arguments that are not valid.
+  for (std::size_t i = 0; i < installed; ++i) {
+    if (sigismember(&ours_, kCaught[i]) == 1) sigaction(kCaught[i], &old_actions_[i], nullptr);
   }
   pthread_sigmask(SIG_SETMASK, &caller_mask_, nullptr);
-  g_active = false;
 }
 
 int SignalGuard::stop_signal() const { return g_stop_signal; }
@@ -82,12 +135,18 @@ bool SignalGuard::take_child_exited() {
   return exited;
 }
 
+bool SignalGuard::take_resized() {
+  bool resized = g_resized != 0;
+  g_resized = 0;
+  return resized;
+}
+
 void reset_signals_in_child(const sigset_t& mask) noexcept {
   struct sigaction action {};
-  action.sa_handler = SIG_DFL;
   sigemptyset(&action.sa_mask);
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
+    action.sa_handler = sigismember(&g_ignored_on_entry, sig) == 1 ? SIG_IGN : SIG_DFL;
     sigaction(sig, &action, nullptr);  // fails harmlessly for numbers that are not signals
   }
   sigprocmask(SIG_SETMASK, &mask, nullptr);
@@ -97,7 +156,10 @@ pid_t fork_with_signals_blocked(std::error_code& error) noexcept {
   sigset_t all;
   sigset_t previous;
   sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  if (const int rc = pthread_sigmask(SIG_SETMASK, &all, &previous); rc != 0) {
+    error = std::error_code(rc, std::generic_category());
+    return -1;
+  }
   const pid_t pid = fork();
   if (pid == 0) return 0;
   const int fork_errno = errno;

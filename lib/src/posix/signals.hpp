@@ -3,18 +3,22 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <system_error>
 
 namespace mtask::detail {
 
-/// For the length of a run: SIGINT, SIGTERM, SIGHUP and SIGCHLD are blocked and caught by
-/// handlers that only record them, and SIGPIPE is ignored (a closed stdout shows up as EPIPE).
-/// The signals are unblocked only inside ppoll() with wait_mask(), so none can arrive between
-/// a check and a wait, and no read or write ever sees EINTR. Restores everything on
-/// destruction. One at a time per process.
+/// For the length of a run: SIGINT, SIGTERM, SIGHUP, SIGCHLD (and SIGWINCH if asked) are blocked
+/// and caught by handlers that only record them, and SIGPIPE is ignored (a closed stdout shows up
+/// as EPIPE). The signals are unblocked only inside ppoll() with wait_mask(), so none can arrive
+/// between a check and a wait, and no read or write ever sees EINTR. A stop signal the caller
+/// ignores
+/// (`nohup`) is left ignored, neither caught nor blocked. Restores everything on destruction.
+/// One at a time per process; throws std::system_error if a call to set it up fails.
 class SignalGuard {
  public:
-  SignalGuard();
+  /// `catch_resize`: SIGWINCH is caught too (see take_resized()).
+  explicit SignalGuard(bool catch_resize = false);
   SignalGuard(const SignalGuard&) = delete;
   SignalGuard& operator=(const SignalGuard&) = delete;
   ~SignalGuard();
@@ -24,19 +28,28 @@ class SignalGuard {
   /// The mask a child restores before it runs its task: the caller's, as it was.
   const sigset_t& child_mask() const { return caller_mask_; }
 
-  /// The last stop signal (SIGINT, SIGTERM, SIGHUP) received, or 0; and how many arrived.
+  /// The last stop signal (SIGINT, SIGTERM, SIGHUP) received, or 0; and how many arrived
+  /// (each handler blocks the other stop signals, so none is lost from the count).
   int stop_signal() const;
   int stop_count() const;
   /// True when SIGCHLD arrived since the last call.
   bool take_child_exited();
+  /// True when SIGWINCH (a terminal window resized) arrived since the last call; always false
+  /// unless the guard was made to catch it.
+  bool take_resized();
 
  private:
+  void restore(std::size_t installed) noexcept;
+
+  sigset_t ours_{};  // the signals caught (or, SIGPIPE, ignored) by the guard
   sigset_t caller_mask_{};
   sigset_t wait_mask_{};
-  struct sigaction old_actions_[5]{};
+  struct sigaction old_actions_[6]{};
 };
 
-/// In a child right after fork: every handler back to SIG_DFL, then the given mask.
+/// In a child right after fork: every signal back to SIG_DFL but those the caller of mtask
+/// ignored when the current SignalGuard was made (except SIGCHLD), which stay ignored as a
+/// shell's children's do; then the given mask.
 void reset_signals_in_child(const sigset_t& mask) noexcept;
 
 /// fork() with every signal blocked across it, so that the child runs no handler of the

@@ -43,7 +43,12 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
   setsid();
   // If mtask dies, even by SIGKILL, so does the child. The parent may already be gone
   // before prctl takes effect: then getppid() is no longer the pid we were forked from.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+    // Without it the task could outlive mtask: it does not run at all.
+    constexpr char kMessage[] = "mtask: prctl(PR_SET_PDEATHSIG) failed: the task is not run\n";
+    posix::write_all(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    _exit(125);
+  }
   if (getppid() != context.parent_pid) _exit(128 + SIGKILL);
 
   if (dup2(context.dev_null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
@@ -52,7 +57,9 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
   }
   // dup2 onto the same number (mtask started with stdin closed, so /dev/null is fd 0) keeps
   // the close-on-exec flag: clear it, or the command would start with no stdin at all.
-  for (int fd = 0; fd < 3; ++fd) fcntl(fd, F_SETFD, 0);
+  for (int fd = 0; fd < 3; ++fd) {
+    if (fcntl(fd, F_SETFD, 0) != 0) _exit(127);
+  }
   // Before it runs anything that could start processes of its own, the child puts its group
   // in the guardian's care, so that nothing escapes if mtask is killed from now on. A guardian
   // that is gone must not kill the task with SIGPIPE: the write just fails.
@@ -103,6 +110,13 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
   posix::Pipe err;
   if (const std::error_code error = posix::make_pipe(out)) return error;
   if (const std::error_code error = posix::make_pipe(err)) return error;
+  // mtask's read ends are non-blocking (the loop reads until EAGAIN). Set before fork, so that
+  // a failure leaves no child behind; the write ends, the task's, stay blocking.
+  for (const posix::UniqueFd* read : {&out.read, &err.read}) {
+    if (fcntl(read->get(), F_SETFL, O_NONBLOCK) != 0) {
+      return std::error_code(errno, std::generic_category());
+    }
+  }
 
   std::error_code error;
   const pid_t pid = fork_with_signals_blocked(error);
@@ -112,8 +126,6 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
   if (pid < 0) return error;
   // No setpgid(pid, pid) here: it would make the child a group leader, and its setsid() would
   // then fail. Until the child has its session, Slot::signal reaches the child alone.
-  fcntl(out.read.get(), F_SETFL, O_NONBLOCK);
-  fcntl(err.read.get(), F_SETFL, O_NONBLOCK);
   child.pid = pid;
   child.out = std::move(out.read);
   child.err = std::move(err.read);

@@ -43,7 +43,7 @@ struct SpawnedChild {
 /// stdout and stderr on two pipes. Whatever the child needs is prepared here before fork (for
 /// a command task, its ExecPlan); the child never returns: it runs the task and ends in exec or
 /// _exit. Must be called with only one thread in the process. Returns the error of the call
-/// that failed (pipe2 or fork; ENOMEM when the plan could not be built), with nothing left
+/// that failed (pipe2, fcntl or fork; ENOMEM when the plan could not be built), with nothing left
 /// open.
 std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
 

@@ -1,6 +1,7 @@
 #include "run/guardian.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 #include <new>
 #include <utility>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "posix/fd.hpp"
 #include "posix/signals.hpp"
@@ -25,11 +28,16 @@ namespace {
                                 std::vector<pid_t>& groups) noexcept {
   reset_signals_in_child(child_mask);
   setsid();
+  // A name of its own, so that `killall mtask` or `pkill -x mtask` does not kill it first.
+  prctl(PR_SET_NAME, "mtask-guardian", 0, 0, 0);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_IGN);
+  // Hold nothing of mtask's but the read end: other descriptors would keep pipes open. It moves
+  // to 3 first, because it may sit on 0, 1 or 2 (mtask started with those closed).
+  if (read_fd != 3) dup2(read_fd, 3);
   const int null = open("/dev/null", O_RDWR);
-  for (int fd = 0; fd < 3; ++fd) dup2(null, fd);
-  // Hold nothing of mtask's but the read end: other descriptors would keep pipes open.
-  dup2(read_fd, 3);
+  for (int fd = 0; fd < 3; ++fd) {
+    if (null != fd) dup2(null, fd);
+  }
   posix::close_from(4);
 
   std::int32_t record[64];
@@ -76,7 +84,19 @@ void Guardian::register_group(int fd, pid_t pgid) noexcept {
   posix::write_all(fd, &record, sizeof record);
 }
 
-void Guardian::forget(pid_t pgid) { register_group(fd_.get(), -pgid); }
+void Guardian::forget(pid_t pgid) {
+  if (!fd_) return;
+  const std::int32_t record = static_cast<std::int32_t>(-pgid);
+  // SIGPIPE is ignored during a run, so a guardian that is gone shows as EPIPE here. Every
+  // task is forgotten when it ends, so this is seen before the run is over.
+  if (!posix::write_all(fd_.get(), &record, sizeof record) && errno == EPIPE && !lost_) {
+    lost_ = true;
+    spdlog::warn(
+        "the guardian process (pid {}) is gone: if mtask is killed with SIGKILL, processes "
+        "that commands started may outlive it",
+        pid_);
+  }
+}
 
 void Guardian::stop() {
   fd_.reset();

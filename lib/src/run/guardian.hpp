@@ -28,7 +28,8 @@ class Guardian {
   std::error_code start(const sigset_t& child_mask, std::size_t max_groups);
   /// The descriptor a child writes its process group to (see register_group); -1 if none.
   int fd() const { return fd_.get(); }
-  /// mtask has finished with this group: the guardian no longer needs to kill it.
+  /// mtask has finished with this group: the guardian no longer needs to kill it. Warns once
+  /// if the guardian is found gone (the write fails with EPIPE; SIGPIPE must be ignored).
   void forget(pid_t pgid);
   /// Closes the pipe and reaps the guardian (which then kills the groups not forgotten).
   void stop();
@@ -39,6 +40,7 @@ class Guardian {
  private:
   pid_t pid_ = -1;
   posix::UniqueFd fd_;
+  bool lost_ = false;  // the guardian was found gone, and mtask said so
 };
 
 }  // namespace mtask::detail

@@ -87,6 +87,7 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
       options_(options),
       sink_(sink),
       results_(tasks.size()),
+      signals_(static_cast<bool>(options.on_resize)),
       children_(signals_, options),
       turns_(options.hold_partial_lines, kTurnLimit, [this](const auto& e) { release(e); }),
       pipes_(children_, turns_, *this),
@@ -128,6 +129,7 @@ int Run::execute() {
 void Run::round() {
   loop_.wait(signals_.wait_mask());
   take_signals();
+  if (signals_.take_resized()) options_.on_resize();
   loop_.dispatch_ready();
   if (signals_.take_child_exited()) children_.reap_exited();
   loop_.dispatch_deadlines(Clock::now());

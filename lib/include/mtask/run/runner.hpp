@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "mtask/events.hpp"
@@ -30,16 +31,20 @@ struct RunOptions {
   /// Call the sink's flush() at least this often while tasks run, even when nothing happens
   /// (a live progress line redraws its clock then); 0: only after something happened.
   Duration wake_every{0};
+  /// When set, SIGWINCH is caught during the run and this is called after a wait that saw it
+  /// (a terminal window was resized: a progress line re-reads its width).
+  std::function<void()> on_resize{};
 };
 
 /// Runs every task, reports to `sink`, and returns mtask's exit status: 128 + N when signal N
 /// stopped the run (141: nobody reads the output any more), else 3 when a task could not be
 /// started, else 1 when a task failed, else 0.
-/// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGCHLD for its duration and restores the
-/// previous ones. Throws std::logic_error when the process has more than one thread, and
-/// std::system_error when the tasks cannot be run at all (no /dev/null, ppoll failed). Whatever
-/// it throws, or the sink throws through it, it first kills and reaps every task it started
-/// and closes every descriptor it opened.
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGCHLD (and SIGWINCH, with on_resize) for
+/// its duration and restores the previous ones; a stop signal the caller ignores stays ignored.
+/// Throws std::logic_error when the process has more than one thread, and std::system_error when
+/// the tasks cannot be run at all (no /dev/null, ppoll failed). Whatever it throws, or the sink
+/// throws through it, it first kills and reaps every task it started and closes every descriptor it
+/// opened.
 int run_tasks(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink);
 
 }  // namespace mtask

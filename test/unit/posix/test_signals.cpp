@@ -1,0 +1,113 @@
+// SignalGuard: what it catches, blocks and leaves alone (docs/reliability.md).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "posix/signals.hpp"
+
+namespace {
+
+/// Sets `sig`'s disposition for its lifetime, then puts back the one before.
+class Disposition {
+ public:
+  Disposition(int sig, void (*handler)(int)) : sig_(sig) {
+    struct sigaction action {};
+    action.sa_handler = handler;
+    sigemptyset(&action.sa_mask);
+    sigaction(sig, &action, &previous_);
+  }
+  Disposition(const Disposition&) = delete;
+  Disposition& operator=(const Disposition&) = delete;
+  ~Disposition() { sigaction(sig_, &previous_, nullptr); }
+
+ private:
+  int sig_;
+  struct sigaction previous_ {};
+};
+
+void (*handler_of(int sig))(int) {
+  struct sigaction action {};
+  sigaction(sig, nullptr, &action);
+  return action.sa_handler;
+}
+
+bool blocked(int sig) {
+  sigset_t mask;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+  return sigismember(&mask, sig) == 1;
+}
+
+/// Forks a child that resets its signals as a task child does and exits 0 when `sig` is then
+/// ignored, 1 when not.
+int ignored_in_child(const mtask::detail::SignalGuard& guard, int sig) {
+  std::error_code error;
+  const pid_t pid = mtask::detail::fork_with_signals_blocked(error);
+  if (pid == 0) {
+    mtask::detail::reset_signals_in_child(guard.child_mask());
+    _exit(handler_of(sig) == SIG_IGN ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) == 0 : -1;
+}
+
+}  // namespace
+
+TEST_CASE("signal guard: a stop signal ignored on entry stays ignored", "[posix][signals]") {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    CAPTURE(sig);
+    const Disposition ignored(sig, SIG_IGN);
+    {
+      mtask::detail::SignalGuard guard;
+      CHECK(handler_of(sig) == SIG_IGN);
+      CHECK_FALSE(blocked(sig));
+      CHECK(sigismember(&guard.wait_mask(), sig) == 0);
+      raise(sig);
+      CHECK(guard.stop_count() == 0);
+      // A task gets it ignored too, as a shell's child would.
+      CHECK(ignored_in_child(guard, sig) == 1);
+      CHECK(ignored_in_child(guard, sig == SIGINT ? SIGTERM : SIGINT) == 0);
+    }
+    CHECK(handler_of(sig) == SIG_IGN);
+  }
+}
+
+TEST_CASE("signal guard: a stop signal not ignored is caught, and a child gets the default",
+          "[posix][signals]") {
+  const Disposition usual(SIGHUP, SIG_DFL);
+  const Disposition pipe(SIGPIPE, SIG_DFL);
+  mtask::detail::SignalGuard guard;
+  CHECK(handler_of(SIGHUP) != SIG_DFL);
+  CHECK(handler_of(SIGHUP) != SIG_IGN);
+  CHECK(blocked(SIGHUP));
+  CHECK(ignored_in_child(guard, SIGHUP) == 0);
+  CHECK(ignored_in_child(guard, SIGPIPE) == 0);  // mtask's own SIGPIPE is not the task's
+}
+
+TEST_CASE("signal guard: a stop handler blocks the other stop signals while it runs",
+          "[posix][signals]") {
+  // Else a second stop signal in the middle of the handler could lose a count.
+  mtask::detail::SignalGuard guard;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    CAPTURE(sig);
+    struct sigaction action {};
+    sigaction(sig, nullptr, &action);
+    for (int other : {SIGINT, SIGTERM, SIGHUP}) {
+      CAPTURE(other);
+      CHECK(sigismember(&action.sa_mask, other) == 1);
+    }
+  }
+}
+
+TEST_CASE("signal guard: two stop signals of different kinds count twice", "[posix][signals]") {
+  mtask::detail::SignalGuard guard;
+  raise(SIGINT);
+  raise(SIGTERM);
+  // The handler of the first blocks the second, which then waits for the next wait.
+  const sigset_t wait = guard.wait_mask();
+  const timespec zero{};
+  for (int round = 0; round < 2; ++round) pselect(0, nullptr, nullptr, nullptr, &zero, &wait);
+  CHECK(guard.stop_count() == 2);
+}
