@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -40,17 +39,20 @@ std::size_t parse_jobs(const std::string& text) {
   return static_cast<std::size_t>(jobs);
 }
 
-/// A file an option writes at the end of the run: its directory must be writable now, before
-/// anything is forked.
-std::string output_file(const char* option, const std::string& path, const Surroundings& around) {
-  if (path.empty()) throw mtask::UsageError(fmt::format("{} '': needs a file name", option));
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  const std::string dir = parent.empty() ? "." : parent.string();
-  if (const std::string why = around.cannot_write_in(dir); !why.empty()) {
-    throw mtask::UsageError(fmt::format("{} {}: cannot write in {}: {}", option,
-                                        mtask::quote_arg(path), mtask::quote_arg(dir), why));
+/// A report file: whether it can be written is checked now, before anything is forked, in
+/// the same way for every report (docs/output.md, "Report files").
+std::string report_file(const char* option, const std::string& path, mtask::ReportWriting how,
+                        const Surroundings& around) {
+  if (const std::string why = around.cannot_write_report(path, how); !why.empty()) {
+    throw mtask::UsageError(fmt::format("{} {}: {}", option, mtask::quote_arg(path), why));
   }
   return path;
+}
+
+/// A file an option writes whole at the end of the run.
+std::string output_file(const char* option, const std::string& path, const Surroundings& around) {
+  if (path.empty()) throw mtask::UsageError(fmt::format("{} '': needs a file name", option));
+  return report_file(option, path, mtask::ReportWriting::kWhole, around);
 }
 
 /// Tasks, their defaults, and how they run.
@@ -79,8 +81,14 @@ void decide_run(const CommandLine& cli, Config& config) {
 /// Reports, colour, timestamps, progress.
 void decide_reports(const CommandLine& cli, const Surroundings& around, Config& config) {
   const auto any_name = [](const std::string& s) { return s; };
-  if (cli.junit) config.junit = parse_option("--junit", *cli.junit, any_name);
-  if (cli.joblog) config.joblog = parse_option("--joblog", *cli.joblog, any_name);
+  if (cli.junit) {
+    config.junit = report_file("--junit", parse_option("--junit", *cli.junit, any_name),
+                               mtask::ReportWriting::kWhole, around);
+  }
+  if (cli.joblog) {
+    config.joblog = report_file("--joblog", parse_option("--joblog", *cli.joblog, any_name),
+                                mtask::ReportWriting::kStreamed, around);
+  }
   config.group = cli.group;
   config.timestamps = cli.timestamps;
   config.out_terminal = mtask::decide_terminal(around.out, cli.colour, around.env);

@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "config.hpp"
+#include "mtask/report/report_file.hpp"
 #include "mtask/report/terminal.hpp"
 
 namespace app {
@@ -23,12 +24,12 @@ struct Surroundings {
   const char* log_level = nullptr;  ///< MTASK_LOG_LEVEL, nullptr when unset
   /// The CPUs mtask may run on (asked only for --cores).
   std::function<std::vector<int>()> allowed_cpus;
-  /// Why files cannot be created in directory `dir`; empty when they can.
-  std::function<std::string(const std::string& dir)> cannot_write_in;
+  /// Why a report cannot be written to `path` (mtask::cannot_write_report); empty when it can.
+  std::function<std::string(const std::string& path, mtask::ReportWriting how)> cannot_write_report;
 };
 
 /// The real surroundings: isatty() and the window size of stdout and stderr, the environment,
-/// sched_getaffinity(), access().
+/// sched_getaffinity(), and the file system for report files.
 Surroundings read_surroundings();
 
 /// Checks every value of `cli` and decides the run: tasks, limits, reports, the look of the

@@ -2,12 +2,16 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "log_sink.hpp"
@@ -18,11 +22,16 @@
 #include "mtask/report/multi_sink.hpp"
 #include "mtask/report/output.hpp"
 #include "mtask/report/progress.hpp"
+#include "mtask/report/report_file.hpp"
 #include "mtask/report/terminal.hpp"
+#include "mtask/text/quote.hpp"
 #include "progress_line.hpp"
 
 namespace app {
 namespace {
+
+/// A report or standard output that could not be written.
+constexpr int kReportStatus = 3;
 
 /// Every reporter of a run, fed through one MultiSink. Each reporter is added in
 /// add_reporters(); the outputs and the reporters live as long as the run.
@@ -33,6 +42,7 @@ struct Reporters {
   std::vector<std::unique_ptr<mtask::EventSink>> owned;
   mtask::MultiSink all;
   mtask::Progress* progress = nullptr;  ///< the live status line, redrawn as the run goes on
+  bool report_failed = false;           ///< a report file could not be written: exit status 3
 
   template <typename Sink, typename... Args>
   void add(Args&&... args) {
@@ -41,35 +51,46 @@ struct Reporters {
   }
 };
 
+/// A report that could not be written: a message on stderr, and `failed` set.
+void report_error(const std::string& error, bool& failed) {
+  if (error.empty()) return;
+  spdlog::error("{}", error);
+  failed = true;
+}
+
 /// The JUnit report, with a message on stderr when it could not be written.
 class JunitFile final : public mtask::EventSink {
  public:
-  JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path) : junit_(tasks, path) {}
+  JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path, bool& failed)
+      : junit_(tasks, path), failed_(failed) {}
   void on_begin(const mtask::BeginEvent& e) override { junit_.on_begin(e); }
   void on_line(const mtask::LineEvent& e) override { junit_.on_line(e); }
   void on_summary(const mtask::SummaryEvent& e) override {
     junit_.on_summary(e);
-    if (!junit_.error().empty()) spdlog::error("{}", junit_.error());
+    report_error(junit_.error(), failed_);
   }
 
  private:
   mtask::JunitReporter junit_;
+  bool& failed_;
 };
 
-/// The job log, with a message on stderr (once) when it could not be written.
+/// The job log, with a message on stderr (once, at the end) when it could not be written.
 class JoblogFile final : public mtask::EventSink {
  public:
-  explicit JoblogFile(const std::string& path) : joblog_(mtask::JoblogReporter::open(path)) {}
+  JoblogFile(const std::string& path, bool& failed)
+      : joblog_(mtask::JoblogReporter::open(path)), failed_(failed) {}
   void on_begin(const mtask::BeginEvent& e) override { joblog_->on_begin(e); }
   void on_exit(const mtask::ExitEvent& e) override { joblog_->on_exit(e); }
   void on_summary(const mtask::SummaryEvent&) override {
     joblog_->flush();
-    if (!joblog_->error().empty()) spdlog::error("{}", joblog_->error());
+    report_error(joblog_->error(), failed_);
   }
   bool flush() override { return joblog_->flush(); }
 
  private:
   std::unique_ptr<mtask::JoblogReporter> joblog_;
+  bool& failed_;
 };
 
 /// The text output's look: colour, timestamps, grouping, progress.
@@ -98,8 +119,10 @@ void add_reporters(const Config& config, Reporters& reporters) {
     reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err, options);
   }
   // Reports: files beside standard output.
-  if (!config.junit.empty()) reporters.add<JunitFile>(config.tasks, config.junit);
-  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog);
+  if (!config.junit.empty()) {
+    reporters.add<JunitFile>(config.tasks, config.junit, reporters.report_failed);
+  }
+  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog, reporters.report_failed);
   // The lesson: the narration on stderr, and the pictures of the run once it is over
   // (written on the summary, which also comes after a stop by signal).
   if (config.explain) {
@@ -115,10 +138,11 @@ void add_reporters(const Config& config, Reporters& reporters) {
         reporters.out.write(mtask::render_timeline(timeline, config.timeline_style));
       });
     }
-    const auto write_file = [](const char* option, const std::string& path,
-                               const std::string& text) {
-      if (const std::string error = mtask::write_file_atomically(path, text); !error.empty()) {
-        spdlog::error("{}: cannot write {}", option, error);
+    const auto write_file = [&reporters](const char* option, const std::string& path,
+                                         const std::string& text) {
+      if (const std::string error = mtask::write_report_file(path, text); !error.empty()) {
+        report_error(fmt::format("{} {}: {}", option, mtask::quote_arg(path), error),
+                     reporters.report_failed);
       }
     };
     if (!config.timeline_svg.empty()) {
@@ -132,6 +156,24 @@ void add_reporters(const Config& config, Reporters& reporters) {
       });
     }
   }
+}
+
+/// mtask's exit status once the run is over (docs/usage.md, "Exit status"): a signal's wins
+/// (128+N; 141 only when the reader of stdout is gone), then 3 when stdout failed otherwise or
+/// a report could not be written, then the tasks'.
+int final_status(int status, const Reporters& reporters) {
+  const int out_error = reporters.out.error();
+  const bool out_failed = out_error != 0 && out_error != EPIPE;
+  if (out_failed) {
+    spdlog::error("cannot write to standard output: {}",
+                  std::generic_category().message(out_error));
+  }
+  // The runner stops with 141 whenever stdout cannot be written; only EPIPE means the reader
+  // went away.
+  if (out_failed && status == 128 + SIGPIPE) return kReportStatus;
+  if (status >= 128) return status;
+  if (out_failed || reporters.report_failed) return kReportStatus;
+  return status;
 }
 
 }  // namespace
@@ -150,7 +192,8 @@ int run(const Config& config) {
           mtask::probe_device(STDERR_FILENO).columns, mtask::read_terminal_env().columns));
     };
   }
-  return mtask::run_tasks(config.tasks, options, reporters.all);
+  const int status = mtask::run_tasks(config.tasks, options, reporters.all);
+  return final_status(status, reporters);
 }
 
 }  // namespace app

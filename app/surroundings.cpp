@@ -2,9 +2,7 @@
 // environment and the system. make_config() (options.cpp) only decides.
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 
 #include "mtask/grammar/cpu_set.hpp"
 #include "options.hpp"
@@ -18,10 +16,7 @@ Surroundings read_surroundings() {
   around.env = mtask::read_terminal_env();
   around.log_level = std::getenv("MTASK_LOG_LEVEL");
   around.allowed_cpus = mtask::allowed_cpus;
-  around.cannot_write_in = [](const std::string& dir) -> std::string {
-    if (access(dir.c_str(), W_OK) == 0) return {};
-    return std::strerror(errno);
-  };
+  around.cannot_write_report = mtask::cannot_write_report;
   return around;
 }
 

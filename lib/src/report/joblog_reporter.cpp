@@ -27,6 +27,7 @@ class FileOutput final : public Output {
   }
   void write(std::string_view text) override { out_.write(text); }
   bool flush() override { return out_.flush(); }
+  int error() const override { return out_.error(); }
 
  private:
   int fd_;
@@ -67,6 +68,8 @@ JoblogReporter::JoblogReporter(Output& out) : out_(out) {
 }
 
 std::unique_ptr<JoblogReporter> JoblogReporter::open(const std::string& path) {
+  // Opened as it is, not replaced: the log grows as tasks end and may be read meanwhile, and a
+  // symlink, device or FIFO is written through (docs/output.md, "Report files").
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     throw SystemError(fmt::format("--joblog {}: cannot create it: {}", quote_arg(path),
@@ -99,7 +102,9 @@ void JoblogReporter::on_exit(const ExitEvent& e) {
 
 bool JoblogReporter::flush() {
   if (!out_.flush() && error_.empty()) {
-    error_ = fmt::format("--joblog {}: cannot write to it", quote_arg(path_));
+    const int error = out_.error() != 0 ? out_.error() : EIO;
+    error_ = fmt::format("--joblog {}: cannot write to it: {}", quote_arg(path_),
+                         std::generic_category().message(error));
   }
   return true;  // a job log that cannot be written does not stop the run
 }

@@ -44,29 +44,16 @@ std::string failure_element(const TaskResult& r) {
                      type);
 }
 
-// What went wrong, in words that name the option and the temporary file.
+// What went wrong, in words that name the option, the call and the file.
 std::string junit_error(const std::string& path, const posix::FileError& error) {
-  const std::string option = fmt::format("--junit {}", quote_arg(path));
-  const std::string temporary = quote_arg(path + ".tmp");
-  if (error.call == "open") {
-    return fmt::format("{}: cannot create {}: {}", option, temporary, error.reason());
-  }
-  if (error.call == "rename") {
-    return fmt::format("{}: cannot rename {} to it: {}", option, temporary, error.reason());
-  }
-  return fmt::format("{}: cannot write {}: {}", option, temporary, error.reason());
+  return fmt::format("--junit {}: {}", quote_arg(path), error.message());
 }
 
 }  // namespace
 
 JunitReporter::JunitReporter(const std::vector<Task>& tasks, std::string path,
                              std::size_t keep_bytes)
-    : tasks_(tasks), path_(std::move(path)), keep_bytes_(keep_bytes), outputs_(tasks.size()) {
-  // Fail now, before anything runs, if the file cannot be made; but leave nothing on disk
-  // until the report is written (mtask may yet be killed with SIGKILL).
-  posix::AtomicFile probe(path_, kMode);
-  if (const auto error = probe.open()) throw SystemError(junit_error(path_, *error));
-}
+    : tasks_(tasks), path_(std::move(path)), keep_bytes_(keep_bytes), outputs_(tasks.size()) {}
 
 JunitReporter::~JunitReporter() = default;
 
@@ -106,8 +93,9 @@ void JunitReporter::on_summary(const SummaryEvent& e) {
     FdOutput out(file.fd());
     write_report(e, out);
     if (!out.flush()) {
-      error = posix::FileError{"write", file.temporary(),
-                               std::error_code(errno, std::generic_category())};
+      error = posix::FileError{"write", file.through() ? path_ : file.temporary(),
+                               std::error_code(out.error(), std::generic_category())};
+      file.discard();
     }
   }
   if (!error) error = file.commit();

@@ -19,13 +19,20 @@ constexpr std::size_t kFlushThreshold = 64 * 1024;
 
 FdOutput::~FdOutput() { flush(); }
 
+void FdOutput::write_out(std::string_view text) {
+  errno = 0;
+  if (posix::write_all(fd_, text)) return;
+  broken_ = true;
+  error_ = errno != 0 ? errno : EIO;  // a write of 0 bytes that poll() did not explain
+}
+
 void FdOutput::write(std::string_view text) {
   if (broken_) return;
   if (text.size() > kFlushThreshold - used_) {
     flush();
     if (broken_) return;
     if (text.size() >= kFlushThreshold) {
-      broken_ = !posix::write_all(fd_, text);  // too big to gain from the buffer
+      write_out(text);  // too big to gain from the buffer
       return;
     }
   }
@@ -36,8 +43,7 @@ void FdOutput::write(std::string_view text) {
 }
 
 bool FdOutput::flush() {
-  if (!broken_ && used_ > 0)
-    broken_ = !posix::write_all(fd_, std::string_view(buffer_.get(), used_));
+  if (!broken_ && used_ > 0) write_out(std::string_view(buffer_.get(), used_));
   used_ = 0;
   if (broken_) buffer_.reset();  // output is dropped from now on
   return !broken_;

@@ -15,7 +15,6 @@
 #include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
-#include "posix/atomic_file.hpp"
 #include "report/timeline_scale.hpp"
 
 namespace mtask {
@@ -187,13 +186,6 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
   }
   append_axis(out, indent, columns, timeline.wall, g);
   return out;
-}
-
-// ---- where and how ---------------------------------------------------------------------------
-
-std::string write_file_atomically(const std::string& path, std::string_view content) {
-  const std::optional<posix::FileError> error = posix::write_file_atomically(path, content);
-  return error ? fmt::format("{}: {}", error->path, error->reason()) : std::string();
 }
 
 }  // namespace mtask

@@ -18,12 +18,13 @@ using app::Surroundings;
 namespace {
 
 /// Neither stdout nor stderr a terminal, nothing in the environment, four CPUs, and every
-/// directory writable but "missing".
+/// report file writable but those in "missing" and the directory "dir".
 Surroundings plain() {
   Surroundings around;
   around.allowed_cpus = [] { return std::vector<int>{0, 1, 2, 3}; };
-  around.cannot_write_in = [](const std::string& dir) -> std::string {
-    return dir == "missing" ? "No such file or directory" : "";
+  around.cannot_write_report = [](const std::string& path, mtask::ReportWriting) -> std::string {
+    if (path == "dir") return "is a directory";
+    return path.starts_with("missing/") ? "no directory 'missing'" : "";
   };
   return around;
 }
@@ -184,8 +185,10 @@ TEST_CASE("every option's bad values, each with its message", "[app][options]") 
        "--timeline draws on the text output, not with --output json (use --timeline-svg FILE or "
        "--trace FILE)"},
       {{"--timeline-svg", ""}, "--timeline-svg '': needs a file name"},
-      {{"--trace", "missing/t.json"},
-       "--trace 'missing/t.json': cannot write in 'missing': No such file or directory"},
+      {{"--trace", "missing/t.json"}, "--trace 'missing/t.json': no directory 'missing'"},
+      {{"--timeline-svg", "dir"}, "--timeline-svg 'dir': is a directory"},
+      {{"--junit", "dir"}, "--junit 'dir': is a directory"},
+      {{"--joblog", "missing/j.tsv"}, "--joblog 'missing/j.tsv': no directory 'missing'"},
       {{"--frobnicate"}, "unknown option '--frobnicate'"},
       {{"--x\x1b[2J"}, "unknown option '--x\\x1b[2J'"},
       {{"sing:"}, "'sing:'", true},

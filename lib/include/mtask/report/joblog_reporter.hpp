@@ -22,7 +22,9 @@ class JoblogReporter final : public EventSink {
 
   /// Writes the header to `out`, then a row per task.
   explicit JoblogReporter(Output& out);
-  /// Opens (truncates) FILE, writes the header; throws SystemError when FILE cannot be made.
+  /// Opens FILE as it is (created or truncated; a symlink, device or FIFO written through, a
+  /// FIFO waiting for its reader), writes the header; throws SystemError when FILE cannot be
+  /// opened. Check it first with cannot_write_report() (report_file.hpp).
   static std::unique_ptr<JoblogReporter> open(const std::string& path);
 
   /// Takes the wall-clock time of the run's time 0: a row's start is that plus the task's

@@ -13,18 +13,18 @@ namespace mtask {
 
 /// Writes a JUnit XML report (`--junit FILE`) when the run is over: one testsuite for the run,
 /// one testcase per task with its output, a failure for a task that failed and skipped for one
-/// that never started. The file is written as FILE.tmp and renamed to FILE, so a reader never
-/// sees half a report; nothing is on disk before that. Each stream of each task keeps at most
-/// `keep_bytes` of output (a note says how much more there was); what is kept waits in a
-/// SpillBuffer.
+/// that never started. A regular FILE is written to a temporary beside it and renamed over
+/// it, so a reader never sees half a report and nothing is on disk before that; a symlink,
+/// device or FIFO is written through (docs/output.md, "Report files"). Each stream of each task
+/// keeps at most `keep_bytes` of output (a note says how much more there was); what is kept waits
+/// in a SpillBuffer.
 class JunitReporter final : public EventSink {
  public:
   /// Output kept per task and stream: 4 MiB.
   static constexpr std::size_t kDefaultKeepBytes = 4 * 1024 * 1024;
 
-  /// Creates and removes FILE.tmp at once, so that a path that cannot be written fails before
-  /// anything runs; throws SystemError then. The report's timestamp is the wall-clock time
-  /// on_begin() gives.
+  /// Touches no file until the summary: check `path` first with cannot_write_report()
+  /// (report_file.hpp). The report's timestamp is the wall-clock time on_begin() gives.
   explicit JunitReporter(const std::vector<Task>& tasks, std::string path,
                          std::size_t keep_bytes = kDefaultKeepBytes);
   JunitReporter(const JunitReporter&) = delete;

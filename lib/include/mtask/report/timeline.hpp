@@ -91,8 +91,4 @@ std::string render_timeline_svg(const Timeline& timeline);
 /// ("X") event for each task's life and an instant ("i") event per line.
 std::string render_trace(const Timeline& timeline);
 
-/// Writes `content` to `path` by way of `path`.tmp and a rename, so that readers never see a
-/// half-written file. Returns an empty string, or what went wrong.
-std::string write_file_atomically(const std::string& path, std::string_view content);
-
 }  // namespace mtask
