@@ -8,7 +8,8 @@ namespace mtask {
 
 /// A duration as a person reads it in every report: milliseconds with one decimal below a
 /// second ("0.8 ms", "25.0 ms"; what rounds to 1000.0 ms is shown as "1.00 s"), three below a
-/// tenth of a millisecond ("0.085 ms"), else seconds with two ("1.50 s"). Not the TASK grammar's exact form: that is format_duration.
+/// tenth of a millisecond ("0.085 ms"), else seconds with two ("1.50 s"). Not the TASK grammar's
+/// exact form: that is format_duration.
 std::string human_duration(std::chrono::nanoseconds d);
 
 /// Seconds with three decimals, as the file reports (JUnit, job log) write them: "1.500".
