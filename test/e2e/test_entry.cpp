@@ -102,9 +102,9 @@ TEST_CASE("the guardian has a name of its own", "[e2e][guardian]") {
   options.actions = {e2e::Action{400ms, [&](pid_t mtask) {
                                    const pid_t guardian = e2e::guardian_of(mtask);
                                    if (guardian <= 0) return;
-                                   std::ifstream file("/proc/" + std::to_string(guardian) +
-                                                      "/comm");
-                                   std::getline(file, comm);
+                                   comm = e2e::read_proc("/proc/" + std::to_string(guardian) +
+                                                         "/comm");
+                                   if (comm.ends_with('\n')) comm.pop_back();
                                  }}};
   const e2e::Run run = e2e::mtask({"run", "a=sleep 1.5"}, options);
   REQUIRE_FALSE(run.timed_out);
