@@ -20,16 +20,18 @@ namespace {
 
 std::string reason(int error) { return std::generic_category().message(error); }
 
-/// Why no file can be created in directory `dir` (from a path's parent_path(), "" for ".").
-std::string cannot_create_in(std::string dir) {
-  if (dir.empty()) dir = ".";
+/// Why no file can be created in directory `parent` (a path's parent_path(), "" for ".").
+std::string cannot_create_in(const std::string& parent) {
+  // A C string rather than an assignment of "." to the std::string: GCC 12 warns about the
+  // assignment in an optimised build (-Wrestrict, a false positive).
+  const char* const dir = parent.empty() ? "." : parent.c_str();
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
+  if (::stat(dir, &st) != 0) {
     if (errno == ENOENT) return fmt::format("no directory {}", quote_arg(dir));
     return fmt::format("cannot reach {}: {}", quote_arg(dir), reason(errno));
   }
   if (!S_ISDIR(st.st_mode)) return fmt::format("{} is not a directory", quote_arg(dir));
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+  if (::access(dir, W_OK | X_OK) != 0) {
     return fmt::format("cannot create files in {}: {}", quote_arg(dir), reason(errno));
   }
   return {};
