@@ -233,6 +233,31 @@ TEST_CASE("a signal status wins over a report that cannot be written", "[e2e][re
   CHECK(e2e::contains(run.err, "No space left on device"));
 }
 
+TEST_CASE("a job log to /dev/stdout with stdout in a file keeps what mtask wrote there",
+          "[e2e][report_files][dev_stdout]") {
+  // The job log opened /dev/stdout anew, at offset 0 of the file behind it, and wrote over the
+  // text output already there.
+  if (!fs::exists("/dev/stdout")) {
+    e2e::cannot_check("no /dev/stdout here");
+    return;
+  }
+  const e2e::TempDir dir;
+  e2e::Options options = quick();
+  options.prefix = {"sh", "-c", "exec \"$0\" \"$@\" >" + dir.file("out.txt")};
+  const e2e::Run run =
+      e2e::mtask({"run", "a=echo hello-from-a", "--joblog", "/dev/stdout"}, options);
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 0);
+  const std::string out = e2e::read_proc(dir.file("out.txt"));
+  INFO(out);
+  CHECK(e2e::contains(out, "> started (ppid "));
+  CHECK(e2e::contains(out, "| hello-from-a\n"));
+  CHECK(e2e::contains(out, "< exit 0 after "));
+  CHECK(e2e::contains(out, "index\ttask\tpid\tppid\tstart\twall\tuser"));
+  CHECK(e2e::contains(out, "\techo hello-from-a\n"));
+  CHECK(e2e::contains(out, "1 task, none failed"));
+}
+
 TEST_CASE("a standard output that fails (not a closed pipe) is exit status 3 with a message",
           "[e2e][report_files]") {
   if (!fs::is_character_file("/dev/full")) {

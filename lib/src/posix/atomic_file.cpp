@@ -33,6 +33,11 @@ int own_stream_at(const std::string& path) {
 
 }  // namespace
 
+int open_stream(const std::string& path, mode_t mode) noexcept {
+  if (const int own = own_stream_at(path); own >= 0) return ::fcntl(own, F_DUPFD_CLOEXEC, 3);
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+}
+
 std::string FileError::message() const { return fmt::format("{} {}: {}", call, path, reason()); }
 
 std::optional<WriteWay> way_to_write(const std::string& path, std::error_code& error) {
@@ -88,11 +93,7 @@ std::optional<FileError> AtomicFile::open_temporary() {
 std::optional<FileError> AtomicFile::open_through() {
   // `--junit /dev/stdout` with stdout redirected to a file: opening the file again (with
   // O_TRUNC) would cut off what mtask already wrote there; go on after it instead.
-  if (const int own = own_stream_at(path_); own >= 0) {
-    fd_.reset(::fcntl(own, F_DUPFD_CLOEXEC, 3));
-  } else {
-    fd_.reset(::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_));
-  }
+  fd_.reset(open_stream(path_, mode_));
   if (!fd_) return fail("open", path_);
   return std::nullopt;
 }

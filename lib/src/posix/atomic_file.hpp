@@ -35,6 +35,12 @@ enum class WriteWay {
 /// other failure of lstat; nullopt then.
 std::optional<WriteWay> way_to_write(const std::string& path, std::error_code& error);
 
+/// Opens `path` to write a stream into it as it is (created or truncated; a symlink, device or
+/// FIFO written through). When `path` is mtask's own standard output or error (`/dev/stdout`
+/// redirected to a file), a duplicate of that descriptor, so that what mtask writes there is
+/// not overwritten from offset 0. -1 with errno when it cannot be opened.
+int open_stream(const std::string& path, mode_t mode) noexcept;
+
 /// A file written whole or not at all, that never clobbers what is not a regular file.
 /// A regular file (or a missing one) is written to a temporary made with mkstemp beside it,
 /// named `.NAME.XXXXXX`, which commit() renames over it: a reader never sees half of it, and

@@ -11,6 +11,7 @@
 #include "mtask/error.hpp"
 #include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
+#include "posix/atomic_file.hpp"
 
 namespace mtask {
 namespace {
@@ -70,7 +71,7 @@ JoblogReporter::JoblogReporter(Output& out) : out_(out) {
 std::unique_ptr<JoblogReporter> JoblogReporter::open(const std::string& path) {
   // Opened as it is, not replaced: the log grows as tasks end and may be read meanwhile, and a
   // symlink, device or FIFO is written through (docs/output.md, "Report files").
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int fd = posix::open_stream(path, 0644);
   if (fd < 0) {
     throw SystemError(fmt::format("--joblog {}: cannot create it: {}", quote_arg(path),
                                   std::generic_category().message(errno)));
