@@ -205,6 +205,13 @@ pid_t guardian_of(pid_t parent) {
   return found;
 }
 
+Action kill_guardian(std::chrono::milliseconds after, pid_t& killed) {
+  return Action{after, [&killed](pid_t mtask) {
+                  killed = guardian_of(mtask);
+                  if (killed > 0) kill(killed, SIGKILL);
+                }};
+}
+
 std::vector<pid_t> processes_with_marker(const std::string& marker) {
   std::vector<pid_t> found;
   DIR* proc = opendir("/proc");

@@ -74,6 +74,10 @@ std::vector<pid_t> processes_with_marker(const std::string& marker);
 /// does too) and writes to /dev/null (a task writes to its pipe); -1 if none.
 pid_t guardian_of(pid_t parent);
 
+/// An action that SIGKILLs mtask's guardian `after` the start and stores its pid in `killed`
+/// (-1 when none was found).
+Action kill_guardian(std::chrono::milliseconds after, pid_t& killed);
+
 /// A marker unique to this test process and call, "MTASK_E2E_MARK=<pid>-<n>".
 std::string unique_marker();
 

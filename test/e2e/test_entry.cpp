@@ -116,10 +116,7 @@ TEST_CASE("mtask says so when its guardian dies during the run", "[e2e][guardian
   pid_t killed = -1;
   e2e::Options options;
   options.timeout = 20s;
-  options.actions = {e2e::Action{400ms, [&](pid_t mtask) {
-                                   killed = e2e::guardian_of(mtask);
-                                   if (killed > 0) kill(killed, SIGKILL);
-                                 }}};
+  options.actions = {e2e::kill_guardian(400ms, killed)};
   const e2e::Run run =
       e2e::mtask({"run", "-j", "1", "a=sleep 1", "b=echo hi", "c=echo ho"}, options);
   REQUIRE_FALSE(run.timed_out);

@@ -46,10 +46,7 @@ TEST_CASE("tasks still run when the guardian is gone", "[e2e][regression]") {
   pid_t killed = -1;
   e2e::Options options;
   options.timeout = 20s;
-  options.actions = {e2e::Action{400ms, [&](pid_t mtask) {
-                                   killed = e2e::guardian_of(mtask);
-                                   if (killed > 0) kill(killed, SIGKILL);
-                                 }}};
+  options.actions = {e2e::kill_guardian(400ms, killed)};
   const e2e::Run run = e2e::mtask({"run", "-j", "1", "a=sleep 1", "b=echo hi"}, options);
   REQUIRE_FALSE(run.timed_out);
   REQUIRE(killed > 0);
