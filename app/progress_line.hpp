@@ -23,6 +23,14 @@ class ProgressLine final : public mtask::EventSink {
   ProgressLine& operator=(const ProgressLine&) = delete;
 
   void on_begin(const mtask::BeginEvent& e) override { start_ = e.start; }
+  /// Job control: the line leaves the terminal while the run is stopped, its clock leaves the
+  /// time stopped out, and it comes back at once when the run goes on.
+  void on_pause() override { progress_.erase(); }
+  void on_resume(mtask::Duration stopped_for) override {
+    if (start_)
+      *start_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(stopped_for);
+    progress_.redraw();
+  }
 
   /// The time since the run began; 0 before it did.
   mtask::Duration elapsed() const {

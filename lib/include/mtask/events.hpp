@@ -98,6 +98,12 @@ class EventSink {
   virtual void on_line(const LineEvent&) {}
   virtual void on_exit(const ExitEvent&) {}
   virtual void on_summary(const SummaryEvent&) {}
+  /// The run is about to stop for job control (Ctrl-Z): every task is stopped, then mtask.
+  /// A live display takes itself off the terminal here.
+  virtual void on_pause() {}
+  /// The run goes on after a job-control stop that lasted `stopped_for` (the tasks are
+  /// continued). Clocks of elapsed time may leave that time out; a live display redraws.
+  virtual void on_resume(Duration stopped_for) { (void)stopped_for; }
   /// Called after each batch of events. Returns false once output can no longer be written
   /// (its reader is gone); the runner then stops every task.
   virtual bool flush() { return true; }

@@ -10,13 +10,15 @@
 namespace mtask::detail {
 namespace {
 
-constexpr int kCaught[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGWINCH};
+constexpr int kCaught[] = {SIGINT,   SIGTERM, SIGHUP,  SIGCHLD, SIGPIPE,
+                           SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU};
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_stop_count = 0;
 volatile sig_atomic_t g_child_exited = 0;
 volatile sig_atomic_t g_resized = 0;
+volatile sig_atomic_t g_job_stop = 0;
 bool g_active = false;
 // The signals the caller ignored when the guard was made: a child keeps them ignored.
 sigset_t g_ignored_on_entry;
@@ -31,7 +33,12 @@ extern "C" void on_child_signal(int) { g_child_exited = 1; }
 
 extern "C" void on_resize_signal(int) { g_resized = 1; }
 
+// Job control: each asks the whole run to pause (docs/design.md, "Job control").
+extern "C" void on_job_signal(int sig) { g_job_stop = sig; }
+
 bool is_stop_signal(int sig) { return sig == SIGINT || sig == SIGTERM || sig == SIGHUP; }
+
+bool is_job_signal(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
 [[noreturn]] void fail(int error, const char* what) {
   throw std::system_error(error, std::generic_category(), what);
@@ -60,6 +67,8 @@ struct sigaction action_for(int sig) {
   } else if (sig == SIGCHLD) {
     action.sa_handler = on_child_signal;
     action.sa_flags = 0;  // a task stopped by a signal wakes the loop too (it is reported)
+  } else if (is_job_signal(sig)) {
+    action.sa_handler = on_job_signal;
   } else {
     action.sa_handler = on_stop_signal;
     for (int stop : kStopSignals) sigaddset(&action.sa_mask, stop);
@@ -75,6 +84,7 @@ SignalGuard::SignalGuard(bool catch_resize) {
   g_stop_count = 0;
   g_child_exited = 0;
   g_resized = 0;
+  g_job_stop = 0;
 
   // A stop signal the caller ignores (`nohup`, a script's `cmd &`) stays ignored: it is
   // neither caught nor blocked, as a POSIX shell does (docs/reliability.md).
@@ -82,8 +92,8 @@ SignalGuard::SignalGuard(bool catch_resize) {
   sigemptyset(&ours_);
   for (int sig : kCaught) {
     const bool wanted = sig != SIGWINCH || catch_resize;
-    const bool left_ignored =
-        (is_stop_signal(sig) || sig == SIGWINCH) && sigismember(&ignored, sig) == 1;
+    const bool left_ignored = (is_stop_signal(sig) || is_job_signal(sig) || sig == SIGWINCH) &&
+                              sigismember(&ignored, sig) == 1;
     if (wanted && !left_ignored) sigaddset(&ours_, sig);
   }
   if (int rc = pthread_sigmask(SIG_BLOCK, &ours_, &caller_mask_); rc != 0) {
@@ -133,6 +143,12 @@ bool SignalGuard::take_child_exited() {
   bool exited = g_child_exited != 0;
   g_child_exited = 0;
   return exited;
+}
+
+int SignalGuard::take_job_stop() {
+  const int sig = g_job_stop;
+  g_job_stop = 0;
+  return sig;
 }
 
 bool SignalGuard::take_resized() {

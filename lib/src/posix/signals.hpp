@@ -8,12 +8,12 @@
 
 namespace mtask::detail {
 
-/// For the length of a run: SIGINT, SIGTERM, SIGHUP, SIGCHLD (and SIGWINCH if asked) are blocked
-/// and caught by handlers that only record them, and SIGPIPE is ignored (a closed stdout shows up
-/// as EPIPE). The signals are unblocked only inside ppoll() with wait_mask(), so none can arrive
-/// between a check and a wait, and no read or write ever sees EINTR. A stop signal the caller
-/// ignores
-/// (`nohup`) is left ignored, neither caught nor blocked. Restores everything on destruction.
+/// For the length of a run: SIGINT, SIGTERM, SIGHUP, SIGCHLD, the job-control signals SIGTSTP,
+/// SIGTTIN, SIGTTOU (and SIGWINCH if asked) are blocked and caught by handlers that only record
+/// them, and SIGPIPE is ignored (a closed stdout shows up as EPIPE). The signals are unblocked
+/// only inside ppoll() with wait_mask(), so none can arrive between a check and a wait, and no
+/// read or write ever sees EINTR. A stop or job-control signal the caller ignores (`nohup`) is
+/// left ignored, neither caught nor blocked. Restores everything on destruction.
 /// One at a time per process; throws std::system_error if a call to set it up fails.
 class SignalGuard {
  public:
@@ -34,6 +34,9 @@ class SignalGuard {
   int stop_count() const;
   /// True when SIGCHLD arrived since the last call.
   bool take_child_exited();
+  /// The job-control signal (SIGTSTP, SIGTTIN, SIGTTOU) received since the last call, or 0:
+  /// the run is to pause (docs/design.md, "Job control"). One ignored on entry is never caught.
+  int take_job_stop();
   /// True when SIGWINCH (a terminal window resized) arrived since the last call; always false
   /// unless the guard was made to catch it.
   bool take_resized();
@@ -44,7 +47,7 @@ class SignalGuard {
   sigset_t ours_{};  // the signals caught (or, SIGPIPE, ignored) by the guard
   sigset_t caller_mask_{};
   sigset_t wait_mask_{};
-  struct sigaction old_actions_[6]{};
+  struct sigaction old_actions_[9]{};
 };
 
 /// In a child right after fork: every signal back to SIG_DFL but those the caller of mtask

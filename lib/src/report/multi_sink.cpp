@@ -22,6 +22,14 @@ void MultiSink::on_summary(const SummaryEvent& e) {
   for (EventSink* sink : sinks_) sink->on_summary(e);
 }
 
+void MultiSink::on_pause() {
+  for (EventSink* sink : sinks_) sink->on_pause();
+}
+
+void MultiSink::on_resume(Duration stopped_for) {
+  for (EventSink* sink : sinks_) sink->on_resume(stopped_for);
+}
+
 bool MultiSink::flush() {
   bool ok = true;
   for (EventSink* sink : sinks_) ok = sink->flush() && ok;

@@ -55,6 +55,15 @@ void Progress::draw_if_due() {
   const Duration elapsed = now_();
   if (!show_early_ && elapsed < kShowAfter) return;
   if (drawn_once_ && elapsed - last_draw_ < kMinRedraw) return;
+  draw(elapsed);
+}
+
+void Progress::redraw() {
+  if (finished_ || !drawn_once_) return;
+  draw(now_());
+}
+
+void Progress::draw(Duration elapsed) {
   std::string status = text(elapsed);  // ASCII only: one byte per column
   if (width_ > 1 && status.size() >= width_) status.resize(width_ - 1);
   std::string line(shown_ ? kEraseLine : "\r");

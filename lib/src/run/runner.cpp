@@ -15,6 +15,7 @@
 #include "posix/process_info.hpp"
 #include "posix/signals.hpp"
 #include "run/children.hpp"
+#include "run/job_control.hpp"
 #include "run/line_turns.hpp"
 #include "run/loop.hpp"
 #include "run/task_pipes.hpp"
@@ -72,6 +73,7 @@ class Run final : public detail::PipeEvents {
   detail::TaskPipes pipes_;
   detail::WatchedOutputs watched_;
   detail::TaskTimers timers_;
+  detail::JobControl job_control_;
   detail::Ticker ticker_;
   detail::Loop loop_;
   TimePoint start_{};
@@ -96,6 +98,7 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                  if (stop_status_ == 0) stop_all(128 + SIGPIPE);
                }),
       timers_(children_, pipes_),
+      job_control_(children_, timers_, sink_),
       ticker_(options.wake_every) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
   for (detail::Source* source :
@@ -128,6 +131,8 @@ int Run::execute() {
 
 void Run::round() {
   loop_.wait(signals_.wait_mask());
+  // Ctrl-Z: the whole run stops here and goes on where it was (docs/design.md, "Job control").
+  if (const int sig = signals_.take_job_stop()) job_control_.stop_and_resume(sig);
   take_signals();
   if (signals_.take_resized()) options_.on_resize();
   loop_.dispatch_ready();

@@ -6,17 +6,35 @@
 namespace mtask::detail {
 
 void StopPolicy::on_reaped(TimePoint now, bool pipes_open) {
+  now = run_time(now);
   timeout_at_ = kNever;
   if (pipes_open && step_ == Step::kNone) drain_until_ = now + kill_after_;
 }
 
 void StopPolicy::stop(TimePoint now) {
-  if (step_ == Step::kNone) step(now);
+  if (step_ == Step::kNone) step(run_time(now));
 }
 
-TimePoint StopPolicy::deadline() const { return std::min({timeout_at_, drain_until_, next_step_}); }
+TimePoint StopPolicy::deadline() const {
+  if (paused()) return kNever;
+  return std::min({timeout_at_, drain_until_, next_step_});
+}
+
+void StopPolicy::pause(TimePoint now) {
+  if (!paused()) paused_at_ = now;
+}
+
+void StopPolicy::resume(TimePoint now) {
+  if (!paused()) return;
+  const auto stopped_for = std::max(now - paused_at_, Clock::duration::zero());
+  paused_at_ = kNever;
+  for (TimePoint* at : {&timeout_at_, &drain_until_, &next_step_}) {
+    if (*at != kNever) *at += stopped_for;
+  }
+}
 
 bool StopPolicy::expire(TimePoint now) {
+  if (paused()) return false;
   bool give_up = false;
   if (now >= timeout_at_) {
     timeout_at_ = kNever;

@@ -36,10 +36,19 @@ class StopPolicy {
   /// Takes every step due at `now`. True when reading the task's pipes must be given up now
   /// (SIGKILL was sent kill_after ago and they are still held open).
   bool expire(TimePoint now);
+  /// The run is stopped (job control) from `now` on: no deadline passes while paused. Pausing
+  /// again while paused changes nothing.
+  void pause(TimePoint now);
+  /// The run goes on at `now`: every deadline moves later by the time spent paused, so the
+  /// timeout, the grace and the steps of a stop each count only the time the run ran.
+  void resume(TimePoint now);
+  bool paused() const { return paused_at_ != kNever; }
 
  private:
   enum class Step { kNone, kTermSent, kKillSent };
   bool step(TimePoint now);
+  /// While paused the run's clock stands still at the pause: what starts then counts from it.
+  TimePoint run_time(TimePoint now) const { return paused() ? paused_at_ : now; }
 
   Duration kill_after_;
   Kill kill_;
@@ -48,6 +57,7 @@ class StopPolicy {
   TimePoint timeout_at_ = kNever;
   TimePoint drain_until_ = kNever;
   TimePoint next_step_ = kNever;
+  TimePoint paused_at_ = kNever;
 };
 
 }  // namespace mtask::detail

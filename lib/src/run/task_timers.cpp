@@ -21,4 +21,12 @@ void TaskTimers::expire(TimePoint now) {
   }
 }
 
+void TaskTimers::pause(TimePoint now) {
+  for (const auto& slot : children_.running()) slot->stop.pause(now);
+}
+
+void TaskTimers::resume(TimePoint now) {
+  for (const auto& slot : children_.running()) slot->stop.resume(now);
+}
+
 }  // namespace mtask::detail

@@ -111,3 +111,29 @@ TEST_CASE("signal guard: two stop signals of different kinds count twice", "[pos
   for (int round = 0; round < 2; ++round) pselect(0, nullptr, nullptr, nullptr, &zero, &wait);
   CHECK(guard.stop_count() == 2);
 }
+
+TEST_CASE("signal guard: job-control signals are caught, or left ignored when they were",
+          "[posix][signals][job-control]") {
+  for (int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) {
+    CAPTURE(sig);
+    {
+      const Disposition usual(sig, SIG_DFL);
+      mtask::detail::SignalGuard guard;
+      CHECK(blocked(sig));
+      CHECK(sigismember(&guard.wait_mask(), sig) == 0);
+      raise(sig);  // blocked: it waits for the next wait, and never stops this process
+      CHECK(guard.take_job_stop() == 0);
+      const sigset_t wait = guard.wait_mask();
+      const timespec zero{};
+      pselect(0, nullptr, nullptr, nullptr, &zero, &wait);
+      CHECK(guard.take_job_stop() == sig);
+      CHECK(guard.take_job_stop() == 0);  // taken once
+    }
+    const Disposition ignored(sig, SIG_IGN);
+    mtask::detail::SignalGuard guard;
+    CHECK(handler_of(sig) == SIG_IGN);
+    CHECK_FALSE(blocked(sig));
+    raise(sig);
+    CHECK(guard.take_job_stop() == 0);
+  }
+}

@@ -97,3 +97,60 @@ TEST_CASE("stop policy: with no grace, TERM and KILL go out together", "[stop]")
   CHECK(sent == std::vector<int>{SIGTERM, SIGCONT, SIGKILL});
   CHECK(policy.expire(t0));
 }
+
+TEST_CASE("stop policy: no timeout passes while paused; the time paused does not count",
+          "[stop][pause]") {
+  Fixture f;
+  f.policy.set_timeout(f.t0 + 2s);
+  f.policy.pause(f.t0 + 1s);
+  CHECK(f.policy.paused());
+  CHECK(f.policy.deadline() == kNever);
+  CHECK_FALSE(f.policy.expire(f.t0 + 5s));  // past the timeout, but paused
+  CHECK_FALSE(f.policy.timed_out());
+  CHECK(f.sent.empty());
+  f.policy.pause(f.t0 + 3s);  // a second pause keeps the first start
+  f.policy.resume(f.t0 + 4s);
+  CHECK_FALSE(f.policy.paused());
+  // 1 s ran before the pause, 3 s were paused: 1 s is left.
+  CHECK(f.policy.deadline() == f.t0 + 5s);
+  CHECK_FALSE(f.policy.expire(f.t0 + 4900ms));
+  CHECK_FALSE(f.policy.timed_out());
+  CHECK_FALSE(f.policy.expire(f.t0 + 5s));
+  CHECK(f.policy.timed_out());
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
+}
+
+TEST_CASE("stop policy: the steps of a stop and the grace pause too", "[stop][pause]") {
+  Fixture f;
+  f.policy.stop(f.t0);
+  f.policy.pause(f.t0 + 1s);
+  CHECK_FALSE(f.policy.expire(f.t0 + 10s));  // SIGKILL would have been due at t0 + 2s
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
+  f.policy.resume(f.t0 + 11s);
+  CHECK(f.policy.deadline() == f.t0 + 12s);
+  CHECK_FALSE(f.policy.expire(f.t0 + 12s));
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT, SIGKILL});
+
+  Fixture g;
+  g.policy.on_reaped(g.t0, true);  // leftovers hold the pipes: a grace of kill_after
+  g.policy.pause(g.t0 + 1s);
+  g.policy.resume(g.t0 + 6s);
+  CHECK(g.policy.deadline() == g.t0 + 7s);
+}
+
+TEST_CASE("stop policy: a stop begun while paused counts from the pause", "[stop][pause]") {
+  Fixture f;
+  f.policy.pause(f.t0);
+  f.policy.stop(f.t0 + 3s);  // the run's clock stands at t0
+  CHECK(f.sent == std::vector<int>{SIGTERM, SIGCONT});
+  CHECK(f.policy.deadline() == kNever);
+  f.policy.resume(f.t0 + 5s);
+  CHECK(f.policy.deadline() == f.t0 + 7s);  // kill_after of run time after the pause ended
+}
+
+TEST_CASE("stop policy: resume without a pause changes nothing", "[stop][pause]") {
+  Fixture f;
+  f.policy.set_timeout(f.t0 + 2s);
+  f.policy.resume(f.t0 + 1s);
+  CHECK(f.policy.deadline() == f.t0 + 2s);
+}

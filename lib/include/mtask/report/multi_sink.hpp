@@ -18,6 +18,8 @@ class MultiSink final : public EventSink {
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
+  void on_pause() override;
+  void on_resume(Duration stopped_for) override;
   /// Flushes every sink; false when any of them can no longer write.
   bool flush() override;
 

@@ -37,6 +37,9 @@ class Progress {
   void erase();
   /// Draws the line if it should be shown and was not drawn in the last kMinRedraw.
   void draw_if_due();
+  /// Draws the line again now, whenever it was last drawn, if it was shown before (the run goes
+  /// on after a job-control stop, which took it off).
+  void redraw();
   /// Erases the line for good: the run is over.
   void finish();
   bool shown() const { return shown_; }
@@ -45,6 +48,8 @@ class Progress {
   std::string text(Duration elapsed) const;
 
  private:
+  void draw(Duration elapsed);
+
   Output& terminal_;
   std::size_t tasks_;
   bool show_early_;

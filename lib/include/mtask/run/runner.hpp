@@ -39,8 +39,10 @@ struct RunOptions {
 /// Runs every task, reports to `sink`, and returns mtask's exit status: 128 + N when signal N
 /// stopped the run (141: nobody reads the output any more), else 3 when a task could not be
 /// started, else 1 when a task failed, else 0.
-/// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGCHLD (and SIGWINCH, with on_resize) for
-/// its duration and restores the previous ones; a stop signal the caller ignores stays ignored.
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGTSTP, SIGTTIN and SIGTTOU (and
+/// SIGWINCH, with on_resize) for its duration and restores the previous ones; a stop or
+/// job-control signal the caller ignores stays ignored. SIGTSTP (Ctrl-Z) stops every task, then
+/// the caller's process, until it is continued (docs/design.md, "Job control").
 /// Throws std::logic_error when the process has more than one thread, and std::system_error when
 /// the tasks cannot be run at all (no /dev/null, ppoll failed). Whatever it throws, or the sink
 /// throws through it, it first kills and reaps every task it started and closes every descriptor it
