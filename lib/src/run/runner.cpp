@@ -263,10 +263,9 @@ void Run::stop_all(int status) {
   stopping_ = true;
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
   const StopReason reason = stop_reason_of_status(status);
-  if (stop_reason_ == StopReason::kNone) {
-    stop_reason_ = reason;
-    stopped_at_ = since_start();
-  }
+  // A signal or a lost reader stops the run whatever is left; --fail-fast only when it stops
+  // or holds back a task.
+  bool stops_something = status != 0 || next_task_ < tasks_.size();
   const TimePoint now = Clock::now();
   for (const auto& slot : children_.running()) {
     // A task is the run's victim when it still runs and nothing stops it yet (a --timeout of
@@ -274,8 +273,13 @@ void Run::stop_all(int status) {
     TaskResult& result = results_[slot->index];
     if (!slot->reaped && !slot->stop.stopping() && result.stopped == StopReason::kNone) {
       result.stopped = reason;
+      stops_something = true;
     }
     slot->stop.stop(now);
+  }
+  if (stop_reason_ == StopReason::kNone && stops_something) {
+    stop_reason_ = reason;
+    stopped_at_ = since_start();
   }
   give_up_pending(reason);
 }
