@@ -91,10 +91,10 @@ TEST_CASE("JSON keys come in the documented order", "[e2e][json]") {
       {"line", {"event", "task", "index", "pid", "stream", "text", "t"}},
       {"exit",
        {"event", "task", "index", "pid", "code", "signal", "timed_out", "wall_s", "user_s", "sys_s",
-        "max_rss_kb", "t"}},
+        "max_rss_kb", "stopped", "t"}},
       {"summary",
        {"event", "parent_pid", "tasks", "failed", "wall_s", "task_wall_sum_s", "speedup",
-        "exit_code"}},
+        "exit_code", "stopped", "not_started"}},
   };
   const JsonRun json = run_json(kMixedTasks);
   std::map<std::string, int> seen;

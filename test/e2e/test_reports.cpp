@@ -143,9 +143,12 @@ TEST_CASE("a JUnit report is written when mtask is stopped by a signal",
   INFO(valid.out << read_all(report));
   CHECK(valid.status == 0);
   CHECK(xpath(report, "string(//testcase[@name='first']/system-out)") == "begun\n");
-  CHECK(xpath(report, "count(//testcase[@name='first']/failure)") == "1");
+  // Stopped by mtask, not failed: skipped (docs/output.md, "JUnit XML").
+  CHECK(xpath(report, "count(//testcase[@name='first']/failure)") == "0");
+  CHECK(xpath(report, "string(//testcase[@name='first']/skipped/@message)") ==
+        "stopped: SIGTERM (SIGTERM)");
   CHECK(xpath(report, "string(//testcase[@name='never']/skipped/@message)") == "not started");
-  CHECK(xpath(report, "string(//testsuite/@skipped)") == "1");
+  CHECK(xpath(report, "string(//testsuite/@skipped)") == "2");
 }
 
 TEST_CASE("a JUnit file that cannot be made stops mtask before it starts anything",
@@ -180,7 +183,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
   REQUIRE(rows.size() == 5);
   CHECK(rows[0] ==
         "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-        "command");
+        "stopped\tcommand");
   const double earliest = std::chrono::duration<double>(before.time_since_epoch()).count();
   const double latest = std::chrono::duration<double>(after.time_since_epoch()).count();
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -188,7 +191,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
     std::vector<std::string> f;
     std::istringstream fields(rows[r]);
     for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
-    REQUIRE(f.size() == 13);
+    REQUIRE(f.size() == 14);
     const nlohmann::json& e = exits.at(std::stoul(f[0]));
     CHECK(f[1] == e["task"]);
     CHECK(std::stoi(f[2]) == e["pid"]);
@@ -201,6 +204,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
     CHECK(f[9] == (e["code"].is_null() ? "-" : std::to_string(e["code"].get<int>())));
     CHECK(f[10] == (e["signal"].is_null() ? "-" : e["signal"].get<std::string>()));
     CHECK(f[11] == "0");
+    CHECK(f[12] == "-");
   }
   CHECK(read_all(log).find("printf 'a\\\\tb\\\\n'") != std::string::npos);
 }

@@ -22,6 +22,17 @@ enum class Outcome {
   kNotStarted,  ///< it never ran (stopped by --fail-fast, a signal, or a closed output first)
 };
 
+/// Why mtask stopped the run, and with it the tasks it stopped or never started
+/// (docs/output.md, "Stopped tasks"). A task's own --timeout is not one of these: it fails.
+enum class StopReason {
+  kNone,          ///< mtask did not stop it
+  kFailFast,      ///< another task failed under --fail-fast
+  kSigint,        ///< mtask got SIGINT
+  kSigterm,       ///< mtask got SIGTERM
+  kSighup,        ///< mtask got SIGHUP
+  kStdoutClosed,  ///< mtask's standard output lost its reader
+};
+
 /// What is known of one task once it has ended. Times are measured from the start of the run.
 struct TaskResult {
   Outcome outcome = Outcome::kNotStarted;
@@ -34,10 +45,19 @@ struct TaskResult {
   Duration user_cpu{0};  ///< from the kernel's accounting (wait4)
   Duration sys_cpu{0};
   std::int64_t max_rss_kb = 0;
+  /// Why mtask stopped the task before it could end on its own (it then did not exit 0), or
+  /// why it never started; kNone otherwise.
+  StopReason stopped = StopReason::kNone;
 
-  /// A task failed when it did not exit 0 (not started does not count as failed).
+  /// A task failed when it did not exit 0 on its own: not one mtask stopped, nor one that
+  /// never started.
   bool failed() const {
-    return outcome != Outcome::kExited ? outcome != Outcome::kNotStarted : code != 0;
+    if (outcome == Outcome::kNotStarted || was_stopped()) return false;
+    return outcome != Outcome::kExited || code != 0;
+  }
+  /// A task that had started and was ended by mtask's stop (status `stopped`).
+  bool was_stopped() const {
+    return outcome != Outcome::kNotStarted && stopped != StopReason::kNone;
   }
 };
 
@@ -68,7 +88,9 @@ struct LineEvent {
   Duration t;
 };
 
-/// A task has ended: its process was reaped and its output read to the end.
+/// A task has ended: its process was reaped and its output read to the end. Also given, with
+/// outcome kNotStarted and its stop reason, for a task that will never start because the run
+/// was stopped first (at that moment).
 struct ExitEvent {
   const Task& task;
   const TaskResult& result;
@@ -80,12 +102,14 @@ struct SummaryEvent {
   int parent_pid;
   const std::vector<Task>& tasks;
   const std::vector<TaskResult>& results;  ///< one per task, in command-line order
-  std::size_t failed;
+  std::size_t failed;                      ///< tasks that failed on their own (TaskResult::failed)
   Duration wall;
   Duration task_wall_sum;
   double speedup;  ///< task_wall_sum / wall
   int exit_code;   ///< mtask's exit status (docs/usage.md, "Exit status")
   Duration t;
+  StopReason stopped = StopReason::kNone;  ///< what stopped the run first, if anything did
+  Duration stopped_at{0};                  ///< when, since the start of the run
 };
 
 /// Receives what happens during a run. Reporters implement it; the runner knows nothing of

@@ -87,8 +87,12 @@ void ExplainReporter::on_line(const LineEvent& e) {
 
 void ExplainReporter::on_exit(const ExitEvent& e) {
   const TaskResult& r = e.result;
-  say(fmt::format("parent {}: wait4({}) -> {} after {}, {} CPU", options_.parent_pid, r.pid,
-                  how_it_ended(r), human_duration(r.wall), human_duration(r.user_cpu + r.sys_cpu)));
+  if (r.outcome == Outcome::kNotStarted) return;  // never forked: counted in the summary
+  const std::string stopped =
+      r.was_stopped() ? fmt::format(" (mtask stopped it: {})", stop_reason_name(r.stopped)) : "";
+  say(fmt::format("parent {}: wait4({}) -> {}{} after {}, {} CPU", options_.parent_pid, r.pid,
+                  how_it_ended(r), stopped, human_duration(r.wall),
+                  human_duration(r.user_cpu + r.sys_cpu)));
 }
 
 void ExplainReporter::on_summary(const SummaryEvent& e) {

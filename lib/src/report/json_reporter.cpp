@@ -59,6 +59,15 @@ void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// A stop reason as a JSON string, or null for none.
+void append_reason(std::string& out, StopReason reason) {
+  if (reason == StopReason::kNone) {
+    out += "null";
+  } else {
+    append_string(out, stop_reason_name(reason));
+  }
+}
+
 template <typename... Args>
 void append(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
   fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
@@ -117,7 +126,18 @@ void JsonReporter::on_line(const LineEvent& e) {
 
 void JsonReporter::on_exit(const ExitEvent& e) {
   const TaskResult& r = e.result;
-  if (r.outcome == Outcome::kNotStarted) return;  // counted in the summary's "tasks" only
+  if (r.outcome == Outcome::kNotStarted) {
+    // It has no pid: its own kind of event (docs/output.md, "Tasks that never started").
+    line_.clear();
+    line_ += R"({"event":"not_started","task":)"sv;
+    append_string(line_, e.task.name);
+    line_ += R"(,"index":)"sv;
+    append_integer(line_, e.task.index);
+    line_ += R"(,"reason":)"sv;
+    append_reason(line_, r.stopped);
+    end_event(e.t);
+    return;
+  }
 
   begin_task_event("exit", e.task, r.pid);
   line_ += R"(,"code":)"sv;
@@ -136,6 +156,8 @@ void JsonReporter::on_exit(const ExitEvent& e) {
   line_ += R"(,"sys_s":)"sv;
   append_seconds(line_, r.sys_cpu);
   append(line_, R"(,"max_rss_kb":{})", r.max_rss_kb);
+  line_ += R"(,"stopped":)"sv;
+  append_reason(line_, r.was_stopped() ? r.stopped : StopReason::kNone);
   end_event(e.t);
 }
 
@@ -148,7 +170,11 @@ void JsonReporter::on_summary(const SummaryEvent& e) {
   append_seconds(line_, e.task_wall_sum);
   line_ += R"(,"speedup":)"sv;
   append_ratio(line_, e.speedup);
-  append(line_, R"(,"exit_code":{}}})", e.exit_code);
+  append(line_, R"(,"exit_code":{},"stopped":)", e.exit_code);
+  append_reason(line_, e.stopped);
+  std::size_t not_started = 0;
+  for (const TaskResult& r : e.results) not_started += r.outcome == Outcome::kNotStarted ? 1 : 0;
+  append(line_, R"(,"not_started":{}}})", not_started);
   line_ += '\n';
   out_.write(line_);
 }

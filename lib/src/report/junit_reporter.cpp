@@ -105,7 +105,7 @@ void JunitReporter::on_summary(const SummaryEvent& e) {
 void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
   std::size_t skipped = 0;
   for (const TaskResult& r : e.results) {
-    if (r.outcome == Outcome::kNotStarted) ++skipped;
+    if (r.outcome == Outcome::kNotStarted || r.was_stopped()) ++skipped;
   }
   const std::string suite_attrs = fmt::format(
       "name=\"mtask\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"",
@@ -121,6 +121,9 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
                            attr(testcase_name(task)), seconds_3(r.wall)));
     if (r.outcome == Outcome::kNotStarted) {
       file.write("      <skipped message=\"not started\"/>\n");
+    } else if (r.was_stopped()) {
+      // Not a failure of its own, and it did not finish: skipped (docs/output.md, "JUnit XML").
+      file.write(fmt::format("      <skipped message=\"{}\"/>\n", attr(describe(r))));
     } else if (r.failed()) {
       file.write(failure_element(r));
     }

@@ -111,10 +111,17 @@ void append_totals(std::string& out, const SummaryEvent& e) {
   const auto not_started = static_cast<std::size_t>(
       std::count_if(e.results.begin(), e.results.end(),
                     [](const TaskResult& r) { return r.outcome == Outcome::kNotStarted; }));
+  const auto stopped = static_cast<std::size_t>(std::count_if(
+      e.results.begin(), e.results.end(), [](const TaskResult& r) { return r.was_stopped(); }));
   out += plural(e.tasks.size(), "task");
   out += e.failed == 0 ? ", none failed" : fmt::format(", {} failed", e.failed);
+  if (stopped > 0) out += fmt::format(", {} stopped", stopped);
   if (not_started > 0) out += fmt::format(", {} not started", not_started);
   out += '\n';
+  if (e.stopped != StopReason::kNone) {
+    out += fmt::format("run stopped by {} after {}\n", stop_reason_name(e.stopped),
+                       human_duration(e.stopped_at));
+  }
 
   Duration cpu{0};
   for (const TaskResult& r : e.results) cpu += r.user_cpu + r.sys_cpu;

@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
 #include "posix/signals.hpp"
 #include "run/children.hpp"
@@ -33,6 +34,22 @@ using detail::TimePoint;
 /// How long a task may stall in the middle of a long line before it gives up its turn.
 constexpr auto kTurnLimit = std::chrono::seconds(1);
 
+/// Whether a child has ended since the loop last looked (SIGCHLD, blocked outside the loop's
+/// wait, is pending).
+bool child_exit_pending() {
+  sigset_t pending;
+  if (sigemptyset(&pending) != 0 || sigpending(&pending) != 0) return true;  // look anyway
+  return sigismember(&pending, SIGCHLD) == 1;
+}
+
+/// Makes the loop's next wait a mere look (a deadline already past: ppoll with no timeout)
+/// while it is on.
+class Hurry final : public detail::Source {
+ public:
+  bool on = false;
+  TimePoint deadline() const override { return on ? TimePoint{} : detail::kNever; }
+};
+
 Duration to_duration(const timeval& tv) {
   return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
 }
@@ -53,6 +70,8 @@ class Run final : public detail::PipeEvents {
   void round();
   void take_signals();
   void start_pending();
+  void catch_up();
+  void give_up_pending(StopReason reason);
   void finish_ready();
   void finish(Slot& slot);
   void release(const detail::LineTurns::Deferred& event);
@@ -75,6 +94,7 @@ class Run final : public detail::PipeEvents {
   detail::TaskTimers timers_;
   detail::JobControl job_control_;
   detail::Ticker ticker_;
+  Hurry hurry_;
   detail::Loop loop_;
   TimePoint start_{};
   std::size_t next_task_ = 0;
@@ -82,6 +102,8 @@ class Run final : public detail::PipeEvents {
   bool stopping_ = false;  // every task is being stopped (a signal, --fail-fast, no reader)
   int stop_status_ = 0;    // 128 + N once a signal or a closed stdout stopped the run
   int stop_signals_seen_ = 0;
+  StopReason stop_reason_ = StopReason::kNone;  // what stopped the run first
+  Duration stopped_at_{0};
 };
 
 Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink)
@@ -101,8 +123,8 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
       job_control_(children_, timers_, sink_),
       ticker_(options.wake_every) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
-  for (detail::Source* source :
-       std::initializer_list<detail::Source*>{&pipes_, &watched_, &timers_, &turns_, &ticker_}) {
+  for (detail::Source* source : std::initializer_list<detail::Source*>{
+           &pipes_, &watched_, &timers_, &turns_, &ticker_, &hurry_}) {
     loop_.add(*source);
   }
 }
@@ -125,6 +147,7 @@ int Run::execute() {
   children_.close();
   turns_.flush();
   const int status = exit_status();
+  give_up_pending(StopReason::kNone);  // after a system error, what was never forked
   report_summary(status);
   return status;
 }
@@ -163,6 +186,9 @@ void Run::start_pending() {
         }
         results_[next_task_].started = slot.forked_at - start_;
         ++next_task_;
+        // Forking many tasks takes a while: tasks that ended meanwhile are reaped now, not
+        // after the last fork, so that their wall time is theirs.
+        if (child_exit_pending()) catch_up();
         break;
       }
       case detail::Children::Spawn::kNoRoomYet:
@@ -172,6 +198,13 @@ void Run::start_pending() {
         return;
     }
   }
+}
+
+void Run::catch_up() {
+  hurry_.on = true;
+  round();
+  hurry_.on = false;
+  if (!sink_.flush() && stop_status_ == 0) stop_all(128 + SIGPIPE);
 }
 
 void Run::on_hello(Slot& slot) {
@@ -218,9 +251,14 @@ void Run::finish(Slot& slot) {
   result.sys_cpu = to_duration(slot.usage.ru_stime);
   result.max_rss_kb = slot.usage.ru_maxrss;
   const detail::Ending ending = detail::decode_wait_status(slot.wait_status);
-  result.outcome = slot.stop.timed_out() ? Outcome::kTimedOut : ending.outcome;
+  // stop_all() marked the task if the run's stop came before any stop of its own: then a
+  // --timeout passing during the stop is no failure of the task's.
+  const bool stopped = result.stopped != StopReason::kNone;
+  result.outcome = slot.stop.timed_out() && !stopped ? Outcome::kTimedOut : ending.outcome;
   result.code = ending.code;
   result.signal = ending.signal;
+  // A task that exits 0 all the same has passed (docs/output.md, "Stopped tasks").
+  if (result.outcome == Outcome::kExited && result.code == 0) result.stopped = StopReason::kNone;
   turns_.deliver({true, slot.index, result.pid, result.ppid, since_start()});
   if (options_.fail_fast && result.failed() && !stopping_) stop_all(0);
 }
@@ -229,8 +267,34 @@ void Run::stop_all(int status) {
   spdlog::info("stopping every task{}", status == 0 ? " (--fail-fast)" : "");
   stopping_ = true;
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
+  const StopReason reason = stop_reason_of_status(status);
+  // A signal or a lost reader stops the run whatever is left; --fail-fast only when it stops
+  // or holds back a task.
+  bool stops_something = status != 0 || next_task_ < tasks_.size();
   const TimePoint now = Clock::now();
-  for (const auto& slot : children_.running()) slot->stop.stop(now);
+  for (const auto& slot : children_.running()) {
+    // A task is the run's victim when it still runs and nothing stops it yet (a --timeout of
+    // its own already under way keeps it a failure); one already reaped ended on its own.
+    TaskResult& result = results_[slot->index];
+    if (!slot->reaped && !slot->stop.stopping() && result.stopped == StopReason::kNone) {
+      result.stopped = reason;
+      stops_something = true;
+    }
+    slot->stop.stop(now);
+  }
+  if (stop_reason_ == StopReason::kNone && stops_something) {
+    stop_reason_ = reason;
+    stopped_at_ = since_start();
+  }
+  give_up_pending(reason);
+}
+
+void Run::give_up_pending(StopReason reason) {
+  const Duration t = since_start();
+  for (; next_task_ < tasks_.size(); ++next_task_) {
+    results_[next_task_].stopped = reason;
+    sink_.on_exit(ExitEvent{tasks_[next_task_], results_[next_task_], t});
+  }
 }
 
 void Run::report_summary(int status) {
@@ -243,7 +307,7 @@ void Run::report_summary(int status) {
   }
   const double speedup = wall.count() > 0 ? to_seconds(task_wall_sum) / to_seconds(wall) : 0.0;
   sink_.on_summary(SummaryEvent{parent_pid_, tasks_, results_, failed, wall, task_wall_sum, speedup,
-                                status, wall});
+                                status, wall, stop_reason_, stopped_at_});
   sink_.flush();
 }
 

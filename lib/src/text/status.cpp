@@ -29,7 +29,47 @@ int ending_signal(const TaskResult& result) {
   return by_signal ? result.signal : 0;
 }
 
+std::string_view stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::kNone:
+      break;
+    case StopReason::kFailFast:
+      return "fail-fast";
+    case StopReason::kSigint:
+      return "SIGINT";
+    case StopReason::kSigterm:
+      return "SIGTERM";
+    case StopReason::kSighup:
+      return "SIGHUP";
+    case StopReason::kStdoutClosed:
+      return "stdout closed";
+  }
+  return {};
+}
+
+StopReason stop_reason_of_status(int status) {
+  switch (status - 128) {
+    case -128:
+      return StopReason::kFailFast;
+    case SIGINT:
+      return StopReason::kSigint;
+    case SIGTERM:
+      return StopReason::kSigterm;
+    case SIGHUP:
+      return StopReason::kSighup;
+    case SIGPIPE:
+      return StopReason::kStdoutClosed;
+    default:
+      return StopReason::kNone;
+  }
+}
+
 std::string describe(const TaskResult& result) {
+  if (result.was_stopped()) {
+    TaskResult own = result;
+    own.stopped = StopReason::kNone;
+    return fmt::format("stopped: {} ({})", describe(own), stop_reason_name(result.stopped));
+  }
   switch (result.outcome) {
     case Outcome::kExited:
       if (result.code == 126) return "exit 126 (not executable)";

@@ -13,6 +13,7 @@
 using namespace std::chrono_literals;
 using Json = nlohmann::ordered_json;  // keeps keys in the order they were written
 using mtask::Outcome;
+using mtask::StopReason;
 using mtask::Stream;
 using mtask::TaskResult;
 
@@ -165,10 +166,10 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has the documented ke
                              .max_rss_kb = 1480});
   CHECK(raw() == R"({"event":"exit","task":"dance","index":1,"pid":4243,"code":0,"signal":null,)"
                  R"("timed_out":false,"wall_s":1.5012,"user_s":0.0004,"sys_s":0.0011,)"
-                 R"("max_rss_kb":1480,"t":1.5027})");
+                 R"("max_rss_kb":1480,"stopped":null,"t":1.5027})");
   CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "code", "signal",
                                             "timed_out", "wall_s", "user_s", "sys_s", "max_rss_kb",
-                                            "t"});
+                                            "stopped", "t"});
   CHECK(j["code"].is_number_integer());
   CHECK(j["timed_out"].is_boolean());
   CHECK(j["max_rss_kb"].is_number_integer());
@@ -199,11 +200,29 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: code, signal and timed_out tell how
   }
 }
 
-TEST_CASE_METHOD(JsonReporterFixture, "json: a task that never started has no exit event",
+TEST_CASE_METHOD(JsonReporterFixture, "json: a task that never started has a not_started event",
                  "[json_reporter]") {
-  reporter.on_exit({tasks[1], TaskResult{}, 1s});
-  CHECK(out.str().empty());
-  CHECK(out.writes == 0);
+  reporter.on_exit({tasks[1], TaskResult{.stopped = StopReason::kFailFast}, 1s});
+  CHECK(take()["reason"] == "fail-fast");
+  CHECK(raw() ==
+        R"({"event":"not_started","task":"dance","index":1,"reason":"fail-fast","t":1.0})");
+  reporter.on_exit({tasks[1], TaskResult{}, 1s});  // after a system error: no reason to give
+  CHECK(take()["reason"].is_null());
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: a task mtask stopped says why", "[json_reporter]") {
+  const std::pair<StopReason, Json> cases[] = {{StopReason::kFailFast, "fail-fast"},
+                                               {StopReason::kSigint, "SIGINT"},
+                                               {StopReason::kSigterm, "SIGTERM"},
+                                               {StopReason::kSighup, "SIGHUP"},
+                                               {StopReason::kStdoutClosed, "stdout closed"}};
+  for (const auto& [reason, name] : cases) {
+    const Json j =
+        exit_event({.outcome = Outcome::kSignaled, .pid = 7, .signal = SIGTERM, .stopped = reason});
+    CAPTURE(raw());
+    CHECK(j["stopped"] == name);
+    CHECK(j["signal"] == "SIGTERM");
+  }
 }
 
 TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has the documented keys in order",
@@ -214,9 +233,11 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has the documented keys
   reporter.on_summary({4241, tasks, results, 0, 1503100us, 3001900us, 1.997, 0, 1504ms});
   const Json j = take();
   CHECK(raw() == R"({"event":"summary","parent_pid":4241,"tasks":2,"failed":0,"wall_s":1.5031,)"
-                 R"("task_wall_sum_s":3.0019,"speedup":1.997,"exit_code":0})");
+                 R"("task_wall_sum_s":3.0019,"speedup":1.997,"exit_code":0,"stopped":null,)"
+                 R"("not_started":0})");
   CHECK(keys(j) == std::vector<std::string>{"event", "parent_pid", "tasks", "failed", "wall_s",
-                                            "task_wall_sum_s", "speedup", "exit_code"});
+                                            "task_wall_sum_s", "speedup", "exit_code", "stopped",
+                                            "not_started"});
   CHECK(out.writes == 1);
 }
 
@@ -224,11 +245,13 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: tasks that never started count in t
                  "[json_reporter]") {
   const std::vector<TaskResult> results{
       {.outcome = Outcome::kExited, .pid = 4242, .code = 1, .wall = 1s}, TaskResult{}};
-  reporter.on_summary({4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  reporter.on_summary({4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s, StopReason::kFailFast, 1s});
   const Json j = take();
   CHECK(j["tasks"] == 2);
   CHECK(j["failed"] == 1);
   CHECK(j["exit_code"] == 1);
+  CHECK(j["stopped"] == "fail-fast");
+  CHECK(j["not_started"] == 1);
 }
 
 TEST_CASE_METHOD(JsonReporterFixture, "json: a speedup that cannot be computed is still a number",

@@ -173,6 +173,23 @@ TEST_CASE_METHOD(JunitFixture, "junit: one testcase per task, failures and skipp
   CHECK(text.ends_with("  </testsuite>\n</testsuites>\n"));
 }
 
+TEST_CASE_METHOD(JunitFixture, "junit: a task mtask stopped is skipped, not a failure", "[junit]") {
+  results[2].stopped = mtask::StopReason::kSigint;  // seg: SIGSEGV while mtask stopped it
+  {
+    mtask::JunitReporter junit(tasks, path);
+    junit.on_begin(begin(tasks, std::chrono::system_clock::now()));
+    junit.on_summary(
+        {1, tasks, results, 2, 1501ms, 2505ms, 1.7, 130, 1501ms, mtask::StopReason::kSigint, 1s});
+    CHECK(junit.error().empty());
+  }
+  const std::string text = read_all(path);
+  CAPTURE(text);
+  CHECK(text.find("failures=\"2\" errors=\"0\" skipped=\"2\"") != std::string::npos);
+  CHECK(text.find("<testcase name=\"seg\" classname=\"mtask\" time=\"0.003\">\n"
+                  "      <skipped message=\"stopped: SIGSEGV (SIGINT)\"/>") != std::string::npos);
+  CHECK(text.find("type=\"signal\"") == std::string::npos);
+}
+
 TEST_CASE_METHOD(JunitFixture, "junit: output over the limit is cut with a visible note",
                  "[junit]") {
   {
@@ -261,20 +278,27 @@ TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
                   0ms});
   joblog.on_exit(
       {tasks[0], {.outcome = Outcome::kExited, .pid = 10, .ppid = 1, .wall = 1500ms}, 0ms});
-  joblog.on_exit(
-      {tasks[2], {.outcome = Outcome::kSignaled, .pid = 12, .ppid = 1, .signal = SIGSEGV}, 0ms});
+  joblog.on_exit({tasks[2],
+                  {.outcome = Outcome::kSignaled,
+                   .pid = 12,
+                   .ppid = 1,
+                   .signal = SIGSEGV,
+                   .stopped = mtask::StopReason::kFailFast},
+                  0ms});
   joblog.on_exit(
       {tasks[3], {.outcome = Outcome::kTimedOut, .pid = 13, .ppid = 1, .signal = SIGTERM}, 0ms});
   joblog.on_exit({tasks[3], TaskResult{}, 0ms});  // not started: no row
   CHECK(joblog.flush());
   CHECK(out.str() ==
         "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-        "command\n"
-        "1\tcmd\t11\t1\t1795000001.250\t0.003\t0.001\t0.002\t1480\t3\t-\t0\t"
+        "stopped\tcommand\n"
+        "1\tcmd\t11\t1\t1795000001.250\t0.003\t0.001\t0.002\t1480\t3\t-\t0\t-\t"
         "printf 'a\\\\tb'\\techo\\\\\\nx\n"
-        "0\tsing\t10\t1\t1795000000.000\t1.500\t0.000\t0.000\t0\t0\t-\t0\t(builtin sing:3@500ms)\n"
-        "2\tseg\t12\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGSEGV\t0\tkill -SEGV $$\n"
-        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\tsleep 9\n");
+        "0\tsing\t10\t1\t1795000000.000\t1.500\t0.000\t0.000\t0\t0\t-\t0\t-\t"
+        "(builtin sing:3@500ms)\n"
+        "2\tseg\t12\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGSEGV\t0\tfail-fast\t"
+        "kill -SEGV $$\n"
+        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\t-\tsleep 9\n");
 }
 
 TEST_CASE("joblog: a file that cannot be made fails before the run", "[joblog]") {

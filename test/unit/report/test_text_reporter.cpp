@@ -275,6 +275,37 @@ TEST_CASE("text: memory is shown in KiB, MiB or GiB", "[text_reporter]") {
   }
 }
 
+TEST_CASE("text: tasks mtask stopped are counted apart, and the run's stop is told",
+          "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{
+      {.name = "bad", .index = 0}, {.name = "victim", .index = 1}, {.name = "late", .index = 2}};
+  TaskResult victim = exited(4243, 0, 100ms);
+  victim.outcome = Outcome::kSignaled;
+  victim.signal = SIGTERM;
+  victim.stopped = mtask::StopReason::kFailFast;
+  const std::vector<TaskResult> results{exited(4242, 1, 100ms), victim,
+                                        TaskResult{.stopped = mtask::StopReason::kFailFast}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_summary({.parent_pid = 4241,
+                       .tasks = tasks,
+                       .results = results,
+                       .failed = 1,
+                       .wall = 100ms,
+                       .task_wall_sum = 200ms,
+                       .speedup = 2.0,
+                       .exit_code = 1,
+                       .t = 100ms,
+                       .stopped = mtask::StopReason::kFailFast,
+                       .stopped_at = 99ms});
+  CAPTURE(out.str());
+  CHECK(out.str().find("! bad ") != std::string::npos);
+  CHECK(out.str().find("  victim  4243  4241  stopped: SIGTERM (fail-fast)") != std::string::npos);
+  CHECK(out.str().find("3 tasks, 1 failed, 1 stopped, 1 not started\n"
+                       "run stopped by fail-fast after 99.0 ms\n") != std::string::npos);
+}
+
 TEST_CASE("text: a speedup that cannot be computed is left out", "[text_reporter]") {
   const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
   const std::vector<TaskResult> results{TaskResult{}};

@@ -7,6 +7,7 @@
 #include "mtask/text/status.hpp"
 
 using mtask::Outcome;
+using mtask::StopReason;
 using mtask::TaskResult;
 
 TEST_CASE("status: signals are named as kill -l names them", "[status]") {
@@ -73,11 +74,30 @@ TEST_CASE("status: describe says how a task ended", "[status]") {
       {{.outcome = Outcome::kTimedOut, .signal = SIGTERM}, "timed out"},
       {{.outcome = Outcome::kTimedOut}, "timed out"},
       {{.outcome = Outcome::kNotStarted}, "not started"},
+      {{.outcome = Outcome::kNotStarted, .stopped = StopReason::kFailFast}, "not started"},
+      {{.outcome = Outcome::kSignaled, .signal = SIGTERM, .stopped = StopReason::kFailFast},
+       "stopped: SIGTERM (fail-fast)"},
+      {{.outcome = Outcome::kExited, .code = 130, .stopped = StopReason::kSigint},
+       "stopped: exit 130 (SIGINT)"},
+      {{.outcome = Outcome::kSignaled, .signal = SIGKILL, .stopped = StopReason::kStdoutClosed},
+       "stopped: SIGKILL (stdout closed)"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
     CHECK(mtask::describe(c.result) == c.text);
   }
+}
+
+TEST_CASE("status: a stop reason has a name and comes from mtask's status", "[status]") {
+  CHECK(mtask::stop_reason_name(StopReason::kNone).empty());
+  CHECK(mtask::stop_reason_name(StopReason::kFailFast) == "fail-fast");
+  CHECK(mtask::stop_reason_name(StopReason::kSighup) == "SIGHUP");
+  CHECK(mtask::stop_reason_name(StopReason::kStdoutClosed) == "stdout closed");
+  CHECK(mtask::stop_reason_of_status(0) == StopReason::kFailFast);
+  CHECK(mtask::stop_reason_of_status(128 + SIGINT) == StopReason::kSigint);
+  CHECK(mtask::stop_reason_of_status(128 + SIGTERM) == StopReason::kSigterm);
+  CHECK(mtask::stop_reason_of_status(128 + SIGHUP) == StopReason::kSighup);
+  CHECK(mtask::stop_reason_of_status(128 + SIGPIPE) == StopReason::kStdoutClosed);
 }
 
 TEST_CASE("status: failed counts what did not exit 0, but not what never ran", "[status]") {
@@ -86,6 +106,14 @@ TEST_CASE("status: failed counts what did not exit 0, but not what never ran", "
   CHECK(TaskResult{.outcome = Outcome::kSignaled, .signal = SIGSEGV}.failed());
   CHECK(TaskResult{.outcome = Outcome::kTimedOut}.failed());
   CHECK_FALSE(TaskResult{.outcome = Outcome::kNotStarted}.failed());
+  // What mtask stopped is not a failure of the task's.
+  CHECK_FALSE(
+      TaskResult{.outcome = Outcome::kSignaled, .signal = SIGTERM, .stopped = StopReason::kSigint}
+          .failed());
+  CHECK(TaskResult{.outcome = Outcome::kSignaled, .signal = SIGTERM, .stopped = StopReason::kSigint}
+            .was_stopped());
+  CHECK_FALSE(
+      TaskResult{.outcome = Outcome::kNotStarted, .stopped = StopReason::kSigint}.was_stopped());
 }
 
 TEST_CASE("status: the ending signal is the one that killed or stopped the task", "[status]") {

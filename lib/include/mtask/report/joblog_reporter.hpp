@@ -18,7 +18,7 @@ class JoblogReporter final : public EventSink {
   /// The header row, without its newline.
   static constexpr std::string_view kHeader =
       "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-      "command";
+      "stopped\tcommand";
 
   /// Writes the header to `out`, then a row per task.
   explicit JoblogReporter(Output& out);

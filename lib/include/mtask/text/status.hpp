@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "mtask/events.hpp"
 
@@ -12,8 +13,17 @@ std::string signal_name(int signal);
 /// The signal that ended a task, also the one mtask sent after --timeout; 0 when none did.
 int ending_signal(const TaskResult& result);
 
+/// What stopped a run, as JSON and the reports name it: "fail-fast", "SIGINT", "SIGTERM",
+/// "SIGHUP", "stdout closed"; empty for kNone.
+std::string_view stop_reason_name(StopReason reason);
+
+/// The reason that goes with mtask's exit status `status` once it stops every task: 0 is
+/// --fail-fast, 128 + SIGPIPE a closed stdout, 128 + N signal N.
+StopReason stop_reason_of_status(int status);
+
 /// A short human description of how a task ended: "exit 0", "exit 3", "SIGSEGV", "timed out",
-/// "not started". Adds a plain explanation for 126 and 127.
+/// "not started", and for a task mtask stopped "stopped: SIGTERM (fail-fast)". Adds a plain
+/// explanation for 126 and 127.
 std::string describe(const TaskResult& result);
 
 }  // namespace mtask
