@@ -71,7 +71,7 @@ pid_t start_victim() {
 
 }  // namespace
 
-TEST_CASE("what leaves its task's group does not outlive a normal end", "[e2e][escape]") {
+TEST_CASE("what leaves its task's group does not outlive a normal end", "[e2e][escapees]") {
   const Route route = GENERATE(from_range(std::begin(kRoutes), std::end(kRoutes)));
   INFO(route.name);
   std::vector<pid_t> left;
@@ -83,7 +83,7 @@ TEST_CASE("what leaves its task's group does not outlive a normal end", "[e2e][e
   CHECK(left.empty());
 }
 
-TEST_CASE("what leaves its task's group does not outlive SIGTERM to mtask", "[e2e][escape]") {
+TEST_CASE("what leaves its task's group does not outlive SIGTERM to mtask", "[e2e][escapees]") {
   const Route route = GENERATE(from_range(std::begin(kRoutes), std::end(kRoutes)));
   INFO(route.name);
   std::vector<pid_t> left;
@@ -94,7 +94,7 @@ TEST_CASE("what leaves its task's group does not outlive SIGTERM to mtask", "[e2
   CHECK(left.empty());
 }
 
-TEST_CASE("what leaves its task's group does not outlive SIGKILL of mtask", "[e2e][escape]") {
+TEST_CASE("what leaves its task's group does not outlive SIGKILL of mtask", "[e2e][escapees]") {
   const Route route = GENERATE(from_range(std::begin(kRoutes), std::end(kRoutes)));
   INFO(route.name);
   std::vector<pid_t> left;
@@ -106,7 +106,7 @@ TEST_CASE("what leaves its task's group does not outlive SIGKILL of mtask", "[e2
 }
 
 TEST_CASE("what a task leaves outside its group is stopped when the task ends, not the run",
-          "[e2e][escape]") {
+          "[e2e][escapees]") {
   const e2e::TempDir dir;
   bool alive_mid_run = true;
   e2e::Options options;
@@ -126,7 +126,7 @@ TEST_CASE("what a task leaves outside its group is stopped when the task ends, n
   CHECK_FALSE(alive_mid_run);
 }
 
-TEST_CASE("as PID 1 of a namespace mtask reaps every orphan it adopts", "[e2e][escape]") {
+TEST_CASE("as PID 1 of a namespace mtask reaps every orphan it adopts", "[e2e][escapees]") {
   if (std::system("unshare --fork --pid --mount-proc true >/dev/null 2>&1") != 0) {
     e2e::cannot_check("unshare --pid is not allowed here");
     return;
@@ -146,7 +146,7 @@ TEST_CASE("as PID 1 of a namespace mtask reaps every orphan it adopts", "[e2e][e
 }
 
 TEST_CASE("a group whose task was reaped is never signalled, even when its id is reused",
-          "[e2e][escape][.serial]") {
+          "[e2e][escapees][.serial]") {
   // The task exits at once, leaving a process in a session of its own that holds its pipes;
   // --kill-after later that task's group is stopped. Meanwhile its pid is handed to a victim,
   // which leads a group of that id: it must not be touched.
