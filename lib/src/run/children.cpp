@@ -22,6 +22,11 @@ bool is_limit(std::error_code error) {
   return e == EAGAIN || e == ENOMEM || e == EMFILE || e == ENFILE;
 }
 
+/// Tells this run's processes from every other's: mtask's pid and the moment it started.
+std::string make_run_id() {
+  return fmt::format("{}-{}", getpid(), Clock::now().time_since_epoch().count());
+}
+
 }  // namespace
 
 void Slot::signal(int sig) const {
@@ -38,11 +43,6 @@ void Slot::stop_step(int sig) const {
   signal(sig);
 }
 
-/// Tells this run's processes from every other's: mtask's pid and the moment it started.
-std::string make_run_id() {
-  return fmt::format("{}-{}", getpid(), Clock::now().time_since_epoch().count());
-}
-
 Children::Children(const SignalGuard& signals, const RunOptions& options)
     : signals_(signals),
       options_(options),
@@ -55,8 +55,9 @@ Children::Children(const SignalGuard& signals, const RunOptions& options)
 }
 
 Children::~Children() {
-  // Like ninja's SubprocessSet::Clear(): first every group is killed, then each task reaped.
-  // A task reaped while its pipes were still held has leftovers in its group: as in remove().
+  // Like ninja's SubprocessSet::Clear(): first every group is killed, then each task reaped
+  // (a task is reaped only after its group was killed, so a reaped one needs nothing), then
+  // what mtask adopted.
   for (const auto& slot : running_) {
     if (!slot->reaped) kill(-slot->pid, SIGKILL);
   }
