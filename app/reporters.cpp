@@ -184,6 +184,8 @@ int run(const Config& config) {
   // mtask's own log, from here to the end of the run, on the reporters' stderr.
   const LogThrough log(std::make_shared<OutputLogSink>(reporters.err, reporters.progress));
   mtask::RunOptions options = config.run;
+  // The whole process is mtask's: it may adopt whatever its tasks leave behind.
+  options.adopt_orphans = true;
   if (reporters.progress != nullptr) {
     options.wake_every = std::chrono::milliseconds(100);
     // A resized window: the line is drawn to the new width from its next redraw on.

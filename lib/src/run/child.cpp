@@ -10,6 +10,7 @@
 #include <csignal>
 #include <new>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "posix/fd.hpp"
@@ -101,7 +102,11 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
   std::optional<ExecPlan> plan;
   if (task.is_command()) {
     try {
-      plan.emplace(task, environ);
+      std::string run_entry;
+      if (context.run_id != nullptr) {
+        run_entry = "MTASK_RUN=" + *context.run_id + ":" + std::to_string(context.task_index);
+      }
+      plan.emplace(task, environ, "/bin/sh", std::move(run_entry));
     } catch (const std::bad_alloc&) {
       return std::make_error_code(std::errc::not_enough_memory);
     }

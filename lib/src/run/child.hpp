@@ -4,7 +4,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct SpawnContext {
   rlim_t fd_soft_limit;        ///< the soft RLIMIT_NOFILE mtask was started with
   bool busy = false;           ///< built-in tasks work instead of sleeping (RunOptions::busy)
   const std::vector<int>* cpus = nullptr;  ///< pin the child to these CPUs; null or empty: no
+  /// The run's id: a command gets MTASK_RUN=<run id>:<task index>; null: none.
+  const std::string* run_id = nullptr;
+  std::size_t task_index = 0;
 };
 
 /// A child that was forked: its pid (also its process group) and the read ends of its pipes,

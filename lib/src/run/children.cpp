@@ -22,13 +22,18 @@ bool is_limit(std::error_code error) {
   return e == EAGAIN || e == ENOMEM || e == EMFILE || e == ENFILE;
 }
 
+/// Tells this run's processes from every other's: mtask's pid and the moment it started.
+std::string make_run_id() {
+  return fmt::format("{}-{}", getpid(), Clock::now().time_since_epoch().count());
+}
+
 }  // namespace
 
 void Slot::signal(int sig) const {
   // Once reaped, the task's pid no longer pins its group id, which may then belong to another
-  // process: only the group of a task whose pipes are still held is signalled after that.
-  if (reaped && !outlived) return;
-  if (kill(-pid, sig) != 0 && errno == ESRCH && !reaped) kill(pid, sig);
+  // process: a group is signalled only while its task's process, even a zombie, is unreaped.
+  if (!reaped && kill(-pid, sig) != 0 && errno == ESRCH) kill(pid, sig);
+  if (adopted != nullptr) adopted->signal_task(index, sig);
 }
 
 void Slot::stop_step(int sig) const {
@@ -39,17 +44,22 @@ void Slot::stop_step(int sig) const {
 }
 
 Children::Children(const SignalGuard& signals, const RunOptions& options)
-    : signals_(signals), options_(options), parent_pid_(getpid()) {
+    : signals_(signals),
+      options_(options),
+      parent_pid_(getpid()),
+      run_id_(make_run_id()),
+      adopted_(run_id_, options.adopt_orphans) {
   fd_soft_limit_ = raise_fd_limit();
   dev_null_.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null_) throw fmt::system_error(errno, "mtask: open /dev/null");
 }
 
 Children::~Children() {
-  // Like ninja's SubprocessSet::Clear(): first every group is killed, then each task reaped.
-  // A task reaped while its pipes were still held has leftovers in its group: as in remove().
+  // Like ninja's SubprocessSet::Clear(): first every group is killed, then each task reaped
+  // (a task is reaped only after its group was killed, so a reaped one needs nothing), then
+  // what mtask adopted.
   for (const auto& slot : running_) {
-    if (!slot->reaped || slot->outlived) slot->signal(SIGKILL);
+    if (!slot->reaped) kill(-slot->pid, SIGKILL);
   }
   for (const auto& slot : running_) {
     if (!slot->reaped) {
@@ -59,15 +69,22 @@ Children::~Children() {
     // Reaped, its group id may be reused: the guardian must not kill that group any more.
     guardian_.forget(slot->pid);
   }
+  try {
+    adopted_.finish();
+  } catch (const std::exception& error) {
+    // Out of memory while unwinding: the guardian still finds them by their environment.
+    spdlog::error("cannot stop what tasks left behind: {}", error.what());
+  }
 }
 
 void Children::start_guardian(std::size_t tasks) {
-  if (const std::error_code error = guardian_.start(signals_.child_mask(), tasks)) {
+  if (const std::error_code error = guardian_.start(signals_.child_mask(), tasks, run_id_)) {
     spdlog::warn(
         "no guardian process ({}): if mtask is killed with SIGKILL, processes that "
         "commands started may outlive it",
         error.message());
   }
+  if (guardian_.pid() > 0) adopted_.exclude(guardian_.pid());
 }
 
 Children::Spawn Children::spawn(const Task& task, std::size_t index) {
@@ -78,7 +95,7 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   SpawnedChild child;
   const SpawnContext context{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
                              guardian_.fd(), fd_soft_limit_,  options_.busy,
-                             &options_.cpus};
+                             &options_.cpus, &run_id_,        index};
   const TimePoint forked_at = Clock::now();
   if (const std::error_code error = spawn_child(task, context, child)) {
     if (is_limit(error) && !running_.empty()) {
@@ -99,6 +116,8 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   slot->pipe(Stream::kStdout).fd = std::move(child.out);
   slot->pipe(Stream::kStderr).fd = std::move(child.err);
   slot->forked_at = forked_at;
+  slot->adopted = &adopted_;
+  adopted_.task_started(child.pid, index);
   if (options_.timeout.count() > 0) slot->stop.set_timeout(forked_at + options_.timeout);
   spdlog::debug("forked task '{}' (index {}) as pid {}", task.name, index, child.pid);
   running_.push_back(std::move(slot));
@@ -132,48 +151,68 @@ void Children::reap_exited() {
     siginfo_t info{};
     // Look without reaping: while the child is a zombie its pid, and so its process group,
     // cannot be reused, so leftovers in the group can still be killed safely.
-    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
-    Slot* slot = find_unreaped(info.si_pid);
-    if (slot == nullptr) break;  // not one of ours: look for ours one by one
-    reap(*slot);
-    if (!slot->reaped) break;
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
+    if (Slot* slot = find_unreaped(info.si_pid)) {
+      reap(*slot);
+      // A task kept a zombie while its pipes are held would come first again and again.
+      if (!slot->reaped) break;
+    } else if (!adopted_.reap_if_adopted(info.si_pid)) {
+      break;  // not one of ours (a caller's child, the guardian): look for ours one by one
+    }
   }
   for (const auto& slot : running_) {
     if (!slot->reaped) reap(*slot);
   }
+  // Adoptees whose exit the loop above did not get to, and new ones whose task has ended.
+  adopted_.scan();
+}
+
+void Children::reap_drained() {
+  for (const auto& slot : running_) {
+    if (slot->exited && !slot->reaped && slot->pipes_closed()) reap(*slot);
+  }
 }
 
 void Children::reap(Slot& slot) {
-  const bool pipes_closed = slot.pipes_closed();
-  if (pipes_closed) {
+  if (!slot.exited) {
     siginfo_t info{};
     if (waitid(P_PID, static_cast<id_t>(slot.pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
         info.si_pid == 0) {
       return;  // still running
     }
-    // Whatever the task left behind in its group without our pipes must not outlive it.
-    kill(-slot.pid, SIGKILL);
+    slot.exited = true;
+    slot.reaped_at = Clock::now();
   }
+  const bool pipes_closed = slot.pipes_closed();
+  if (!pipes_closed) {
+    if (slot.outlived) return;
+    // Something the task started still holds its output: it is read on for a while, and the
+    // task stays unreaped meanwhile, so that its group can still be stopped safely.
+    spdlog::debug("pid {} (task '{}') exited, its pipes still open", slot.pid, slot.task.name);
+    slot.outlived = true;
+    slot.stop.on_reaped(slot.reaped_at, true);
+    return;
+  }
+  // Whatever the task left behind in its group must not outlive it.
+  kill(-slot.pid, SIGKILL);
   const pid_t pid = wait4(slot.pid, &slot.wait_status, WNOHANG, &slot.usage);
   if (pid != slot.pid) return;
   slot.reaped = true;
-  slot.reaped_at = Clock::now();
-  spdlog::debug("reaped pid {} (task '{}'), wait status {:#x}{}", slot.pid, slot.task.name,
-                slot.wait_status, pipes_closed ? "" : ", its pipes still open");
-  // Something the task started may still hold its output open: it is read on for a while.
-  slot.outlived = !pipes_closed;
-  slot.stop.on_reaped(slot.reaped_at, !pipes_closed);
+  adopted_.task_reaped(slot.pid);
+  spdlog::debug("reaped pid {} (task '{}'), wait status {:#x}", slot.pid, slot.task.name,
+                slot.wait_status);
+  if (!slot.outlived) slot.stop.on_reaped(slot.reaped_at, false);
 }
 
 void Children::remove(const Slot& slot) {
-  // Leftovers of a group whose pipes were read on after its task ended.
-  if (slot.outlived) kill(-slot.pid, SIGKILL);
+  adopted_.task_ended(slot.index);
   guardian_.forget(slot.pid);
   std::erase_if(running_, [&](const auto& s) { return s.get() == &slot; });
   waiting_for_room_ = false;
 }
 
 void Children::close() {
+  adopted_.finish();
   dev_null_.reset();
   guardian_.stop();
 }

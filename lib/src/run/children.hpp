@@ -4,11 +4,13 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mtask/run/runner.hpp"
 #include "posix/signals.hpp"
 #include "posix/unique_fd.hpp"
+#include "run/adopted.hpp"
 #include "run/guardian.hpp"
 #include "run/task_slot.hpp"
 
@@ -17,7 +19,8 @@ namespace mtask::detail {
 /// Every process a run made, and what the parent holds for them: the tasks' slots (their pipes
 /// included), /dev/null for their stdin, and the guardian. Whatever way the run ends, even by
 /// an exception, the destructor leaves nothing: it kills the group of every task not yet
-/// reaped (its pid, unreaped, still pins the group id), reaps it, and stops the guardian.
+/// reaped (its pid, unreaped, still pins the group id), reaps it, kills and reaps what it
+/// adopted, and stops the guardian.
 class Children {
  public:
   /// Opens /dev/null and raises the descriptor limit; throws std::system_error if it cannot.
@@ -40,10 +43,14 @@ class Children {
   const std::vector<std::unique_ptr<Slot>>& running() const { return running_; }
   bool empty() const { return running_.empty(); }
 
-  /// Reaps every task whose own process has ended (keeping its rusage). A task whose pipes
-  /// are closed is reaped only after leftovers in its group are killed. First, a task whose
-  /// process was stopped by a signal is named on the log, once.
+  /// Sees every task whose own process has ended. One whose pipes are closed is reaped (its
+  /// rusage kept) after leftovers in its group are killed; one whose pipes are still held is
+  /// left a zombie, pinning its group id, until they close (reap_drained). Reaps what mtask
+  /// adopted and has ended. First, a task whose process was stopped by a signal is named on the
+  /// log, once.
   void reap_exited();
+  /// Reaps the tasks that had exited with their pipes held and whose pipes are now closed.
+  void reap_drained();
   /// The task was reported as ended: the guardian forgets it and the slot goes.
   void remove(const Slot& slot);
   /// The run is over: closes /dev/null and stops the guardian.
@@ -57,6 +64,8 @@ class Children {
   const SignalGuard& signals_;
   const RunOptions& options_;
   pid_t parent_pid_;
+  std::string run_id_;  // MTASK_RUN=<run id>:<task index> is in every command's environment
+  Adopted adopted_;
   rlim_t fd_soft_limit_;
   posix::UniqueFd dev_null_;
   Guardian guardian_;

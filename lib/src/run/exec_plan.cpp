@@ -17,8 +17,8 @@ namespace {
 
 /// The variables mtask gives every command; whatever mtask itself inherited under these names
 /// is replaced, never doubled.
-constexpr std::array<std::string_view, 3> kOwnVariables = {
-    "MTASK_TASK=", "MTASK_COUNT=", "MTASK_ITERATION="};
+constexpr std::array<std::string_view, 4> kOwnVariables = {
+    "MTASK_TASK=", "MTASK_COUNT=", "MTASK_ITERATION=", "MTASK_RUN="};
 
 bool is_own_variable(std::string_view entry) {
   return std::any_of(kOwnVariables.begin(), kOwnVariables.end(),
@@ -68,11 +68,13 @@ constexpr std::size_t kMessageSize = 512;
 
 }  // namespace
 
-ExecPlan::ExecPlan(const Task& task, const char* const* environment, std::string shell)
+ExecPlan::ExecPlan(const Task& task, const char* const* environment, std::string shell,
+                   std::string run_entry)
     : shell_(std::move(shell)),
       command_(task.command),
       task_entry_("MTASK_TASK=" + task.name),
       count_entry_("MTASK_COUNT=" + std::to_string(task.count)),
+      run_entry_(std::move(run_entry)),
       message_prefix_("mtask: task '" + task.name + "': "),
       count_(task.count),
       interval_nanos_(task.interval.count()) {
@@ -85,6 +87,7 @@ ExecPlan::ExecPlan(const Task& task, const char* const* environment, std::string
   envp_.push_back(task_entry_.data());
   envp_.push_back(count_entry_.data());
   envp_.push_back(iteration_entry_);
+  if (!run_entry_.empty()) envp_.push_back(run_entry_.data());
   envp_.push_back(nullptr);
 }
 

@@ -23,10 +23,12 @@ class ExecPlan {
   static constexpr std::size_t kIterationDigits = 20;
 
   /// The plan for `task`. `environment` is a null-terminated array like `environ`: its entries
-  /// are not copied (they must outlive the plan), except that every MTASK_TASK, MTASK_COUNT and
-  /// MTASK_ITERATION in it is left out, and the task's own three are added at the end. The
-  /// iteration starts at 1. `shell` is the program run as `sh -c COMMAND`.
-  ExecPlan(const Task& task, const char* const* environment, std::string shell = "/bin/sh");
+  /// are not copied (they must outlive the plan), except that every MTASK_TASK, MTASK_COUNT,
+  /// MTASK_ITERATION and MTASK_RUN in it is left out, and the task's own three are added at the
+  /// end, then `run_entry` (MTASK_RUN=..., by which mtask knows the processes of its run) unless
+  /// it is empty. The iteration starts at 1. `shell` is the program run as `sh -c COMMAND`.
+  ExecPlan(const Task& task, const char* const* environment, std::string shell = "/bin/sh",
+           std::string run_entry = {});
   ExecPlan(const ExecPlan&) = delete;
   ExecPlan& operator=(const ExecPlan&) = delete;
 
@@ -60,6 +62,7 @@ class ExecPlan {
   std::string command_;
   std::string task_entry_;      ///< MTASK_TASK=NAME
   std::string count_entry_;     ///< MTASK_COUNT=N
+  std::string run_entry_;       ///< MTASK_RUN=RUN:INDEX, or empty
   std::string message_prefix_;  ///< mtask: task 'NAME':
   char arg0_[3] = "sh";
   char arg1_[3] = "-c";

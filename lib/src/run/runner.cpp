@@ -161,6 +161,7 @@ void Run::round() {
   loop_.dispatch_ready();
   if (signals_.take_child_exited()) children_.reap_exited();
   loop_.dispatch_deadlines(Clock::now());
+  children_.reap_drained();
   finish_ready();
 }
 

@@ -9,6 +9,7 @@
 #include "mtask/events.hpp"
 #include "mtask/run/line_splitter.hpp"
 #include "posix/unique_fd.hpp"
+#include "run/adopted.hpp"
 #include "run/child.hpp"
 #include "run/loop.hpp"
 #include "run/stop_policy.hpp"
@@ -39,20 +40,25 @@ struct Slot {
   Hello hello{};
   std::size_t hello_read = 0;
   bool started = false;  // its start event has been given out
+  // Its process has exited (seen with WNOWAIT). While its pipes are held it stays a zombie,
+  // unreaped, so that its pid still pins its group id (docs/design.md, "Stopping").
+  bool exited = false;
   bool reaped = false;
   int wait_status = 0;
   rusage usage{};
   TimePoint forked_at{};
-  TimePoint reaped_at{};
-  bool outlived = false;      // something the task started held its pipes after it was reaped
+  TimePoint reaped_at{};      // when its exit was first seen (it may be reaped later)
+  bool outlived = false;      // something the task started held its pipes after it exited
   bool noticed_stop = false;  // its process was seen stopped by a signal (warned about once)
   StopPolicy stop;
+  Adopted* adopted = nullptr;  // what mtask adopted of the task is signalled with it
 
   TaskPipe& pipe(Stream s) { return pipes[static_cast<std::size_t>(s)]; }
   const TaskPipe& pipe(Stream s) const { return pipes[static_cast<std::size_t>(s)]; }
   bool pipes_closed() const { return !pipes[0].open() && !pipes[1].open(); }
   bool said_hello() const { return hello_read == sizeof(Hello); }
-  /// Sends `sig` to the task's process group (to the task alone while it has none yet).
+  /// Sends `sig` to the task's process group (to the task alone while it has none yet) while
+  /// its process is unreaped, and to what mtask adopted of the task.
   void signal(int sig) const;
   /// A step of the stop (SIGTERM, then SIGKILL): logged, then sent to the group.
   void stop_step(int sig) const;

@@ -131,6 +131,15 @@ TEST_CASE("an exec plan's environment has exactly one of each MTASK_ variable",
                                          "MTASK_COUNT=5", "MTASK_ITERATION=1"});
 }
 
+TEST_CASE("an exec plan replaces an inherited MTASK_RUN with the run's own", "[exec_plan][env]") {
+  const char* const environment[] = {"MTASK_RUN=outer:4", "HOME=/root", nullptr};
+  const ExecPlan plan(command_task("t", 1, "true"), environment, "/bin/sh", "MTASK_RUN=inner:2");
+  const std::vector<std::string> envp = strings_of(plan.envp());
+  CHECK(count_starting(envp, "MTASK_RUN=") == 1);
+  CHECK(value_of(envp, "MTASK_RUN") == "inner:2");
+  CHECK(envp.back() == "MTASK_RUN=inner:2");
+}
+
 TEST_CASE("an exec plan with no environment has only mtask's variables", "[exec_plan][env]") {
   const char* const empty[] = {nullptr};
   const ExecPlan plan(command_task("t", 1'000'000'000, "true"), empty);

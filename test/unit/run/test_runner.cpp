@@ -1,6 +1,9 @@
 // The runner as a library: real processes, events received through the EventSink interface.
 #include <dirent.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <future>
 #include <string>
@@ -171,4 +174,36 @@ TEST_CASE("runner: wake_every flushes the sink while every task is silent", "[ru
   // About ten wake-ups in the one silent second; generous bounds for a loaded machine.
   CHECK(with.flushes >= without.flushes + 5);
   CHECK(with.flushes <= without.flushes + 40);
+}
+
+TEST_CASE(
+    "runner: adopting orphans stops them, leaves the caller's own children alone, and is "
+    "set back after",
+    "[runner]") {
+  const pid_t own = fork();
+  if (own == 0) {
+    usleep(100'000);
+    _exit(7);
+  }
+  REQUIRE(own > 0);
+  const std::vector<mtask::Task> tasks = {mtask::Task{
+      .name = "escape", .command = "setsid sleep 30 >/dev/null 2>&1 & echo $!; sleep 0.3"}};
+  Recorder recorder;
+  mtask::RunOptions options;
+  options.adopt_orphans = true;
+  CHECK(mtask::run_tasks(tasks, options, recorder) == 0);
+  // The caller's child ended during the run; its status is still the caller's to take.
+  int status = 0;
+  CHECK(waitpid(own, &status, WNOHANG) == own);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 7);
+  int subreaper = -1;
+  REQUIRE(prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0) == 0);
+  CHECK(subreaper == 0);
+  // What left the task's group was adopted, killed and reaped.
+  REQUIRE(recorder.events.size() >= 2);
+  const std::string line = recorder.events[1];
+  REQUIRE(line.rfind("line escape ", 0) == 0);
+  const pid_t escaped = static_cast<pid_t>(std::stol(line.substr(12)));
+  CHECK(kill(escaped, 0) != 0);
 }

@@ -34,6 +34,13 @@ struct RunOptions {
   /// When set, SIGWINCH is caught during the run and this is called after a wait that saw it
   /// (a terminal window was resized: a progress line re-reads its width).
   std::function<void()> on_resize{};
+  /// Make the calling process the subreaper of its tasks for the run (PR_SET_CHILD_SUBREAPER,
+  /// restored after): what a task starts and leaves behind, even outside its process group, is
+  /// adopted, stopped with its task and reaped (docs/design.md, "Nothing escapes"). Every
+  /// orphan adopted during the run is reaped; the caller's children that exist when the run
+  /// starts are left alone, but one the caller forks during the run (from a sink) could be
+  /// taken for an orphan: leave this off then.
+  bool adopt_orphans = false;
 };
 
 /// Runs every task, reports to `sink`, and returns mtask's exit status: 128 + N when signal N
