@@ -35,6 +35,8 @@ TEST_CASE("1000 tasks of 1 ms started at once each report a wall time of a few m
   INFO("median wall " << median << " s, slowest " << walls.back() << " s, run " << run.wall.count()
                       << " s");
   // On a quiet machine the median is a couple of ms; before, it was about half the time the
-  // forking took (~0.2 s). The margin leaves room for a loaded machine.
-  CHECK(median < 0.05);
+  // forking took (~0.2 s of a ~0.6 s run). Measured against the run's own length, so that a
+  // slow build (sanitizers make fork several times dearer) or a loaded machine does not fail it:
+  // a task reaped between forks has a wall time of a small fraction of the run.
+  CHECK(median < 0.1 * run.wall.count());
 }
