@@ -17,6 +17,7 @@
 #include "run/children.hpp"
 #include "run/line_turns.hpp"
 #include "run/loop.hpp"
+#include "run/output_queues.hpp"
 #include "run/task_pipes.hpp"
 #include "run/task_timers.hpp"
 #include "run/wait_status.hpp"
@@ -57,6 +58,8 @@ class Run final : public detail::PipeEvents {
   void release(const detail::LineTurns::Deferred& event);
   void stop_all(int status);
   void report_summary(int status);
+  void notice_stops();
+  int drain_queues(int status);
   int exit_status() const;
 
   const std::vector<Task>& tasks_;
@@ -73,6 +76,7 @@ class Run final : public detail::PipeEvents {
   detail::WatchedOutputs watched_;
   detail::TaskTimers timers_;
   detail::Ticker ticker_;
+  detail::OutputQueues queues_;
   detail::Loop loop_;
   TimePoint start_{};
   std::size_t next_task_ = 0;
@@ -96,12 +100,14 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                  if (stop_status_ == 0) stop_all(128 + SIGPIPE);
                }),
       timers_(children_, pipes_),
-      ticker_(options.wake_every) {
+      ticker_(options.wake_every),
+      queues_(options.queued_outputs, options.kill_after) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
-  for (detail::Source* source :
-       std::initializer_list<detail::Source*>{&pipes_, &watched_, &timers_, &turns_, &ticker_}) {
+  for (detail::Source* source : std::initializer_list<detail::Source*>{
+           &pipes_, &watched_, &timers_, &turns_, &ticker_, &queues_}) {
     loop_.add(*source);
   }
+  pipes_.pause_while([this] { return queues_.backed_up(); });
 }
 
 int Run::execute() {
@@ -117,13 +123,38 @@ int Run::execute() {
   while (!children_.empty()) {
     round();
     if (!sink_.flush() && stop_status_ == 0) stop_all(128 + SIGPIPE);
+    notice_stops();
     start_pending();
   }
   children_.close();
   turns_.flush();
   const int status = exit_status();
   report_summary(status);
-  return status;
+  return drain_queues(status);
+}
+
+void Run::notice_stops() {
+  // Only while a reader lags: then a task's stop (its --timeout) makes the queues impatient, so
+  // that the stop ends even if the reader never reads again (docs/design.md, "When nobody
+  // reads").
+  if (queues_.empty() || !queues_.patient()) return;
+  const auto& running = children_.running();
+  if (std::any_of(running.begin(), running.end(),
+                  [](const auto& s) { return s->stop.stopping(); })) {
+    queues_.lose_patience(Clock::now());
+  }
+}
+
+int Run::drain_queues(int status) {
+  // What the reader has not taken yet is written before the run returns; a stop signal still
+  // works meanwhile, and then a reader that takes nothing for --kill-after loses the rest.
+  while (!queues_.empty()) {
+    loop_.wait(signals_.wait_mask());
+    take_signals();
+    loop_.dispatch_ready();
+    loop_.dispatch_deadlines(Clock::now());
+  }
+  return stop_status_ != 0 ? stop_status_ : status;
 }
 
 void Run::round() {
@@ -154,7 +185,7 @@ void Run::start_pending() {
       case detail::Children::Spawn::kStarted: {
         const Slot& slot = *children_.running().back();
         for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
-          turns_.add(slot.pipe(stream), stream);
+          turns_.add(slot.pipe(stream), stream, slot.index);
         }
         results_[next_task_].started = slot.forked_at - start_;
         ++next_task_;
@@ -225,6 +256,7 @@ void Run::stop_all(int status) {
   stopping_ = true;
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
   const TimePoint now = Clock::now();
+  queues_.lose_patience(now);
   for (const auto& slot : children_.running()) slot->stop.stop(now);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -31,6 +32,10 @@ class TaskPipes final : public Source {
   TaskPipes(const Children& children, LineTurns& turns, PipeEvents& events)
       : children_(children), turns_(turns), events_(events) {}
 
+  /// While `paused()` is true no pipe is read (mtask's own output is backed up: the tasks wait,
+  /// and memory stays bounded).
+  void pause_while(std::function<bool()> paused) { paused_ = std::move(paused); }
+
   void watch(PollSet& set) override;
   void ready(std::size_t token, short revents) override;
 
@@ -49,6 +54,7 @@ class TaskPipes final : public Source {
   PipeEvents& events_;
   std::vector<std::pair<Slot*, Stream>> owners_;  // this round's token -> pipe
   std::vector<char> buffer_;
+  std::function<bool()> paused_;
 };
 
 }  // namespace mtask::detail

@@ -7,6 +7,7 @@
 #include "mtask/events.hpp"
 #include "mtask/grammar/duration.hpp"
 #include "mtask/grammar/task.hpp"
+#include "mtask/queued_output.hpp"
 
 namespace mtask {
 
@@ -34,6 +35,10 @@ struct RunOptions {
   /// When set, SIGWINCH is caught during the run and this is called after a wait that saw it
   /// (a terminal window was resized: a progress line re-reads its width).
   std::function<void()> on_resize{};
+  /// mtask's stdout and stderr when they queue what a slow reader does not take yet: the run
+  /// writes the queues from its loop, so that signals and --timeout work while nobody reads,
+  /// and waits for them before it returns (docs/design.md, "When nobody reads").
+  std::vector<QueuedOutput*> queued_outputs{};
 };
 
 /// Runs every task, reports to `sink`, and returns mtask's exit status: 128 + N when signal N
