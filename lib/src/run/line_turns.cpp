@@ -45,6 +45,11 @@ std::size_t LineTurns::task_of(std::size_t dest, const TaskPipe* pipe) const {
   return kNoTask;
 }
 
+bool LineTurns::others_wait(std::size_t dest) const {
+  // mtask's own start and end lines wait for stdout too.
+  return !waiting_[dest].empty() || (dest == at(Stream::kStdout) && !deferred_.empty());
+}
+
 bool LineTurns::waits_elsewhere(std::size_t dest) const {
   // The holder's task also has data for the other destination, which another task holds:
   // it is most likely blocked writing there, and will not go on here until it may.
@@ -86,7 +91,7 @@ bool LineTurns::turn_over(std::size_t dest, TimePoint now) const {
   // others wait: when it is used up (Fairness), or at once when the holder waits for its
   // other destination.
   if (!holder->mid_line() || now - holder->last_read >= limit_) return true;
-  if (waiting_[dest].empty()) return false;
+  if (!others_wait(dest)) return false;
   return now - turn_began_[dest] >= fairness_.slice || now - holder->last_read >= fairness_.quiet ||
          taken_[dest] >= fairness_.budget || waits_elsewhere(dest);
 }
@@ -97,10 +102,12 @@ void LineTurns::update(TimePoint now) {
   const std::array<bool, 2> over{turn_over(0, now), turn_over(1, now)};
   for (std::size_t dest = 0; dest < 2; ++dest) {
     if (over[dest]) end_turn(dest);
+  }
+  flush();  // mtask's own lines go out before anyone takes stdout again
+  for (std::size_t dest = 0; dest < 2; ++dest) {
     if (holder_[dest] != nullptr || free_rounds_[dest] > 0 || mid_line_[dest] == 0) continue;
     give_turn(dest, now);
   }
-  flush();
 }
 
 void LineTurns::deliver(const Deferred& event) {
@@ -128,7 +135,7 @@ TimePoint LineTurns::deadline() const {
     if (holder == nullptr || !holder->mid_line()) continue;
     // Only the pipe that holds a turn can end it by stalling, or by its time while others wait.
     next = std::min(next, holder->last_read + limit_);
-    if (!waiting_[dest].empty()) {
+    if (others_wait(dest)) {
       next = std::min(
           {next, turn_began_[dest] + fairness_.slice, holder->last_read + fairness_.quiet});
     }

@@ -92,6 +92,7 @@ class LineTurns final : public Source {
   void end_turn(std::size_t dest);
   void give_turn(std::size_t dest, TimePoint now);
   std::size_t task_of(std::size_t dest, const TaskPipe* pipe) const;
+  bool others_wait(std::size_t dest) const;
   bool waits_elsewhere(std::size_t dest) const;
 
   bool hold_;

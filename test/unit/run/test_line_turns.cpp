@@ -207,3 +207,13 @@ TEST_CASE("line turns: a holder waiting for its other destination passes at once
   CHECK(turns.may_read(down[0], Stream::kStdout));  // both turns pass at once
   CHECK(turns.may_read(up[1], Stream::kStderr));
 }
+
+TEST_CASE("line turns: mtask's own lines waiting for stdout end a turn too", "[turns]") {
+  const LineTurns::Fairness fair;
+  Fixture f;
+  f.feed(f.a, "abcdefg", f.t0);
+  f.turns.deliver({true, 3, 1, 2, 0s});
+  CHECK(f.turns.deadline() == f.t0 + fair.quiet);
+  f.turns.update(f.t0 + fair.quiet);
+  CHECK(f.released == std::vector<std::string>{"exit 3"});
+}
