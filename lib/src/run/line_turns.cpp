@@ -10,7 +10,7 @@ void LineTurns::add(const TaskPipe& pipe, Stream stream, std::size_t task) {
 
 void LineTurns::remove(const TaskPipe& pipe, Stream stream) {
   const std::size_t dest = at(stream);
-  if (holder_[dest] == &pipe) holder_[dest] = nullptr;
+  if (holder_[dest] == &pipe) end_turn(dest);
   std::erase_if(pipes_[dest], [&](const Entry& e) { return e.pipe == &pipe; });
   std::erase(waiting_[dest], &pipe);
 }

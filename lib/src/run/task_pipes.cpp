@@ -24,7 +24,9 @@ void TaskPipes::watch(PollSet& set) {
       const TaskPipe& pipe = slot->pipe(stream);
       // A pipe that may not be read is watched until it has data, to learn that its task
       // waits for the destination (then the turn there passes soon: LineTurns).
-      if (!pipe.open() || turns_.is_waiting(pipe, stream)) continue;
+      if (!pipe.open() || (!turns_.may_read(pipe, stream) && turns_.is_waiting(pipe, stream))) {
+        continue;
+      }
       set.add(pipe.fd.get(), POLLIN, owners_.size());
       owners_.emplace_back(slot.get(), stream);
     }

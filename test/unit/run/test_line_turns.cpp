@@ -217,3 +217,12 @@ TEST_CASE("line turns: mtask's own lines waiting for stdout end a turn too", "[t
   f.turns.update(f.t0 + fair.quiet);
   CHECK(f.released == std::vector<std::string>{"exit 3"});
 }
+
+TEST_CASE("line turns: when the holder's task ends, the pipes that waited are free", "[turns]") {
+  Fixture f;
+  f.feed(f.a, "abcdefg", f.t0);
+  f.turns.waits(f.b, Stream::kStdout);
+  f.turns.remove(f.a, Stream::kStdout);
+  CHECK(f.turns.may_read(f.b, Stream::kStdout));
+  CHECK_FALSE(f.turns.is_waiting(f.b, Stream::kStdout));  // polled again from now on
+}
