@@ -11,6 +11,7 @@ void LineTurns::add(const TaskPipe& pipe, Stream stream, std::size_t task) {
 void LineTurns::remove(const TaskPipe& pipe, Stream stream) {
   const std::size_t dest = at(stream);
   if (holder_[dest] == &pipe) end_turn(dest);
+  if (passed_from_[dest] == &pipe) passed_from_[dest] = nullptr;
   std::erase_if(pipes_[dest], [&](const Entry& e) { return e.pipe == &pipe; });
   std::erase(waiting_[dest], &pipe);
 }
@@ -30,7 +31,13 @@ bool LineTurns::is_waiting(const TaskPipe& pipe, Stream stream) const {
 }
 
 void LineTurns::took(const TaskPipe& pipe, Stream stream, std::size_t bytes) {
-  if (holder_[at(stream)] == &pipe) taken_[at(stream)] += bytes;
+  const std::size_t dest = at(stream);
+  if (holder_[dest] == &pipe) {
+    taken_[dest] += bytes;
+  } else if (passed_from_[dest] != nullptr && passed_from_[dest] != &pipe) {
+    // Those the turn passed to still write: nobody takes it from them yet.
+    free_until_[dest] = pipe.last_read + fairness_.free;
+  }
 }
 
 void LineTurns::mid_line_changed(Stream stream, bool mid_line) {
@@ -61,9 +68,13 @@ bool LineTurns::waits_elsewhere(std::size_t dest) const {
 }
 
 void LineTurns::end_turn(std::size_t dest) {
+  const TaskPipe* holder = holder_[dest];
   holder_[dest] = nullptr;
   // The tasks that waited get a round of reads before anyone takes the destination again.
-  if (!waiting_[dest].empty()) free_rounds_[dest] = 2;
+  if (!waiting_[dest].empty()) {
+    free_rounds_[dest] = 2;
+    passed_from_[dest] = holder;
+  }
   waiting_[dest].clear();
 }
 
@@ -78,6 +89,7 @@ void LineTurns::give_turn(std::size_t dest, TimePoint now) {
       turn_began_[dest] = now;
       taken_[dest] = 0;
       last_holder_[dest] = i;
+      passed_from_[dest] = nullptr;
       waiting_[dest].clear();
       return;
     }
@@ -105,7 +117,10 @@ void LineTurns::update(TimePoint now) {
   }
   flush();  // mtask's own lines go out before anyone takes stdout again
   for (std::size_t dest = 0; dest < 2; ++dest) {
-    if (holder_[dest] != nullptr || free_rounds_[dest] > 0 || mid_line_[dest] == 0) continue;
+    if (holder_[dest] != nullptr || free_rounds_[dest] > 0 || mid_line_[dest] == 0 ||
+        (passed_from_[dest] != nullptr && now < free_until_[dest])) {
+      continue;
+    }
     give_turn(dest, now);
   }
 }

@@ -19,6 +19,9 @@ struct TurnFairness {
   Duration slice = std::chrono::milliseconds(250);  ///< the turn is this old
   Duration quiet = std::chrono::milliseconds(100);  ///< the holder wrote nothing for this long
   std::size_t budget = 256 * 1024;                  ///< the holder wrote this much in its turn
+  /// After a turn passed, the destination stays free until the others have written nothing
+  /// for this long.
+  Duration free = std::chrono::milliseconds(50);
 };
 
 /// Who may write to each destination (stdout, stderr) in text mode: while a task is in the
@@ -109,6 +112,10 @@ class LineTurns final : public Source {
   std::array<std::vector<const TaskPipe*>, 2> waiting_;
   // Rounds the destination stays free after its turn passed, so that the waiting pipes are read.
   std::array<int, 2> free_rounds_{0, 0};
+  // After a turn passed: the pipe that held it, and until when nobody takes a turn (the
+  // others go on writing).
+  std::array<const TaskPipe*, 2> passed_from_{nullptr, nullptr};
+  std::array<TimePoint, 2> free_until_{};
   // Pipes mid-line, per destination: while there are none, nobody can take a turn, and
   // update() need not look at every pipe after every read.
   std::array<std::size_t, 2> mid_line_{0, 0};

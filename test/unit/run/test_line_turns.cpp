@@ -150,10 +150,14 @@ TEST_CASE("line turns: once another task waits, the turn passes after the slice"
   f.turns.watch(set);
   f.feed(f.a, "lmno", f.t0 + fair.slice + 1ms);
   CHECK(f.turns.may_read(f.b, Stream::kStdout));
-  // ...and then the turn goes round: to b, which is mid-line now too.
+  // ...and for as long as b, to which it passed, goes on writing...
   f.feed(f.b, "abcdefg", f.t0 + fair.slice + 2ms);
   f.turns.watch(set);
-  f.turns.update(f.t0 + fair.slice + 3ms);
+  f.turns.update(f.t0 + fair.slice + 2ms + fair.free - 1ms);
+  CHECK(f.turns.may_read(f.a, Stream::kStdout));
+  CHECK(f.turns.may_read(f.b, Stream::kStdout));
+  // ...then the turn goes round: to b, which is mid-line now too.
+  f.turns.update(f.t0 + fair.slice + 2ms + fair.free);
   CHECK(f.turns.may_read(f.b, Stream::kStdout));
   CHECK_FALSE(f.turns.may_read(f.a, Stream::kStdout));
 }
