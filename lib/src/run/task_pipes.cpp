@@ -18,7 +18,7 @@ constexpr std::size_t kReadSize = 64 * 1024;
 
 void TaskPipes::watch(PollSet& set) {
   owners_.clear();
-  if (paused_ && paused_()) return;
+  if (paused()) return;
   for (const auto& slot : children_.running()) {
     for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
       const TaskPipe& pipe = slot->pipe(stream);
@@ -38,6 +38,7 @@ void TaskPipes::ready(std::size_t token, short revents) {
   // A read earlier in this round may have given a task the turn: ask again.
   const auto [slot, stream] = owners_[token];
   const TaskPipe& pipe = slot->pipe(stream);
+  if (paused()) return;  // an earlier read of this round filled mtask's output queue
   if (turns_.may_read(pipe, stream)) {
     read(*slot, stream);
   } else {
@@ -50,7 +51,7 @@ void TaskPipes::read(Slot& slot, Stream stream) {
   if (!slot.started && !read_hello(slot) && stream == Stream::kStdout) return;
   if (buffer_.empty()) buffer_.resize(kReadSize);
   TaskPipe& pipe = slot.pipe(stream);
-  for (int round = 0; round < kReadsPerRound && pipe.open(); ++round) {
+  for (int round = 0; round < kReadsPerRound && pipe.open() && !paused(); ++round) {
     const ssize_t n = ::read(pipe.fd.get(), buffer_.data(), buffer_.size());
     if (n < 0) {
       if (errno == EINTR) continue;

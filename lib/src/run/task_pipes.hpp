@@ -47,6 +47,7 @@ class TaskPipes final : public Source {
 
  private:
   void read(Slot& slot, Stream stream);
+  bool paused() const { return paused_ && paused_(); }
   void split(Slot& slot, Stream stream, std::string_view bytes, bool at_end);
 
   const Children& children_;
