@@ -186,6 +186,11 @@ int run(const Config& config) {
   mtask::RunOptions options = config.run;
   // The whole process is mtask's: it may adopt whatever its tasks leave behind.
   options.adopt_orphans = true;
+  // Writes to a reader that is slow (or never reads) wait in the run's loop, not in write():
+  // signals and --timeout work meanwhile (docs/design.md, "When nobody reads").
+  for (mtask::FdOutput* output : {&reporters.out, &reporters.err}) {
+    if (output->queue_when_slow()) options.queued_outputs.push_back(output);
+  }
   if (reporters.progress != nullptr) {
     options.wake_every = std::chrono::milliseconds(100);
     // A resized window: the line is drawn to the new width from its next redraw on.

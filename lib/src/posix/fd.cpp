@@ -39,6 +39,22 @@ bool write_all(int fd, const void* data, std::size_t size) noexcept {
   return true;
 }
 
+long write_now(int fd, const void* data, std::size_t size) noexcept {
+  const char* p = static_cast<const char*>(data);
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t written = ::write(fd, p + done, size - done);
+    if (written > 0) {
+      done += static_cast<std::size_t>(written);
+      continue;
+    }
+    if (written < 0 && errno == EINTR) continue;
+    if (written == 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return -1;
+  }
+  return static_cast<long>(done);
+}
+
 void close_from(int first) noexcept {
 #ifdef SYS_close_range
   if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, 0U) == 0) return;

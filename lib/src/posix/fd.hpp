@@ -16,6 +16,11 @@ inline bool write_all(int fd, std::string_view text) noexcept {
   return write_all(fd, text.data(), text.size());
 }
 
+/// Writes as much of `data` to the non-blocking `fd` as it takes now, through partial writes
+/// and EINTR, without waiting. Returns the bytes written, or -1 with errno set on an error
+/// other than EAGAIN (EPIPE when the reader is gone).
+long write_now(int fd, const void* data, std::size_t size) noexcept;
+
 /// Closes every descriptor from `first` up (close_range where the kernel has it).
 /// Async-signal-safe.
 void close_from(int first) noexcept;

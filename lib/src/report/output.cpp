@@ -1,11 +1,14 @@
 #include "mtask/report/output.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <string>
 
 #include "posix/fd.hpp"
 
@@ -17,17 +20,94 @@ constexpr std::size_t kFlushThreshold = 64 * 1024;
 
 }  // namespace
 
-FdOutput::~FdOutput() { flush(); }
+FdOutput::~FdOutput() {
+  flush();
+  // After the run nothing else waits: what is still queued is written, waiting for the reader
+  // (write_all polls on the non-blocking description).
+  if (!broken_ && !dropped_ && queued() > 0) {
+    posix::write_all(fd_, queue_.data() + queue_start_, queued());
+  }
+  if (!queuing_) return;
+  // The description is ours alone: blocking again, for whatever writes to it after the run.
+  // Should that fail, writers after the run see EAGAIN (write_all waits with poll).
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags >= 0) (void)::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
+}
+
+bool FdOutput::queue_when_slow() {
+  struct stat st {};
+  if (queuing_ || ::fstat(fd_, &st) != 0) return queuing_;
+  if (!S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && ::isatty(fd_) == 1)) return false;
+  // A description of our own: setting O_NONBLOCK on fd_'s would change it for the shell and
+  // every other process that shares it. It takes fd_'s number, so that no descriptor more is
+  // used (a run may be short of them). A pipe without a reader cannot be opened: then fd_ is
+  // kept and its next write fails with EPIPE as before.
+  const std::string path = "/proc/self/fd/" + std::to_string(fd_);
+  const int own = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (own < 0) return false;
+  queuing_ = ::dup2(own, fd_) == fd_;
+  ::close(own);
+  return queuing_;
+}
+
+int FdOutput::queued_fd() const { return queued() > 0 ? fd_ : -1; }
+
+void FdOutput::fail() {
+  broken_ = true;
+  error_ = errno != 0 ? errno : EIO;  // a write of 0 bytes that poll() did not explain
+  queue_.clear();
+  queue_start_ = 0;
+}
+
+void FdOutput::write_queued() {
+  if (queued() == 0) return;
+  errno = 0;
+  const long n = posix::write_now(fd_, queue_.data() + queue_start_, queued());
+  if (n < 0) {
+    fail();
+    return;
+  }
+  queue_start_ += static_cast<std::size_t>(n);
+  if (queue_start_ == queue_.size()) {
+    queue_.clear();
+    queue_start_ = 0;
+  } else if (queue_start_ > queue_.size() / 2) {
+    queue_.erase(0, queue_start_);  // keeps what is taken from the front from piling up
+    queue_start_ = 0;
+  }
+}
+
+void FdOutput::drop() {
+  dropped_ = true;
+  queue_.clear();
+  queue_.shrink_to_fit();
+  queue_start_ = 0;
+  used_ = 0;
+  buffer_.reset();
+}
 
 void FdOutput::write_out(std::string_view text) {
   errno = 0;
-  if (posix::write_all(fd_, text)) return;
-  broken_ = true;
-  error_ = errno != 0 ? errno : EIO;  // a write of 0 bytes that poll() did not explain
+  if (!queuing_) {
+    if (!posix::write_all(fd_, text)) fail();
+    return;
+  }
+  // Queued bytes go first, to keep the order; what the reader does not take now joins them.
+  write_queued();
+  if (broken_) return;
+  if (queued() == 0) {
+    const long n = posix::write_now(fd_, text.data(), text.size());
+    if (n < 0) {
+      fail();
+      return;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  queue_.append(text);
 }
 
 void FdOutput::write(std::string_view text) {
-  if (broken_) return;
+  if (broken_ || dropped_) return;
   if (text.size() > kFlushThreshold - used_) {
     flush();
     if (broken_) return;
@@ -43,7 +123,11 @@ void FdOutput::write(std::string_view text) {
 }
 
 bool FdOutput::flush() {
-  if (!broken_ && used_ > 0) write_out(std::string_view(buffer_.get(), used_));
+  if (!broken_ && !dropped_ && used_ > 0) {
+    write_out(std::string_view(buffer_.get(), used_));
+  } else if (!broken_ && !dropped_) {
+    write_queued();
+  }
   used_ = 0;
   if (broken_) buffer_.reset();  // output is dropped from now on
   return !broken_;

@@ -19,6 +19,7 @@
 #include "run/job_control.hpp"
 #include "run/line_turns.hpp"
 #include "run/loop.hpp"
+#include "run/output_queues.hpp"
 #include "run/task_pipes.hpp"
 #include "run/task_timers.hpp"
 #include "run/wait_status.hpp"
@@ -77,6 +78,8 @@ class Run final : public detail::PipeEvents {
   void release(const detail::LineTurns::Deferred& event);
   void stop_all(int status);
   void report_summary(int status);
+  void notice_stops();
+  int drain_queues(int status);
   int exit_status() const;
 
   const std::vector<Task>& tasks_;
@@ -95,6 +98,7 @@ class Run final : public detail::PipeEvents {
   detail::JobControl job_control_;
   detail::Ticker ticker_;
   Hurry hurry_;
+  detail::OutputQueues queues_;
   detail::Loop loop_;
   TimePoint start_{};
   std::size_t next_task_ = 0;
@@ -121,12 +125,14 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                }),
       timers_(children_, pipes_),
       job_control_(children_, timers_, sink_),
-      ticker_(options.wake_every) {
+      ticker_(options.wake_every),
+      queues_(options.queued_outputs, options.kill_after) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
   for (detail::Source* source : std::initializer_list<detail::Source*>{
-           &pipes_, &watched_, &timers_, &turns_, &ticker_, &hurry_}) {
+           &pipes_, &watched_, &timers_, &turns_, &ticker_, &hurry_, &queues_}) {
     loop_.add(*source);
   }
+  pipes_.pause_while([this] { return queues_.backed_up(); });
 }
 
 int Run::execute() {
@@ -142,6 +148,7 @@ int Run::execute() {
   while (!children_.empty()) {
     round();
     if (!sink_.flush() && stop_status_ == 0) stop_all(128 + SIGPIPE);
+    notice_stops();
     start_pending();
   }
   children_.close();
@@ -149,6 +156,32 @@ int Run::execute() {
   const int status = exit_status();
   give_up_pending(StopReason::kNone);  // after a system error, what was never forked
   report_summary(status);
+  return drain_queues(status);
+}
+
+void Run::notice_stops() {
+  // Only while a reader lags: then a task's stop (its --timeout) makes the queues impatient, so
+  // that the stop ends even if the reader never reads again (docs/design.md, "When nobody
+  // reads").
+  if (queues_.empty() || !queues_.patient()) return;
+  const auto& running = children_.running();
+  if (std::any_of(running.begin(), running.end(),
+                  [](const auto& s) { return s->stop.stopping(); })) {
+    queues_.lose_patience(Clock::now());
+  }
+}
+
+int Run::drain_queues(int status) {
+  // What the reader has not taken yet is written before the run returns; a stop signal still
+  // works meanwhile, and then a reader that takes nothing for --kill-after loses the rest.
+  while (!queues_.empty()) {
+    loop_.wait(signals_.wait_mask());
+    if (const int sig = signals_.take_job_stop()) job_control_.stop_and_resume(sig);
+    take_signals();
+    loop_.dispatch_ready();
+    loop_.dispatch_deadlines(Clock::now());
+  }
+  // A signal now finds the run complete: it only cuts the wait short (docs/reliability.md).
   return status;
 }
 
@@ -183,7 +216,7 @@ void Run::start_pending() {
       case detail::Children::Spawn::kStarted: {
         const Slot& slot = *children_.running().back();
         for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
-          turns_.add(slot.pipe(stream), stream);
+          turns_.add(slot.pipe(stream), stream, slot.index);
         }
         results_[next_task_].started = slot.forked_at - start_;
         ++next_task_;
@@ -273,11 +306,13 @@ void Run::stop_all(int status) {
   // or holds back a task.
   bool stops_something = status != 0 || next_task_ < tasks_.size();
   const TimePoint now = Clock::now();
+  queues_.lose_patience(now);
   for (const auto& slot : children_.running()) {
     // A task is the run's victim when it still runs and nothing stops it yet (a --timeout of
-    // its own already under way keeps it a failure); one already reaped ended on its own.
+    // its own already under way keeps it a failure); one whose process already exited ended on
+    // its own.
     TaskResult& result = results_[slot->index];
-    if (!slot->reaped && !slot->stop.stopping() && result.stopped == StopReason::kNone) {
+    if (!slot->exited && !slot->stop.stopping() && result.stopped == StopReason::kNone) {
       result.stopped = reason;
       stops_something = true;
     }

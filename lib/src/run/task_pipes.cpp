@@ -18,10 +18,15 @@ constexpr std::size_t kReadSize = 64 * 1024;
 
 void TaskPipes::watch(PollSet& set) {
   owners_.clear();
+  if (paused()) return;
   for (const auto& slot : children_.running()) {
     for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
       const TaskPipe& pipe = slot->pipe(stream);
-      if (!pipe.open() || !turns_.may_read(pipe, stream)) continue;
+      // A pipe that may not be read is watched until it has data, to learn that its task
+      // waits for the destination (then the turn there passes soon: LineTurns).
+      if (!pipe.open() || (!turns_.may_read(pipe, stream) && turns_.is_waiting(pipe, stream))) {
+        continue;
+      }
       set.add(pipe.fd.get(), POLLIN, owners_.size());
       owners_.emplace_back(slot.get(), stream);
     }
@@ -32,14 +37,21 @@ void TaskPipes::ready(std::size_t token, short revents) {
   (void)revents;
   // A read earlier in this round may have given a task the turn: ask again.
   const auto [slot, stream] = owners_[token];
-  if (turns_.may_read(slot->pipe(stream), stream)) read(*slot, stream);
+  const TaskPipe& pipe = slot->pipe(stream);
+  if (paused()) return;  // an earlier read of this round filled mtask's output queue
+  if (turns_.may_read(pipe, stream)) {
+    read(*slot, stream);
+  } else {
+    turns_.waits(pipe, stream);
+    turns_.update(Clock::now());
+  }
 }
 
 void TaskPipes::read(Slot& slot, Stream stream) {
   if (!slot.started && !read_hello(slot) && stream == Stream::kStdout) return;
   if (buffer_.empty()) buffer_.resize(kReadSize);
   TaskPipe& pipe = slot.pipe(stream);
-  for (int round = 0; round < kReadsPerRound && pipe.open(); ++round) {
+  for (int round = 0; round < kReadsPerRound && pipe.open() && !paused(); ++round) {
     const ssize_t n = ::read(pipe.fd.get(), buffer_.data(), buffer_.size());
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -52,6 +64,7 @@ void TaskPipes::read(Slot& slot, Stream stream) {
       break;
     }
     pipe.last_read = Clock::now();
+    turns_.took(pipe, stream, static_cast<std::size_t>(n));
     split(slot, stream, std::string_view(buffer_.data(), static_cast<std::size_t>(n)), false);
     if (static_cast<std::size_t>(n) < buffer_.size()) break;  // drained for now
   }

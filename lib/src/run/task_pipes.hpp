@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -31,6 +32,10 @@ class TaskPipes final : public Source {
   TaskPipes(const Children& children, LineTurns& turns, PipeEvents& events)
       : children_(children), turns_(turns), events_(events) {}
 
+  /// While `paused()` is true no pipe is read (mtask's own output is backed up: the tasks wait,
+  /// and memory stays bounded).
+  void pause_while(std::function<bool()> paused) { paused_ = std::move(paused); }
+
   void watch(PollSet& set) override;
   void ready(std::size_t token, short revents) override;
 
@@ -42,6 +47,7 @@ class TaskPipes final : public Source {
 
  private:
   void read(Slot& slot, Stream stream);
+  bool paused() const { return paused_ && paused_(); }
   void split(Slot& slot, Stream stream, std::string_view bytes, bool at_end);
 
   const Children& children_;
@@ -49,6 +55,7 @@ class TaskPipes final : public Source {
   PipeEvents& events_;
   std::vector<std::pair<Slot*, Stream>> owners_;  // this round's token -> pipe
   std::vector<char> buffer_;
+  std::function<bool()> paused_;
 };
 
 }  // namespace mtask::detail

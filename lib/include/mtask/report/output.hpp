@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "mtask/queued_output.hpp"
+
 namespace mtask {
 
 /// Where a reporter writes: a buffer flushed in batches to a descriptor, or a string in tests.
@@ -25,12 +27,14 @@ class Output {
 /// poll() on a non-blocking descriptor. The first failed write (EPIPE when the reader is gone,
 /// or any other error) makes it broken: from then on output is dropped and flush() returns
 /// false, silently — the caller reports, telling EPIPE from the rest by error(). The caller
-/// must ignore SIGPIPE to get EPIPE at all.
-class FdOutput final : public Output {
+/// must ignore SIGPIPE to get EPIPE at all. After queue_when_slow(), writes to a pipe or
+/// terminal never wait: what the reader does not take yet is queued (see QueuedOutput).
+class FdOutput final : public Output, public QueuedOutput {
  public:
   explicit FdOutput(int fd) : fd_(fd) {}
   FdOutput(const FdOutput&) = delete;
   FdOutput& operator=(const FdOutput&) = delete;
+  /// Flushes; what is still queued is then written, waiting for the reader, unless dropped.
   ~FdOutput() override;
 
   void write(std::string_view text) override;
@@ -39,8 +43,23 @@ class FdOutput final : public Output {
   bool broken() const { return broken_; }
   int error() const override { return error_; }
 
+  /// From now on writes never wait for the reader when the descriptor is a pipe, a FIFO or a
+  /// terminal: the descriptor is made to name a non-blocking open file description of its own
+  /// (opened anew through /proc/self/fd, so that the one the shell shares keeps its flags), and
+  /// what the reader does not take yet is queued. False, and nothing changes, for anything else
+  /// (a file or a device other than a terminal does not wait for a reader) or when it cannot
+  /// be opened. Other writers to the same descriptor then see EAGAIN when the reader is slow.
+  bool queue_when_slow();
+  int queued_fd() const override;
+  std::size_t queued() const override { return queue_.size() - queue_start_; }
+  void write_queued() override;
+  void drop() override;
+  /// True once drop() was called.
+  bool dropped() const { return dropped_; }
+
  private:
   void write_out(std::string_view text);
+  void fail();
 
   int fd_;
   // A fixed buffer rather than a std::string: reporters write a line in several small
@@ -48,7 +67,11 @@ class FdOutput final : public Output {
   std::unique_ptr<char[]> buffer_;
   std::size_t used_ = 0;
   bool broken_ = false;
-  int error_ = 0;  ///< errno of the failed write
+  bool dropped_ = false;
+  int error_ = 0;         ///< errno of the failed write
+  bool queuing_ = false;  ///< fd_ names a non-blocking description (queue_when_slow())
+  std::string queue_;     ///< bytes from queue_start_ on wait for the reader
+  std::size_t queue_start_ = 0;
 };
 
 /// Collects output in a string; for tests.

@@ -7,6 +7,7 @@
 #include "mtask/events.hpp"
 #include "mtask/grammar/duration.hpp"
 #include "mtask/grammar/task.hpp"
+#include "mtask/queued_output.hpp"
 
 namespace mtask {
 
@@ -41,6 +42,10 @@ struct RunOptions {
   /// starts are left alone, but one the caller forks during the run (from a sink) could be
   /// taken for an orphan: leave this off then.
   bool adopt_orphans = false;
+  /// mtask's stdout and stderr when they queue what a slow reader does not take yet: the run
+  /// writes the queues from its loop, so that signals and --timeout work while nobody reads,
+  /// and waits for them before it returns (docs/design.md, "When nobody reads").
+  std::vector<QueuedOutput*> queued_outputs{};
 };
 
 /// Runs every task, reports to `sink`, and returns mtask's exit status: 128 + N when signal N
