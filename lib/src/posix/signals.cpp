@@ -139,6 +139,12 @@ void SignalGuard::restore(std::size_t installed) noexcept {
 int SignalGuard::stop_signal() const { return g_stop_signal; }
 int SignalGuard::stop_count() const { return g_stop_count; }
 
+bool SignalGuard::child_exit_pending() {
+  sigset_t pending;
+  if (sigemptyset(&pending) != 0 || sigpending(&pending) != 0) return true;  // look anyway
+  return sigismember(&pending, SIGCHLD) == 1;
+}
+
 bool SignalGuard::take_child_exited() {
   bool exited = g_child_exited != 0;
   g_child_exited = 0;

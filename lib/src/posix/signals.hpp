@@ -34,6 +34,9 @@ class SignalGuard {
   int stop_count() const;
   /// True when SIGCHLD arrived since the last call.
   bool take_child_exited();
+  /// True when SIGCHLD is pending (blocked outside the wait, not yet taken): a child ended
+  /// since the loop last waited. Also true when that cannot be asked.
+  static bool child_exit_pending();
   /// The job-control signal (SIGTSTP, SIGTTIN, SIGTTOU) received since the last call, or 0:
   /// the run is to pause (docs/design.md, "Job control"). One ignored on entry is never caught.
   int take_job_stop();

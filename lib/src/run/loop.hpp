@@ -73,6 +73,14 @@ class Loop {
   int ready_ = 0;
 };
 
+/// Makes the loop's next wait a mere look (a deadline already past: ppoll with no timeout)
+/// while it is on.
+class Hurry final : public Source {
+ public:
+  bool on = false;
+  TimePoint deadline() const override { return on ? TimePoint{} : kNever; }
+};
+
 /// Wakes the loop every `every` (0: never) even when nothing happens, so that the caller's
 /// per-round work (a live progress line) runs.
 class Ticker final : public Source {

@@ -20,9 +20,9 @@
 #include "run/line_turns.hpp"
 #include "run/loop.hpp"
 #include "run/output_queues.hpp"
+#include "run/results.hpp"
 #include "run/task_pipes.hpp"
 #include "run/task_timers.hpp"
-#include "run/wait_status.hpp"
 #include "run/watched_outputs.hpp"
 
 namespace mtask {
@@ -34,26 +34,6 @@ using detail::TimePoint;
 
 /// How long a task may stall in the middle of a long line before it gives up its turn.
 constexpr auto kTurnLimit = std::chrono::seconds(1);
-
-/// Whether a child has ended since the loop last looked (SIGCHLD, blocked outside the loop's
-/// wait, is pending).
-bool child_exit_pending() {
-  sigset_t pending;
-  if (sigemptyset(&pending) != 0 || sigpending(&pending) != 0) return true;  // look anyway
-  return sigismember(&pending, SIGCHLD) == 1;
-}
-
-/// Makes the loop's next wait a mere look (a deadline already past: ppoll with no timeout)
-/// while it is on.
-class Hurry final : public detail::Source {
- public:
-  bool on = false;
-  TimePoint deadline() const override { return on ? TimePoint{} : detail::kNever; }
-};
-
-Duration to_duration(const timeval& tv) {
-  return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
-}
 
 /// One run of a list of tasks: it wires the seams it owns and turns what they see into
 /// events and results.
@@ -85,7 +65,7 @@ class Run final : public detail::PipeEvents {
   const std::vector<Task>& tasks_;
   const RunOptions& options_;
   EventSink& sink_;
-  std::vector<TaskResult> results_;
+  detail::Results results_;
   const pid_t parent_pid_ = getpid();
   // Before the seams, so destroyed after them: children are killed and reaped with SIGCHLD
   // still blocked, and the caller's signal handling comes back last.
@@ -97,7 +77,7 @@ class Run final : public detail::PipeEvents {
   detail::TaskTimers timers_;
   detail::JobControl job_control_;
   detail::Ticker ticker_;
-  Hurry hurry_;
+  detail::Hurry hurry_;
   detail::OutputQueues queues_;
   detail::Loop loop_;
   TimePoint start_{};
@@ -106,15 +86,13 @@ class Run final : public detail::PipeEvents {
   bool stopping_ = false;  // every task is being stopped (a signal, --fail-fast, no reader)
   int stop_status_ = 0;    // 128 + N once a signal or a closed stdout stopped the run
   int stop_signals_seen_ = 0;
-  StopReason stop_reason_ = StopReason::kNone;  // what stopped the run first
-  Duration stopped_at_{0};
 };
 
 Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink)
     : tasks_(tasks),
       options_(options),
       sink_(sink),
-      results_(tasks.size()),
+      results_(tasks, getpid()),
       signals_(static_cast<bool>(options.on_resize)),
       children_(signals_, options),
       turns_(options.hold_partial_lines, kTurnLimit, [this](const auto& e) { release(e); }),
@@ -222,7 +200,7 @@ void Run::start_pending() {
         ++next_task_;
         // Forking many tasks takes a while: tasks that ended meanwhile are reaped now, not
         // after the last fork, so that their wall time is theirs.
-        if (child_exit_pending()) catch_up();
+        if (detail::SignalGuard::child_exit_pending()) catch_up();
         break;
       }
       case detail::Children::Spawn::kNoRoomYet:
@@ -277,22 +255,8 @@ void Run::finish_ready() {
 void Run::finish(Slot& slot) {
   for (Stream stream : {Stream::kStdout, Stream::kStderr}) turns_.remove(slot.pipe(stream), stream);
   if (!slot.started) pipes_.read_hello(slot);
-  TaskResult& result = results_[slot.index];
-  result.pid = slot.said_hello() ? slot.hello.pid : slot.pid;
-  result.ppid = slot.said_hello() ? slot.hello.ppid : parent_pid_;
-  result.wall = slot.reaped_at - slot.forked_at;
-  result.user_cpu = to_duration(slot.usage.ru_utime);
-  result.sys_cpu = to_duration(slot.usage.ru_stime);
-  result.max_rss_kb = slot.usage.ru_maxrss;
-  const detail::Ending ending = detail::decode_wait_status(slot.wait_status);
-  // stop_all() marked the task if the run's stop came before any stop of its own: then a
-  // --timeout passing during the stop is no failure of the task's.
-  const bool stopped = result.stopped != StopReason::kNone;
-  result.outcome = slot.stop.timed_out() && !stopped ? Outcome::kTimedOut : ending.outcome;
-  result.code = ending.code;
-  result.signal = ending.signal;
-  // A task that exits 0 all the same has passed (docs/output.md, "Stopped tasks").
-  if (result.outcome == Outcome::kExited && result.code == 0) result.stopped = StopReason::kNone;
+  results_.record_end(slot);
+  const TaskResult& result = results_[slot.index];
   turns_.deliver({true, slot.index, result.pid, result.ppid, since_start()});
   if (options_.fail_fast && result.failed() && !stopping_) stop_all(0);
 }
@@ -308,20 +272,10 @@ void Run::stop_all(int status) {
   const TimePoint now = Clock::now();
   queues_.lose_patience(now);
   for (const auto& slot : children_.running()) {
-    // A task is the run's victim when it still runs and nothing stops it yet (a --timeout of
-    // its own already under way keeps it a failure); one whose process already exited ended on
-    // its own.
-    TaskResult& result = results_[slot->index];
-    if (!slot->exited && !slot->stop.stopping() && result.stopped == StopReason::kNone) {
-      result.stopped = reason;
-      stops_something = true;
-    }
+    if (results_.mark_victim(*slot, reason)) stops_something = true;
     slot->stop.stop(now);
   }
-  if (stop_reason_ == StopReason::kNone && stops_something) {
-    stop_reason_ = reason;
-    stopped_at_ = since_start();
-  }
+  if (stops_something) results_.stopped(reason, since_start());
   give_up_pending(reason);
 }
 
@@ -334,25 +288,14 @@ void Run::give_up_pending(StopReason reason) {
 }
 
 void Run::report_summary(int status) {
-  const Duration wall = since_start();
-  Duration task_wall_sum{0};
-  std::size_t failed = 0;
-  for (const TaskResult& r : results_) {
-    task_wall_sum += r.wall;
-    if (r.failed()) ++failed;
-  }
-  const double speedup = wall.count() > 0 ? to_seconds(task_wall_sum) / to_seconds(wall) : 0.0;
-  sink_.on_summary(SummaryEvent{parent_pid_, tasks_, results_, failed, wall, task_wall_sum, speedup,
-                                status, wall, stop_reason_, stopped_at_});
+  sink_.on_summary(results_.summary(since_start(), status));
   sink_.flush();
 }
 
 int Run::exit_status() const {
   if (stop_status_ != 0) return stop_status_;
   if (system_failed_) return 3;
-  const bool any_failed =
-      std::any_of(results_.begin(), results_.end(), [](const TaskResult& r) { return r.failed(); });
-  return any_failed ? 1 : 0;
+  return results_.any_failed() ? 1 : 0;
 }
 
 }  // namespace

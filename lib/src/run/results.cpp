@@ -1,0 +1,68 @@
+#include "run/results.hpp"
+
+#include <algorithm>
+
+#include "mtask/grammar/duration.hpp"
+#include "run/wait_status.hpp"
+
+namespace mtask::detail {
+namespace {
+
+Duration to_duration(const timeval& tv) {
+  return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
+}
+
+}  // namespace
+
+void Results::record_end(const Slot& slot) {
+  TaskResult& result = results_[slot.index];
+  result.pid = slot.said_hello() ? slot.hello.pid : slot.pid;
+  result.ppid = slot.said_hello() ? slot.hello.ppid : parent_pid_;
+  result.wall = slot.reaped_at - slot.forked_at;
+  result.user_cpu = to_duration(slot.usage.ru_utime);
+  result.sys_cpu = to_duration(slot.usage.ru_stime);
+  result.max_rss_kb = slot.usage.ru_maxrss;
+  const Ending ending = decode_wait_status(slot.wait_status);
+  // mark_victim() marked the task if the run's stop came before any stop of its own: then a
+  // --timeout passing during the stop is no failure of the task's.
+  const bool stopped = result.stopped != StopReason::kNone;
+  result.outcome = slot.stop.timed_out() && !stopped ? Outcome::kTimedOut : ending.outcome;
+  result.code = ending.code;
+  result.signal = ending.signal;
+  // A task that exits 0 all the same has passed (docs/output.md, "Stopped tasks").
+  if (result.outcome == Outcome::kExited && result.code == 0) result.stopped = StopReason::kNone;
+}
+
+bool Results::mark_victim(const Slot& slot, StopReason reason) {
+  // A --timeout of its own already under way keeps the task a failure; one whose process
+  // already exited ended on its own.
+  TaskResult& result = results_[slot.index];
+  if (slot.exited || slot.stop.stopping() || result.stopped != StopReason::kNone) return false;
+  result.stopped = reason;
+  return true;
+}
+
+void Results::stopped(StopReason reason, Duration t) {
+  if (stop_reason_ != StopReason::kNone) return;
+  stop_reason_ = reason;
+  stopped_at_ = t;
+}
+
+bool Results::any_failed() const {
+  return std::any_of(results_.begin(), results_.end(),
+                     [](const TaskResult& r) { return r.failed(); });
+}
+
+SummaryEvent Results::summary(Duration wall, int status) const {
+  Duration task_wall_sum{0};
+  std::size_t failed = 0;
+  for (const TaskResult& r : results_) {
+    task_wall_sum += r.wall;
+    if (r.failed()) ++failed;
+  }
+  const double speedup = wall.count() > 0 ? to_seconds(task_wall_sum) / to_seconds(wall) : 0.0;
+  return SummaryEvent{parent_pid_, tasks_, results_, failed,       wall,       task_wall_sum,
+                      speedup,     status, wall,     stop_reason_, stopped_at_};
+}
+
+}  // namespace mtask::detail

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <vector>
+
+#include "mtask/events.hpp"
+#include "run/task_slot.hpp"
+
+namespace mtask::detail {
+
+/// What the run learns of each task and of itself, and the words it ends with: each task's
+/// result from its slot, who was the run's victim, the stop that ended the run, the summary and
+/// mtask's exit status (docs/output.md, "Stopped tasks"; docs/usage.md, "Exit status").
+class Results {
+ public:
+  Results(const std::vector<Task>& tasks, pid_t parent_pid)
+      : tasks_(tasks), parent_pid_(parent_pid), results_(tasks.size()) {}
+
+  TaskResult& operator[](std::size_t index) { return results_[index]; }
+  const TaskResult& operator[](std::size_t index) const { return results_[index]; }
+
+  /// The task of `slot` has ended (reaped, its pipes closed): its result from what the kernel
+  /// said of it.
+  void record_end(const Slot& slot);
+  /// The run's stop reached the task of `slot`, for `reason`: it is a victim, not a failure,
+  /// when it still ran and no stop of its own was under way. True when it was marked.
+  bool mark_victim(const Slot& slot, StopReason reason);
+  /// The run was stopped for `reason` at `t` (the first stop is kept).
+  void stopped(StopReason reason, Duration t);
+  bool any_failed() const;
+  /// The summary, for a run that lasted `wall` and ends with `status`.
+  SummaryEvent summary(Duration wall, int status) const;
+
+ private:
+  const std::vector<Task>& tasks_;
+  pid_t parent_pid_;
+  std::vector<TaskResult> results_;
+  StopReason stop_reason_ = StopReason::kNone;  // what stopped the run first
+  Duration stopped_at_{0};
+};
+
+}  // namespace mtask::detail
