@@ -148,9 +148,16 @@ void Adopted::scan() {
 
 void Adopted::finish() {
   if (!enabled_) return;
+  int empty_scans = 0;
   for (int round = 0; round < kFinishRounds; ++round) {
     scan();
-    if (adoptees_.empty()) return;
+    // The kernel's list of children can miss one that changes while it is read: only two
+    // empty looks in a row say that nothing is left.
+    if (adoptees_.empty()) {
+      if (++empty_scans == 2) return;
+      continue;
+    }
+    empty_scans = 0;
     for (auto& [pid, adoptee] : adoptees_) {
       if (!adoptee.killed) kill_adoptee(pid, adoptee, SIGKILL);
     }

@@ -1,6 +1,7 @@
 #include "run/children.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,21 @@ bool is_limit(std::error_code error) {
 /// Tells this run's processes from every other's: mtask's pid and the moment it started.
 std::string make_run_id() {
   return fmt::format("{}-{}", getpid(), Clock::now().time_since_epoch().count());
+}
+
+/// Whether nothing holds the write end of any pipe of `slot` that is still open: each shows
+/// POLLHUP (what is left in it can still be read).
+bool writers_gone(const Slot& slot) {
+  pollfd fds[2];
+  nfds_t count = 0;
+  for (const TaskPipe& pipe : slot.pipes) {
+    if (pipe.open()) fds[count++] = pollfd{pipe.fd.get(), POLLIN, 0};
+  }
+  if (poll(fds, count, 0) < 0) return false;  // as if held: the grace still bounds it
+  for (nfds_t i = 0; i < count; ++i) {
+    if ((fds[i].revents & POLLHUP) == 0) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -173,19 +189,26 @@ void Children::reap_drained() {
   }
 }
 
-void Children::reap(Slot& slot) {
-  if (!slot.exited) {
-    siginfo_t info{};
-    if (waitid(P_PID, static_cast<id_t>(slot.pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
-        info.si_pid == 0) {
-      return;  // still running
-    }
-    slot.exited = true;
-    slot.reaped_at = Clock::now();
+bool Children::notice_exit(Slot& slot) {
+  if (slot.exited) return true;
+  siginfo_t info{};
+  if (waitid(P_PID, static_cast<id_t>(slot.pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+      info.si_pid == 0) {
+    return false;  // still running
   }
+  slot.exited = true;
+  slot.reaped_at = Clock::now();
+  return true;
+}
+
+void Children::reap(Slot& slot) {
+  if (!notice_exit(slot)) return;
   const bool pipes_closed = slot.pipes_closed();
   if (!pipes_closed) {
-    if (slot.outlived) return;
+    // Bytes still in a pipe whose writers are all gone (the loop has not read them yet, or
+    // may not while mtask's output is backed up) are no leftover: the task is reaped once they
+    // are read, and no grace starts.
+    if (slot.outlived || writers_gone(slot)) return;
     // Something the task started still holds its output: it is read on for a while, and the
     // task stays unreaped meanwhile, so that its group can still be stopped safely.
     spdlog::debug("pid {} (task '{}') exited, its pipes still open", slot.pid, slot.task.name);

@@ -51,6 +51,8 @@ class Children {
   void reap_exited();
   /// Reaps the tasks that had exited with their pipes held and whose pipes are now closed.
   void reap_drained();
+  /// Whether the task's own process has exited (seen without reaping it); notes when.
+  bool notice_exit(Slot& slot);
   /// The task was reported as ended: the guardian forgets it and the slot goes.
   void remove(const Slot& slot);
   /// The run is over: closes /dev/null and stops the guardian.

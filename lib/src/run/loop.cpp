@@ -1,5 +1,7 @@
 #include "run/loop.hpp"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -37,6 +39,26 @@ void Loop::wait(const sigset_t& wait_mask) {
   }
   ready_ = ppoll(set_.fds_.data(), set_.fds_.size(), timeout_ptr, &wait_mask);
   if (ready_ < 0 && errno != EINTR) throw fmt::system_error(errno, "mtask: ppoll");
+  if (ready_ > 0) take_pending(wait_mask);
+}
+
+void Loop::take_pending(const sigset_t& wait_mask) {
+  // ppoll() runs a handler only when it returns EINTR: when a descriptor is ready at once it
+  // puts the old mask back with the signal still pending. Tasks that write without a pause
+  // keep a pipe always ready, so a signal the wait lets through would never be taken.
+  sigset_t pending;
+  if (sigpending(&pending) != 0) throw fmt::system_error(errno, "mtask: sigpending");
+  bool any = false;
+  for (int sig = 1; sig < NSIG && !any; ++sig) {
+    any = sigismember(&pending, sig) == 1 && sigismember(&wait_mask, sig) == 0;
+  }
+  if (!any) return;
+  // A look with no descriptors and no time: the handlers run, and the ready descriptors
+  // found above are dispatched as usual.
+  const timespec now{};
+  if (ppoll(nullptr, 0, &now, &wait_mask) < 0 && errno != EINTR) {
+    throw fmt::system_error(errno, "mtask: ppoll");
+  }
 }
 
 void Loop::dispatch_ready() {

@@ -68,6 +68,10 @@ class Loop {
   TimePoint next_deadline() const;
 
  private:
+  /// After a wait that found descriptors ready: lets in the signals the wait would have let in
+  /// and that are pending, so that their handlers run this round.
+  static void take_pending(const sigset_t& wait_mask);
+
   std::vector<Source*> sources_;
   PollSet set_;
   int ready_ = 0;

@@ -138,13 +138,13 @@ int Run::execute() {
 }
 
 void Run::notice_stops() {
-  // Only while a reader lags: then a task's stop (its --timeout) makes the queues impatient, so
-  // that the stop ends even if the reader never reads again (docs/design.md, "When nobody
-  // reads").
+  // Only while a reader lags: then a task's own --timeout makes the queues impatient, so that
+  // the stop ends even if the reader never reads again (docs/design.md, "When nobody reads").
+  // The grace of a task's leftovers is no such stop: a slow reader loses nothing by it.
   if (queues_.empty() || !queues_.patient()) return;
   const auto& running = children_.running();
   if (std::any_of(running.begin(), running.end(),
-                  [](const auto& s) { return s->stop.stopping(); })) {
+                  [](const auto& s) { return s->stop.timed_out(); })) {
     queues_.lose_patience(Clock::now());
   }
 }
@@ -272,6 +272,8 @@ void Run::stop_all(int status) {
   const TimePoint now = Clock::now();
   queues_.lose_patience(now);
   for (const auto& slot : children_.running()) {
+    // Its exit may not have been looked at yet this round: then it ended on its own.
+    children_.notice_exit(*slot);
     if (results_.mark_victim(*slot, reason)) stops_something = true;
     slot->stop.stop(now);
   }
