@@ -59,12 +59,13 @@ void Slot::stop_step(int sig) const {
   signal(sig);
 }
 
-Children::Children(const SignalGuard& signals, const RunOptions& options)
+Children::Children(const SignalGuard& signals, const RunOptions& options, bool commands)
     : signals_(signals),
       options_(options),
       parent_pid_(getpid()),
       run_id_(make_run_id()),
-      adopted_(run_id_, options.adopt_orphans) {
+      // Built-in tasks start no processes: there is nothing of theirs to adopt.
+      adopted_(run_id_, options.adopt_orphans && commands) {
   fd_soft_limit_ = raise_fd_limit();
   dev_null_.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null_) throw fmt::system_error(errno, "mtask: open /dev/null");
@@ -163,6 +164,7 @@ void Children::notice_stopped() {
 
 void Children::reap_exited() {
   notice_stopped();
+  bool hidden = false;  // an exit the loop below cannot see past
   for (;;) {
     siginfo_t info{};
     // Look without reaping: while the child is a zombie its pid, and so its process group,
@@ -171,15 +173,21 @@ void Children::reap_exited() {
     if (Slot* slot = find_unreaped(info.si_pid)) {
       reap(*slot);
       // A task kept a zombie while its pipes are held would come first again and again.
-      if (!slot->reaped) break;
+      if (!slot->reaped) {
+        hidden = true;
+        break;
+      }
     } else if (!adopted_.reap_if_adopted(info.si_pid)) {
+      hidden = true;
       break;  // not one of ours (a caller's child, the guardian): look for ours one by one
     }
   }
+  if (!hidden) return;
   for (const auto& slot : running_) {
     if (!slot->reaped) reap(*slot);
   }
-  // Adoptees whose exit the loop above did not get to, and new ones whose task has ended.
+  // Adoptees whose exit the loop above did not get to. (Living ones are looked for when their
+  // task ends and at every stop: see Adopted.)
   adopted_.scan();
 }
 
@@ -203,12 +211,11 @@ bool Children::notice_exit(Slot& slot) {
 
 void Children::reap(Slot& slot) {
   if (!notice_exit(slot)) return;
-  const bool pipes_closed = slot.pipes_closed();
-  if (!pipes_closed) {
-    // Bytes still in a pipe whose writers are all gone (the loop has not read them yet, or
-    // may not while mtask's output is backed up) are no leftover: the task is reaped once they
-    // are read, and no grace starts.
-    if (slot.outlived || writers_gone(slot)) return;
+  // Bytes still in a pipe whose writers are all gone (the loop has not read them yet, or may
+  // not while mtask's output is backed up) are no leftover: nothing of the task holds its
+  // pipes, so it is reaped now and its pipes are read to their end after.
+  if (!slot.pipes_closed() && !writers_gone(slot)) {
+    if (slot.outlived) return;
     // Something the task started still holds its output: it is read on for a while, and the
     // task stays unreaped meanwhile, so that its group can still be stopped safely.
     spdlog::debug("pid {} (task '{}') exited, its pipes still open", slot.pid, slot.task.name);

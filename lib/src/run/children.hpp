@@ -24,7 +24,8 @@ namespace mtask::detail {
 class Children {
  public:
   /// Opens /dev/null and raises the descriptor limit; throws std::system_error if it cannot.
-  Children(const SignalGuard& signals, const RunOptions& options);
+  /// `commands`: some task runs a command (only those can leave processes to adopt).
+  Children(const SignalGuard& signals, const RunOptions& options, bool commands);
   Children(const Children&) = delete;
   Children& operator=(const Children&) = delete;
   ~Children();

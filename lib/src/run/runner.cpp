@@ -34,6 +34,8 @@ using detail::TimePoint;
 
 /// How long a task may stall in the middle of a long line before it gives up its turn.
 constexpr auto kTurnLimit = std::chrono::seconds(1);
+/// While forking many tasks, how many forks go by between looks for tasks that ended.
+constexpr std::size_t kForksPerLook = 8;
 
 /// One run of a list of tasks: it wires the seams it owns and turns what they see into
 /// events and results.
@@ -82,6 +84,7 @@ class Run final : public detail::PipeEvents {
   detail::Loop loop_;
   TimePoint start_{};
   std::size_t next_task_ = 0;
+  std::size_t forks_since_round_ = 0;
   bool system_failed_ = false;
   bool stopping_ = false;  // every task is being stopped (a signal, --fail-fast, no reader)
   int stop_status_ = 0;    // 128 + N once a signal or a closed stdout stopped the run
@@ -94,7 +97,9 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
       sink_(sink),
       results_(tasks, getpid()),
       signals_(static_cast<bool>(options.on_resize)),
-      children_(signals_, options),
+      children_(
+          signals_, options,
+          std::any_of(tasks.begin(), tasks.end(), [](const Task& t) { return t.is_command(); })),
       turns_(options.hold_partial_lines, kTurnLimit, [this](const auto& e) { release(e); }),
       pipes_(children_, turns_, *this),
       watched_(options.watched_outputs,
@@ -164,6 +169,7 @@ int Run::drain_queues(int status) {
 }
 
 void Run::round() {
+  forks_since_round_ = 0;
   loop_.wait(signals_.wait_mask());
   // Ctrl-Z: the whole run stops here and goes on where it was (docs/design.md, "Job control").
   if (const int sig = signals_.take_job_stop()) job_control_.stop_and_resume(sig);
@@ -198,9 +204,12 @@ void Run::start_pending() {
         }
         results_[next_task_].started = slot.forked_at - start_;
         ++next_task_;
-        // Forking many tasks takes a while: tasks that ended meanwhile are reaped now, not
-        // after the last fork, so that their wall time is theirs.
-        if (detail::SignalGuard::child_exit_pending()) catch_up();
+        // Forking many tasks takes a while: tasks that ended meanwhile are reaped every few
+        // forks, not after the last one, so that their wall time is theirs. (A fork or two
+        // between rounds, as when -j keeps a few slots turning, needs no extra round.)
+        if (++forks_since_round_ >= kForksPerLook && detail::SignalGuard::child_exit_pending()) {
+          catch_up();
+        }
         break;
       }
       case detail::Children::Spawn::kNoRoomYet:
