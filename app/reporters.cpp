@@ -188,8 +188,10 @@ int run(const Config& config) {
   options.adopt_orphans = true;
   // Writes to a reader that is slow (or never reads) wait in the run's loop, not in write():
   // signals and --timeout work meanwhile (docs/design.md, "When nobody reads").
-  for (mtask::FdOutput* output : {&reporters.out, &reporters.err}) {
-    if (output->queue_when_slow()) options.queued_outputs.push_back(output);
+  if (reporters.out.queue_when_slow()) options.queued_outputs.push_back(&reporters.out);
+  // Both on the same pipe or terminal (2>&1): one queue, so that lines are never torn.
+  if (!reporters.err.share_queue_with(reporters.out) && reporters.err.queue_when_slow()) {
+    options.queued_outputs.push_back(&reporters.err);
   }
   if (reporters.progress != nullptr) {
     options.wake_every = std::chrono::milliseconds(100);

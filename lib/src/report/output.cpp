@@ -17,11 +17,16 @@ namespace {
 
 // Output is written out once this much is buffered, even before flush().
 constexpr std::size_t kFlushThreshold = 64 * 1024;
+// Queued bytes beyond which a write waits for the reader after all. The run's loop keeps a
+// queue far shorter (it stops reading the tasks' pipes at 256 KiB); only a write as large as
+// a whole task's --group output goes past this, and it must not cost its size in memory.
+constexpr std::size_t kQueueCap = 4 * 1024 * 1024;
 
 }  // namespace
 
 FdOutput::~FdOutput() {
   flush();
+  if (shared_ != nullptr) return;  // nothing of its own: `shared_` writes it
   // After the run nothing else waits: what is still queued is written, waiting for the reader
   // (write_all polls on the non-blocking description).
   if (!broken_ && !dropped_ && queued() > 0) {
@@ -48,6 +53,23 @@ bool FdOutput::queue_when_slow() {
   queuing_ = ::dup2(own, fd_) == fd_;
   ::close(own);
   return queuing_;
+}
+
+bool FdOutput::share_queue_with(FdOutput& other) {
+  struct stat mine {};
+  struct stat theirs {};
+  if (shared_ != nullptr || !other.queuing_ || other.shared_ != nullptr || &other == this ||
+      ::fstat(fd_, &mine) != 0 || ::fstat(other.fd_, &theirs) != 0) {
+    return shared_ != nullptr;
+  }
+  // Same device and inode: the same pipe, FIFO or terminal, whatever the descriptions.
+  if (mine.st_dev != theirs.st_dev || mine.st_ino != theirs.st_ino ||
+      (mine.st_mode & S_IFMT) != (theirs.st_mode & S_IFMT)) {
+    return false;
+  }
+  flush();  // what came before goes first
+  shared_ = &other;
+  return true;
 }
 
 int FdOutput::queued_fd() const { return queued() > 0 ? fd_ : -1; }
@@ -104,9 +126,27 @@ void FdOutput::write_out(std::string_view text) {
     text.remove_prefix(static_cast<std::size_t>(n));
   }
   queue_.append(text);
+  if (queued() > kQueueCap) wait_below_cap();
+}
+
+void FdOutput::wait_below_cap() {
+  // Blocks, in poll(), until the reader has taken the excess: memory stays bounded at the cost
+  // of this one wait (docs/reliability.md, "Known limits"). Down to half the cap, so that the
+  // front is cut off once per megabytes written, not once per write.
+  const std::size_t excess = queued() - kQueueCap / 2;
+  if (!posix::write_all(fd_, queue_.data() + queue_start_, excess)) {
+    fail();
+    return;
+  }
+  queue_.erase(0, queue_start_ + excess);
+  queue_start_ = 0;
 }
 
 void FdOutput::write(std::string_view text) {
+  if (shared_ != nullptr) {
+    shared_->write(text);
+    return;
+  }
   if (broken_ || dropped_) return;
   if (text.size() > kFlushThreshold - used_) {
     flush();
@@ -123,6 +163,7 @@ void FdOutput::write(std::string_view text) {
 }
 
 bool FdOutput::flush() {
+  if (shared_ != nullptr) return shared_->flush();
   if (!broken_ && !dropped_ && used_ > 0) {
     write_out(std::string_view(buffer_.get(), used_));
   } else if (!broken_ && !dropped_) {

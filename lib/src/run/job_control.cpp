@@ -34,6 +34,7 @@ void JobControl::stop_and_resume(int sig) {
   for (const Slot* slot : stopped) slot->signal(SIGCONT);
   const TimePoint resumed_at = Clock::now();
   timers_.resume(resumed_at);
+  queues_.resume(std::chrono::duration_cast<Duration>(resumed_at - paused_at));
   spdlog::info("continued after {:.1f} s: every task goes on",
                std::chrono::duration<double>(resumed_at - paused_at).count());
   sink_.on_resume(std::chrono::duration_cast<Duration>(resumed_at - paused_at));

@@ -2,6 +2,7 @@
 
 #include "mtask/events.hpp"
 #include "run/children.hpp"
+#include "run/output_queues.hpp"
 #include "run/task_timers.hpp"
 
 namespace mtask::detail {
@@ -11,18 +12,20 @@ namespace mtask::detail {
 /// one.
 class JobControl {
  public:
-  JobControl(const Children& children, TaskTimers& timers, EventSink& sink)
-      : children_(children), timers_(timers), sink_(sink) {}
+  JobControl(const Children& children, TaskTimers& timers, OutputQueues& queues, EventSink& sink)
+      : children_(children), timers_(timers), queues_(queues), sink_(sink) {}
 
   /// `sig` (SIGTSTP, SIGTTIN or SIGTTOU) came: stops the group of every task not yet reaped
-  /// (SIGSTOP), pauses the tasks' clocks, then stops mtask itself as `sig` would. Returns once
-  /// mtask is continued (or at once, when the kernel drops the stop: an orphaned group), after
-  /// continuing every group it stopped and moving the clocks on by the time stopped.
+  /// (SIGSTOP), pauses the tasks' clocks (and the output queues'), then stops mtask itself as `sig`
+  /// would. Returns once mtask is continued (or at once, when the kernel drops the stop: an
+  /// orphaned group), after continuing every group it stopped and moving the clocks on by the time
+  /// stopped.
   void stop_and_resume(int sig);
 
  private:
   const Children& children_;
   TaskTimers& timers_;
+  OutputQueues& queues_;  ///< their readers' clocks pause too
   EventSink& sink_;
 };
 

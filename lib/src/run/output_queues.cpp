@@ -75,4 +75,9 @@ void OutputQueues::lose_patience(TimePoint now) {
   impatient_since_ = now;
 }
 
+void OutputQueues::resume(Duration stopped_for) {
+  for (TimePoint& progress : progress_) progress += stopped_for;
+  if (!patient_) impatient_since_ += stopped_for;
+}
+
 }  // namespace mtask::detail

@@ -31,6 +31,9 @@ class OutputQueues final : public Source {
   /// reader takes nothing for the patience is dropped. Later calls change nothing.
   void lose_patience(TimePoint now);
   bool patient() const { return patient_; }
+  /// The run was stopped (Ctrl-Z) for `stopped_for` and goes on: the readers' clocks move on
+  /// by as much, so that the time stopped does not count against their patience.
+  void resume(Duration stopped_for);
 
  private:
   std::vector<QueuedOutput*> outputs_;

@@ -107,7 +107,7 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                  if (stop_status_ == 0) stop_all(128 + SIGPIPE);
                }),
       timers_(children_, pipes_),
-      job_control_(children_, timers_, sink_),
+      job_control_(children_, timers_, queues_, sink_),
       ticker_(options.wake_every),
       queues_(options.queued_outputs, options.kill_after) {
   // In this order the loop reads pipes before it looks at the outputs it watches.

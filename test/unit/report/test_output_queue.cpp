@@ -141,3 +141,35 @@ TEST_CASE("output queue: a regular file is not queued", "[output]") {
   CHECK_FALSE(nonblocking(fd));
   ::close(fd);
 }
+
+TEST_CASE("output queue: stdout and stderr on one pipe share one queue, in write order",
+          "[output]") {
+  Pipe pipe;
+  Pipe other;
+  const int err_fd = ::dup(pipe.fds[1]);  // 2>&1
+  REQUIRE(err_fd >= 0);
+  std::string read;
+  {
+    mtask::FdOutput out(pipe.fds[1]);
+    mtask::FdOutput err(err_fd);
+    mtask::FdOutput elsewhere(other.fds[1]);
+    CHECK_FALSE(err.share_queue_with(out));  // out does not queue yet
+    REQUIRE(out.queue_when_slow());
+    CHECK_FALSE(elsewhere.share_queue_with(out));  // another pipe
+    REQUIRE(err.share_queue_with(out));
+    const std::string text = numbered_lines(100000);  // far more than the pipe holds
+    out.write(text);
+    err.write("ERR whole\n");
+    out.write("last\n");
+    CHECK(err.flush());
+    CHECK(err.queued() == 0);  // nothing of its own
+    CHECK(out.queued() > 0);
+    while (out.queued() > 0) {
+      read += pipe.drain();
+      out.write_queued();
+    }
+    read += pipe.drain();
+    CHECK(read == text + "ERR whole\nlast\n");
+  }
+  ::close(err_fd);
+}

@@ -85,3 +85,18 @@ TEST_CASE("output queues: a reader that takes something is given more time", "[q
   CHECK(queues.deadline() > since + 2s);
   CHECK(slow.bytes == 990);
 }
+
+TEST_CASE("output queues: the time stopped by Ctrl-Z does not count against a reader", "[queues]") {
+  FakeOutput stuck;
+  stuck.bytes = 1000;
+  OutputQueues queues({&stuck}, 2s);
+  const TimePoint since = Clock::now() + 1h;
+  queues.lose_patience(since);
+  // Stopped 1 s into the patience, for 10 s: 1 s of it is left after fg.
+  queues.resume(10s);
+  CHECK(queues.deadline() == since + 12s);
+  queues.expire(since + 11s);
+  CHECK_FALSE(stuck.dropped);
+  queues.expire(since + 12s);
+  CHECK(stuck.dropped);
+}

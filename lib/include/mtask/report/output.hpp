@@ -28,7 +28,9 @@ class Output {
 /// or any other error) makes it broken: from then on output is dropped and flush() returns
 /// false, silently — the caller reports, telling EPIPE from the rest by error(). The caller
 /// must ignore SIGPIPE to get EPIPE at all. After queue_when_slow(), writes to a pipe or
-/// terminal never wait: what the reader does not take yet is queued (see QueuedOutput).
+/// terminal never wait: what the reader does not take yet is queued (see QueuedOutput) — up to
+/// a cap, beyond which a write waits for the reader after all, so that memory stays bounded
+/// (docs/design.md, "When nobody reads").
 class FdOutput final : public Output, public QueuedOutput {
  public:
   explicit FdOutput(int fd) : fd_(fd) {}
@@ -40,8 +42,8 @@ class FdOutput final : public Output, public QueuedOutput {
   void write(std::string_view text) override;
   bool flush() override;
   /// True once a write has failed; output is dropped from then on.
-  bool broken() const { return broken_; }
-  int error() const override { return error_; }
+  bool broken() const { return shared_ != nullptr ? shared_->broken() : broken_; }
+  int error() const override { return shared_ != nullptr ? shared_->error() : error_; }
 
   /// From now on writes never wait for the reader when the descriptor is a pipe, a FIFO or a
   /// terminal: the descriptor is made to name a non-blocking open file description of its own
@@ -50,6 +52,12 @@ class FdOutput final : public Output, public QueuedOutput {
   /// (a file or a device other than a terminal does not wait for a reader) or when it cannot
   /// be opened. Other writers to the same descriptor then see EAGAIN when the reader is slow.
   bool queue_when_slow();
+  /// When `other` queues (queue_when_slow()) and this descriptor names the same pipe, FIFO or
+  /// terminal (stdout and stderr after `2>&1`): from then on everything written here goes
+  /// through `other`, in the order written, so that the two share one queue and a partial
+  /// write of one never ends mid-line before the other writes. True when it does; this then
+  /// queues nothing of its own. `other` must outlive this.
+  bool share_queue_with(FdOutput& other);
   int queued_fd() const override;
   std::size_t queued() const override { return queue_.size() - queue_start_; }
   void write_queued() override;
@@ -59,6 +67,7 @@ class FdOutput final : public Output, public QueuedOutput {
 
  private:
   void write_out(std::string_view text);
+  void wait_below_cap();
   void fail();
 
   int fd_;
@@ -72,6 +81,7 @@ class FdOutput final : public Output, public QueuedOutput {
   bool queuing_ = false;  ///< fd_ names a non-blocking description (queue_when_slow())
   std::string queue_;     ///< bytes from queue_start_ on wait for the reader
   std::size_t queue_start_ = 0;
+  FdOutput* shared_ = nullptr;  ///< writes go through this one (share_queue_with())
 };
 
 /// Collects output in a string; for tests.
