@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -94,7 +95,21 @@ void Adopted::task_started(pid_t pid, std::size_t index) {
 
 void Adopted::task_ended(std::size_t index) {
   running_tasks_.erase(index);
-  if (enabled_) signal_task(index, SIGKILL);
+  if (enabled_) ended_.push_back(index);
+}
+
+void Adopted::stop_ended() {
+  if (ended_.empty()) return;
+  // One look for all the tasks that ended this round: it also kills what they left that was
+  // not adopted yet.
+  scan();
+  for (auto& [pid, adoptee] : adoptees_) {
+    if (adoptee.killed || adoptee.task == kNoTask) continue;
+    if (std::find(ended_.begin(), ended_.end(), adoptee.task) != ended_.end()) {
+      kill_adoptee(pid, adoptee, SIGKILL);
+    }
+  }
+  ended_.clear();
 }
 
 void Adopted::kill_adoptee(pid_t pid, Adoptee& adoptee, int sig) {

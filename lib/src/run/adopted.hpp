@@ -33,8 +33,12 @@ class Adopted {
   /// Task `index` runs as child `pid` (not an adoptee), until task_reaped.
   void task_started(pid_t pid, std::size_t index);
   void task_reaped(pid_t pid) { task_pids_.erase(pid); }
-  /// Task `index` has ended: what it left is killed now, and whatever of it is adopted later.
+  /// Task `index` has ended: what it left is killed by the next stop_ended(), and whatever of
+  /// it is adopted later when it is found.
   void task_ended(std::size_t index);
+  /// Kills what the tasks that ended since the last call left behind (one look at mtask's
+  /// children for all of them).
+  void stop_ended();
 
   /// Sends `sig` to every adoptee of task `index` (to its group too when it leads one).
   void signal_task(std::size_t index, int sig);
@@ -67,6 +71,7 @@ class Adopted {
   std::unordered_map<pid_t, std::size_t> task_pids_;
   std::unordered_set<std::size_t> running_tasks_;
   std::unordered_map<pid_t, Adoptee> adoptees_;
+  std::vector<std::size_t> ended_;  // tasks ended since the last stop_ended()
 };
 
 }  // namespace mtask::detail

@@ -54,6 +54,8 @@ class Children {
   void reap_drained();
   /// Whether the task's own process has exited (seen without reaping it); notes when.
   bool notice_exit(Slot& slot);
+  /// After the tasks that ended this round were removed: kills what they left behind.
+  void stop_left_behind() { adopted_.stop_ended(); }
   /// The task was reported as ended: the guardian forgets it and the slot goes.
   void remove(const Slot& slot);
   /// The run is over: closes /dev/null and stops the guardian.

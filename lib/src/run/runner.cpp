@@ -258,6 +258,7 @@ void Run::finish_ready() {
       ++i;
     }
   }
+  children_.stop_left_behind();
   turns_.update(Clock::now());
 }
 
