@@ -217,5 +217,12 @@ TEST_CASE("grouped output through a slow reader keeps memory bounded", "[no-read
   }
   CHECK(whole == 1000000);
   CHECK(ended.peak_rss_kb > 0);
+#if defined(__SANITIZE_ADDRESS__)
+  WARN(
+      "built with AddressSanitizer, whose shadow memory and quarantine of freed blocks make "
+      "the bound meaningless: peak "
+      << ended.peak_rss_kb << " KiB");
+#else
   CHECK(ended.peak_rss_kb < 32 * 1024);
+#endif
 }
