@@ -93,8 +93,8 @@ std::map<std::string, std::vector<std::string>> joblog_rows(const std::string& p
   return rows;
 }
 
-// The issue's own example: `a` fails and triggers the stop, `b` is its victim, `c` and `d`
-// never start.
+// A fail-fast run with every kind of task: `a` fails and triggers the stop, `b` is its victim, `c`
+// and `d` never start.
 const std::vector<std::string> kFailFast = {
     "run", "-j", "2", "--fail-fast", "a=sleep 0.1; exit 1", "b=sleep 5", "c", "d"};
 
