@@ -12,11 +12,13 @@
 namespace mtask::posix {
 namespace {
 
-/// "/proc/PID/environ" in `path`.
-void environ_path(pid_t pid, char (&path)[40]) noexcept {
+/// "/proc/PID/NAME" in `path`.
+void proc_path(pid_t pid, std::string_view name, char (&path)[40]) noexcept {
   std::memcpy(path, "/proc/", 6);
   char* end = std::to_chars(path + 6, path + 24, pid).ptr;
-  std::memcpy(end, "/environ", sizeof "/environ");
+  *end++ = '/';
+  std::memcpy(end, name.data(), name.size());
+  end[name.size()] = '\0';
 }
 
 /// The layout getdents64 fills in (the C library declares no type for it).
@@ -30,6 +32,38 @@ struct LinuxDirent64 {
 
 }  // namespace
 
+bool read_stat(pid_t pid, ProcStat& stat) noexcept {
+  char path[40];
+  proc_path(pid, "stat", path);
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char text[512];
+  ssize_t size;
+  do {
+    size = read(fd, text, sizeof text);
+  } while (size < 0 && errno == EINTR);
+  close(fd);
+  if (size <= 0) return false;
+  // "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ...": COMM may hold anything, so the
+  // fields are counted from the last ')'.
+  const char* const stop = text + size;
+  const char* at = stop;
+  while (at != text && at[-1] != ')') --at;
+  if (at == text || stop - at < 4 || at[0] != ' ') return false;
+  stat.state = at[1];
+  at += 3;
+  int ppid = -1;
+  const auto [after_ppid, error] = std::from_chars(at, stop, ppid);
+  if (error != std::errc{}) return false;
+  stat.ppid = ppid;
+  at = after_ppid;
+  // PGRP SESSION TTY TPGID FLAGS: FLAGS is the fifth field after PPID.
+  for (int spaces = 0; at < stop && spaces < 5; ++at) spaces += *at == ' ' ? 1 : 0;
+  stat.flags = 0;
+  std::from_chars(at, stop, stat.flags);
+  return true;
+}
+
 long parse_decimal(std::string_view text) noexcept {
   long number = -1;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -40,7 +74,7 @@ long parse_decimal(std::string_view text) noexcept {
 std::ptrdiff_t find_in_environ(pid_t pid, std::string_view prefix, std::span<char> buffer,
                                std::span<char> value) noexcept {
   char path[40];
-  environ_path(pid, path);
+  proc_path(pid, "environ", path);
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   std::size_t held = 0;   // bytes of an unfinished entry at the start of buffer

@@ -24,6 +24,17 @@ std::ptrdiff_t find_in_environ(pid_t pid, std::string_view prefix, std::span<cha
 bool for_each_process(std::span<char> buffer, void (*visit)(pid_t pid, void* context),
                       void* context) noexcept;
 
+/// What /proc/PID/stat tells of a process.
+struct ProcStat {
+  char state = '?';         ///< R, S, D, T, Z, X, ...
+  pid_t ppid = -1;          ///< its parent
+  unsigned long flags = 0;  ///< the kernel's PF_* flags
+};
+
+/// Reads /proc/PID/stat into `stat`. False when it cannot be read or parsed (the process is
+/// gone, or no /proc). Async-signal-safe.
+bool read_stat(pid_t pid, ProcStat& stat) noexcept;
+
 /// Parses the decimal number at the start of `text` (no sign); -1 when there is none.
 long parse_decimal(std::string_view text) noexcept;
 

@@ -22,16 +22,6 @@ namespace {
 /// coming (each round takes every child there is, so a process tree is done in its depth).
 constexpr int kFinishRounds = 1000;
 
-/// The parent pid in /proc/PID/stat, whose COMM may hold anything; -1 when unreadable.
-pid_t parent_of(pid_t pid) {
-  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  std::getline(file, text);
-  const std::size_t paren = text.rfind(')');
-  if (paren == std::string::npos || paren + 4 >= text.size()) return -1;
-  return static_cast<pid_t>(posix::parse_decimal(std::string_view(text).substr(paren + 4)));
-}
-
 struct ChildrenScan {
   pid_t parent;
   std::vector<pid_t>* found;
@@ -73,7 +63,8 @@ std::vector<pid_t> Adopted::children() const {
       buffer,
       [](pid_t pid, void* context) {
         auto* s = static_cast<ChildrenScan*>(context);
-        if (parent_of(pid) == s->parent) s->found->push_back(pid);
+        posix::ProcStat stat;
+        if (posix::read_stat(pid, stat) && stat.ppid == s->parent) s->found->push_back(pid);
       },
       &scan);
   return pids;

@@ -11,13 +11,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <csignal>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
 
 #include "posix/clock.hpp"
+#include "posix/proc_scan.hpp"
 #include "run/child.hpp"
 #include "run/exec_plan.hpp"
 
@@ -155,27 +154,10 @@ constexpr unsigned long kExiting = 0x4;
 /// True when `pid` runs and has not begun to exit, so that a signal sent to its group a moment
 /// ago will be handled by it; when /proc cannot tell, true.
 bool runs(pid_t pid) noexcept {
-  char path[32] = "/proc/";
-  char* end = std::to_chars(path + 6, path + sizeof path - 6, pid).ptr;
-  std::memcpy(end, "/stat", sizeof "/stat");
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return true;
-  char text[512];
-  const ssize_t size = read(fd, text, sizeof text - 1);
-  close(fd);
-  if (size <= 0) return true;
-  text[size] = '\0';
-  // "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ...": COMM may hold anything, so the
-  // fields are counted from the last ')'.
-  const char* at = std::strrchr(text, ')');
-  if (at == nullptr || at[1] != ' ') return true;
-  const char state = at[2];
-  if (state == 'Z' || state == 'X' || state == 'x') return false;
-  const char* const stop = text + size;
-  for (int spaces = 0; at < stop && spaces < 7; ++at) spaces += *at == ' ' ? 1 : 0;
-  unsigned long flags = 0;
-  if (std::from_chars(at, stop, flags).ec != std::errc{}) return true;
-  return (flags & kExiting) == 0;
+  posix::ProcStat stat;
+  if (!posix::read_stat(pid, stat)) return true;
+  if (stat.state == 'Z' || stat.state == 'X' || stat.state == 'x') return false;
+  return (stat.flags & kExiting) == 0;
 }
 
 /// Waits for the iteration `pid` to end, taking any stop signal that comes meanwhile.

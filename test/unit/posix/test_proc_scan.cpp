@@ -99,3 +99,30 @@ TEST_CASE("every process in /proc is visited, this one included", "[posix][proc]
   CHECK(seen.self);
   CHECK(seen.count > 1);
 }
+
+TEST_CASE("proc scan: /proc/PID/stat of a running and of a stopped child", "[posix][proc]") {
+  mtask::posix::ProcStat self;
+  REQUIRE(mtask::posix::read_stat(getpid(), self));
+  CHECK(self.state == 'R');
+  CHECK(self.ppid == getppid());
+
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    raise(SIGSTOP);
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, WUNTRACED) == child);
+  mtask::posix::ProcStat stopped;
+  REQUIRE(mtask::posix::read_stat(child, stopped));
+  CHECK(stopped.state == 'T');
+  CHECK(stopped.ppid == getpid());
+  // PF_FORKNOEXEC: forked, never exec'd; shows that FLAGS is read from its own field.
+  CHECK((stopped.flags & 0x40) != 0);
+  CHECK((self.flags & 0x40) == 0);
+  kill(child, SIGKILL);
+  REQUIRE(waitpid(child, &status, 0) == child);
+  mtask::posix::ProcStat gone;
+  CHECK_FALSE(mtask::posix::read_stat(child, gone));
+}
