@@ -23,22 +23,6 @@ bool wait_writable(int fd) noexcept {
 
 }  // namespace
 
-bool write_all(int fd, const void* data, std::size_t size) noexcept {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t written = ::write(fd, p, size);
-    if (written > 0) {
-      p += written;
-      size -= static_cast<std::size_t>(written);
-      continue;
-    }
-    if (written < 0 && errno == EINTR) continue;
-    const bool would_block = written == 0 || errno == EAGAIN || errno == EWOULDBLOCK;
-    if (!would_block || !wait_writable(fd)) return false;
-  }
-  return true;
-}
-
 long write_now(int fd, const void* data, std::size_t size) noexcept {
   const char* p = static_cast<const char*>(data);
   std::size_t done = 0;
@@ -53,6 +37,20 @@ long write_now(int fd, const void* data, std::size_t size) noexcept {
     return -1;
   }
   return static_cast<long>(done);
+}
+
+bool write_all(int fd, const void* data, std::size_t size) noexcept {
+  // What write_now() cannot write yet waits for the descriptor to take more (a non-blocking
+  // one that is full).
+  const char* p = static_cast<const char*>(data);
+  for (;;) {
+    const long written = write_now(fd, p, size);
+    if (written < 0) return false;
+    p += written;
+    size -= static_cast<std::size_t>(written);
+    if (size == 0) return true;
+    if (!wait_writable(fd)) return false;
+  }
 }
 
 void close_from(int first) noexcept {
