@@ -38,7 +38,7 @@ TimePoint OutputQueues::deadline() const {
   TimePoint next = kNever;
   for (std::size_t i = 0; i < outputs_.size(); ++i) {
     if (outputs_[i]->queued() == 0) continue;
-    next = std::min(next, std::max(progress_[i], impatient_since_) + patience_);
+    next = std::min(next, give_up_at(i));
   }
   return next;
 }
@@ -47,9 +47,7 @@ void OutputQueues::expire(TimePoint now) {
   if (patient_) return;
   for (std::size_t i = 0; i < outputs_.size(); ++i) {
     QueuedOutput& output = *outputs_[i];
-    if (output.queued() == 0 || now < std::max(progress_[i], impatient_since_) + patience_) {
-      continue;
-    }
+    if (output.queued() == 0 || now < give_up_at(i)) continue;
     const std::size_t lost = output.queued();
     output.drop();
     spdlog::warn(

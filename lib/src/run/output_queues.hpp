@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -36,6 +37,11 @@ class OutputQueues final : public Source {
   void resume(Duration stopped_for);
 
  private:
+  /// When output `i` is dropped if its reader takes nothing more (once impatient).
+  TimePoint give_up_at(std::size_t i) const {
+    return std::max(progress_[i], impatient_since_) + patience_;
+  }
+
   std::vector<QueuedOutput*> outputs_;
   std::vector<TimePoint> progress_;  // per output: when its reader last took something
   Duration patience_;
