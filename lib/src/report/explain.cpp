@@ -33,12 +33,13 @@ std::string what_it_runs(const Task& task, bool busy) {
                        task.count == 1 ? "" : fmt::format(", {} times", task.count));
   }
   const std::string interval = human_duration(task.interval);
+  const std::string_view each = task.count == 1 ? "it" : "each";
   const std::string after_each =
       task.interval.count() == 0 ? std::string("with no pause")
-      : busy                     ? fmt::format("computing for {} of CPU time after each", interval)
-                                 : fmt::format("sleeping {} after each", interval);
-  return fmt::format("prints '{}... (i/{})' {} times, {}", task.name, task.count, task.count,
-                     after_each);
+      : busy ? fmt::format("computing for {} of CPU time after {}", interval, each)
+             : fmt::format("sleeping {} after {}", interval, each);
+  return fmt::format("prints '{}... (i/{})' {}, {}", task.name, task.count,
+                     count_of(task.count, "time"), after_each);
 }
 
 }  // namespace
@@ -101,11 +102,9 @@ void ExplainReporter::on_summary(const SummaryEvent& e) {
   write_held();
   std::size_t never = 0;
   for (const TaskResult& r : e.results) never += r.outcome == Outcome::kNotStarted ? 1 : 0;
-  say(fmt::format(
-      "parent {}: every child reaped, no zombie left: {} in {}{}", e.parent_pid,
-      e.tasks.size() == 1 ? std::string("1 task") : fmt::format("{} tasks", e.tasks.size()),
-      human_duration(e.wall),
-      never == 0 ? std::string() : fmt::format(" ({} never forked)", never)));
+  say(fmt::format("parent {}: every child reaped, no zombie left: {} in {}{}", e.parent_pid,
+                  count_of(e.tasks.size(), "task"), human_duration(e.wall),
+                  never == 0 ? std::string() : fmt::format(" ({} never forked)", never)));
 }
 
 bool ExplainReporter::flush() {

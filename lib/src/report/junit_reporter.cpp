@@ -140,8 +140,8 @@ void JunitReporter::write_output(const TaskOutput& output, Output& file) {
     file.write(fmt::format("      <{}>", element));
     c->escaped.write_to(file);
     if (c->left_out > 0 || c->escaped.dropped() > 0) {
-      file.write(fmt::format("[mtask: {} more bytes of output not kept]\n",
-                             c->left_out + c->escaped.dropped()));
+      file.write(fmt::format("[mtask: {} of output not kept]\n",
+                             count_of(c->left_out + c->escaped.dropped(), "more byte")));
     }
     file.write(fmt::format("</{}>\n", element));
   }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "mtask/text/width.hpp"
+
 namespace mtask {
 namespace {
 
@@ -22,23 +24,37 @@ std::string short_duration(Duration d) {
 Progress::Progress(Output& terminal, std::size_t tasks, std::size_t jobs, bool always, Clock now)
     : terminal_(terminal),
       tasks_(tasks),
+      jobs_(jobs),
       show_early_(always || (jobs != 0 && tasks > jobs)),
-      now_(std::move(now)) {}
+      now_(std::move(now)),
+      started_at_(tasks) {}
 
-void Progress::task_ended(bool failed) {
+void Progress::task_started(std::size_t index) {
+  if (index >= started_at_.size()) started_at_.resize(index + 1);
+  started_at_[index] = now_();
+  ++running_;
+}
+
+void Progress::task_ended(std::size_t index, bool failed) {
   if (running_ > 0) --running_;
   ++done_;
   if (failed) ++failed_;
+  if (index < started_at_.size() && started_at_[index]) {
+    done_wall_ += now_() - *started_at_[index];
+    started_at_[index].reset();
+  }
 }
 
 std::string Progress::text(Duration elapsed) const {
   std::string line = fmt::format("mtask: {}/{} done, {} running, {} failed, {} elapsed", done_,
                                  tasks_, running_, failed_, short_duration(elapsed));
-  if (done_ > 0 && done_ < tasks_) {
-    // As many more tasks as done, at the pace so far.
-    const auto left =
-        elapsed * static_cast<std::int64_t>(tasks_ - done_) / static_cast<std::int64_t>(done_);
-    line += fmt::format(", about {} left", short_duration(left));
+  RunPace pace{
+      .tasks = tasks_, .jobs = jobs_, .done = done_, .done_wall = done_wall_, .running = {}};
+  for (const std::optional<Duration>& start : started_at_) {
+    if (start) pace.running.push_back(elapsed - *start);
+  }
+  if (const std::optional<Duration> left = estimate_left(pace)) {
+    line += fmt::format(", about {} left", short_duration(*left));
   }
   return line;
 }
@@ -64,8 +80,9 @@ void Progress::redraw() {
 }
 
 void Progress::draw(Duration elapsed) {
-  std::string status = text(elapsed);  // ASCII only: one byte per column
-  if (width_ > 1 && status.size() >= width_) status.resize(width_ - 1);
+  std::string status = text(elapsed);
+  // One column short of the width: a line that fills the last column wraps on some terminals.
+  if (width_ > 1) status.resize(width_cut(status, width_ - 1));
   std::string line(shown_ ? kEraseLine : "\r");
   line += status;
   terminal_.write(line);

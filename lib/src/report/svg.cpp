@@ -97,10 +97,10 @@ class Picture {
     svg_ += fmt::format(
         "<rect class=\"span\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" "
         "fill=\"{}\" fill-opacity=\"0.3\" stroke=\"{}\"><title>{}, pid {}, ppid {}: {} to {}, "
-        "{}, {} CPU, {} lines</title></rect>\n",
+        "{}, {} CPU, {}</title></rect>\n",
         left, y + 2, width, kBarHeight, fill, fill, name, task.pid, task.ppid,
         human_duration(task.start), human_duration(task.end), escaped(task.status),
-        human_duration(task.cpu), task.lines);
+        human_duration(task.cpu), count_of(task.lines, "line"));
     for (const TimelineMark& mark : task.marks) {
       svg_ += fmt::format(
           "<rect class=\"mark\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"3\" height=\"{}\" "

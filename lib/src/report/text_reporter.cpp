@@ -11,7 +11,7 @@
 #include "mtask/report/colour.hpp"
 #include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
-#include "mtask/text/utf8.hpp"
+#include "mtask/text/width.hpp"
 
 namespace mtask {
 namespace {
@@ -26,18 +26,6 @@ constexpr char kContinuedMarker = '+';  // the rest of a line another task's out
 constexpr char kEndMarker = '<';
 
 std::size_t stream_slot(Stream stream) { return stream == Stream::kStdout ? 0 : 1; }
-
-void append_padded(std::string& out, std::string_view text, std::size_t width, bool right) {
-  const std::size_t length = utf8_length(text);
-  const std::size_t pad = width > length ? width - length : 0;
-  if (right) out.append(pad, ' ');
-  out += text;
-  if (!right) out.append(pad, ' ');
-}
-
-std::string plural(std::size_t n, std::string_view noun) {
-  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
 
 // The summary table: a marker column ('!' on rows of failed tasks), then these.
 struct Column {
@@ -94,7 +82,7 @@ void append_table(std::string& out, const SummaryEvent& e, bool colour) {
   std::array<std::size_t, kColumns.size()> widths{};
   for (const Row& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
-      widths[i] = std::max(widths[i], utf8_length(row[i]));
+      widths[i] = std::max(widths[i], display_width(row[i]));
     }
   }
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -103,17 +91,24 @@ void append_table(std::string& out, const SummaryEvent& e, bool colour) {
 }
 
 void append_totals(std::string& out, const SummaryEvent& e) {
-  out += fmt::format("wall {} for {} of task time", human_duration(e.wall),
-                     human_duration(e.task_wall_sum));
-  if (std::isfinite(e.speedup)) out += fmt::format(": {:.2f}x speedup", e.speedup);
-  out += '\n';
-
   const auto not_started = static_cast<std::size_t>(
       std::count_if(e.results.begin(), e.results.end(),
                     [](const TaskResult& r) { return r.outcome == Outcome::kNotStarted; }));
+  if (not_started == e.results.size()) {
+    // No task time to compare the wall time with: a speedup would be a made-up 0.00x.
+    out += fmt::format("wall {}, no task ran\n", human_duration(e.wall));
+  } else {
+    out += fmt::format("wall {} for {} of task time", human_duration(e.wall),
+                       human_duration(e.task_wall_sum));
+    if (std::isfinite(e.speedup) && e.speedup > 0) {
+      out += fmt::format(": {:.2f}x speedup", e.speedup);
+    }
+    out += '\n';
+  }
+
   const auto stopped = static_cast<std::size_t>(std::count_if(
       e.results.begin(), e.results.end(), [](const TaskResult& r) { return r.was_stopped(); }));
-  out += plural(e.tasks.size(), "task");
+  out += count_of(e.tasks.size(), "task");
   out += e.failed == 0 ? ", none failed" : fmt::format(", {} failed", e.failed);
   if (stopped > 0) out += fmt::format(", {} stopped", stopped);
   if (not_started > 0) out += fmt::format(", {} not started", not_started);
@@ -147,9 +142,11 @@ void append_timestamp(std::string& out, Timestamps kind, Duration t,
 
 std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall,
                             Duration task_wall_sum) {
-  std::string line = fmt::format("{}, {} CPU in {}", plural(tasks, "task"), human_duration(cpu),
+  std::string line = fmt::format("{}, {} CPU in {}", count_of(tasks, "task"), human_duration(cpu),
                                  human_duration(wall));
   if (wall.count() <= 0) return line;
+  // With no task time, "0.0 cores busy (mostly waiting)" would describe tasks that never ran.
+  if (task_wall_sum.count() <= 0) return line + ": nothing ran";
   const double cores = to_seconds(cpu) / to_seconds(wall);
   const double overlap = to_seconds(task_wall_sum) / to_seconds(wall);
   std::string_view meaning = "mostly waiting";
@@ -167,7 +164,7 @@ std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall,
 TextReporter::TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
                            const TextOptions& options)
     : out_(out), err_(err), options_(options), states_(tasks.size()) {
-  for (const Task& task : tasks) name_width_ = std::max(name_width_, utf8_length(task.name));
+  for (const Task& task : tasks) name_width_ = std::max(name_width_, display_width(task.name));
 }
 
 TextReporter::TaskState& TextReporter::state(const Task& task, int pid) {
@@ -229,7 +226,7 @@ void TextReporter::write_own_line(const Task& task, int pid, char marker, std::s
 void TextReporter::on_begin(const BeginEvent& e) { wall_start_ = e.wall_start; }
 
 void TextReporter::on_start(const StartEvent& e) {
-  if (options_.progress != nullptr) options_.progress->task_started();
+  if (options_.progress != nullptr) options_.progress->task_started(e.task.index);
   write_own_line(e.task, e.pid, kStartMarker, fmt::format("started (ppid {})", e.ppid), e.t);
 }
 
@@ -277,8 +274,8 @@ void TextReporter::release_held(TaskState& st) {
     destination(stream == Stream::kStdout ? Stream::kStderr : Stream::kStdout).flush();
     st.held[slot].write_to(destination(stream));
     if (st.held[slot].dropped() > 0) {
-      destination(stream).write(fmt::format("[mtask: {} bytes of output lost: no temporary file]\n",
-                                            st.held[slot].dropped()));
+      destination(stream).write(fmt::format("[mtask: {} of output lost: no temporary file]\n",
+                                            count_of(st.held[slot].dropped(), "byte")));
     }
     destination(stream).flush();
     st.held[slot].clear();
@@ -287,7 +284,7 @@ void TextReporter::release_held(TaskState& st) {
 
 void TextReporter::on_exit(const ExitEvent& e) {
   if (options_.progress != nullptr && e.result.outcome != Outcome::kNotStarted) {
-    options_.progress->task_ended(e.result.failed());
+    options_.progress->task_ended(e.task.index, e.result.failed());
   }
   if (e.result.outcome == Outcome::kNotStarted) return;  // shown in the summary only
   TaskState& st = state(e.task, e.result.pid);

@@ -15,6 +15,7 @@
 #include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
+#include "mtask/text/width.hpp"
 #include "report/timeline_scale.hpp"
 
 namespace mtask {
@@ -40,11 +41,11 @@ std::size_t column_of(Duration t, Duration wall, std::size_t columns) {
 }
 
 std::string label_of(const TimelineTask& task, std::size_t name_width, std::size_t pid_width) {
-  std::string label = task.name;
-  label.append(name_width - utf8_length(task.name), ' ');
-  const std::string pid = task.started ? std::to_string(task.pid) : "-";
-  label.append(pid_width - pid.size() + 1, ' ');
-  return label + pid + ' ';
+  std::string label;
+  append_padded(label, task.name, name_width);
+  label += ' ';
+  append_padded(label, task.started ? std::to_string(task.pid) : "-", pid_width, true);
+  return label + ' ';
 }
 
 void append_bar(std::string& out, const TimelineTask& task, const Timeline& timeline,
@@ -157,7 +158,7 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
   std::size_t name_width = 0;
   std::size_t pid_width = 1;
   for (const TimelineTask& t : timeline.tasks) {
-    name_width = std::max(name_width, utf8_length(t.name));
+    name_width = std::max(name_width, display_width(t.name));
     if (t.started) pid_width = std::max(pid_width, std::to_string(t.pid).size());
   }
   const std::size_t indent = name_width + pid_width + 2;
@@ -167,7 +168,7 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
   std::string out = fmt::format("timeline: {}, one column = {}", human_duration(timeline.wall),
                                 human_duration(timeline.wall / static_cast<std::int64_t>(columns)));
   const std::string legend = fmt::format("; {} a line came out, {} running", g.line, g.alive);
-  if (utf8_length(out) + utf8_length(legend) <= width) out += legend;
+  if (display_width(out) + display_width(legend) <= width) out += legend;
   out += '\n';
   for (const TimelineTask& t : timeline.tasks) {
     const std::string_view color = task_colour(t.index);

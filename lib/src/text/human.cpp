@@ -28,4 +28,10 @@ std::string human_size(std::int64_t kib) {
   return fmt::format("{:.2f} GiB", static_cast<double>(kib) / kGib);
 }
 
+std::string count_of(std::size_t n, std::string_view noun, std::string_view plural_noun) {
+  if (n == 1) return fmt::format("1 {}", noun);
+  if (plural_noun.empty()) return fmt::format("{} {}s", n, noun);
+  return fmt::format("{} {}", n, plural_noun);
+}
+
 }  // namespace mtask

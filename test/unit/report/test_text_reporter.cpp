@@ -142,7 +142,7 @@ TEST_CASE_METHOD(TextReporterFixture, "text: a task's end closes its unfinished 
   CHECK(err.str() == "sing     4242 | err\n");
 }
 
-TEST_CASE("text: names are padded by code points to the widest", "[text_reporter]") {
+TEST_CASE("text: names are padded by columns to the widest", "[text_reporter]") {
   const std::vector<mtask::Task> tasks{{.name = "\xE5\x94\xB1\xE6\xAD\x8C", .index = 0},
                                        {.name = "tick", .index = 1},
                                        {.name = "x", .index = 2}};
@@ -152,8 +152,9 @@ TEST_CASE("text: names are padded by code points to the widest", "[text_reporter
   reporter.on_line({tasks[0], 1, Stream::kStdout, "a", false, 0ms});
   reporter.on_line({tasks[1], 22, Stream::kStdout, "b", false, 0ms});
   reporter.on_line({tasks[2], 4194304, Stream::kStdout, "c", false, 0ms});
+  // 唱歌 takes four columns on a terminal, as "tick" does.
   CHECK(out.str() ==
-        "\xE5\x94\xB1\xE6\xAD\x8C         1 | a\n"
+        "\xE5\x94\xB1\xE6\xAD\x8C       1 | a\n"
         "tick      22 | b\n"
         "x    4194304 | c\n");
 }
@@ -308,15 +309,45 @@ TEST_CASE("text: tasks mtask stopped are counted apart, and the run's stop is to
 
 TEST_CASE("text: a speedup that cannot be computed is left out", "[text_reporter]") {
   const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
-  const std::vector<TaskResult> results{TaskResult{}};
+  const std::vector<TaskResult> results{exited(4242, 0, 0s)};
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
   reporter.on_summary(
       {4241, tasks, results, 0, 0s, 0s, std::numeric_limits<double>::quiet_NaN(), 0, 0s});
-  CHECK(out.str().ends_with(
-      "wall 0.0 ms for 0.0 ms of task time\n1 task, none failed, 1 not started\n"
-      "1 task, 0.0 ms CPU in 0.0 ms\n"));
+  CHECK(
+      out.str().ends_with("wall 0.0 ms for 0.0 ms of task time\n1 task, none failed\n"
+                          "1 task, 0.0 ms CPU in 0.0 ms\n"));
+}
+
+TEST_CASE("text: when no task ran the summary says so instead of a speedup", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}, {.name = "b", .index = 1}};
+  const std::vector<TaskResult> results{TaskResult{}, TaskResult{}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_summary({4241, tasks, results, 0, 100us, 0s, 0.0, 3, 100us});
+  CAPTURE(out.str());
+  CHECK(
+      out.str().ends_with("wall 0.1 ms, no task ran\n2 tasks, none failed, 2 not started\n"
+                          "2 tasks, 0.0 ms CPU in 0.1 ms: nothing ran\n"));
+  CHECK(out.str().find("speedup") == std::string::npos);
+}
+
+TEST_CASE("text: names of wide characters line up by the columns they take", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "唱歌", .index = 0}, {.name = "ab", .index = 1}};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_start({tasks[0], 4242, 4241, 0ms});
+  reporter.on_start({tasks[1], 4243, 4241, 0ms});
+  const std::vector<TaskResult> results{exited(4242, 0, 1s), exited(4243, 0, 1s)};
+  reporter.on_summary({4241, tasks, results, 0, 1s, 2s, 2.0, 0, 1s});
+  CHECK(
+      out.str().starts_with("唱歌    4242 > started (ppid 4241)\n"
+                            "ab      4243 > started (ppid 4241)\n"));
+  CHECK(out.str().find("\n  唱歌  4242  4241  exit 0") != std::string::npos);
+  CHECK(out.str().find("\n  ab    4243  4241  exit 0") != std::string::npos);
 }
 
 TEST_CASE_METHOD(TextReporterFixture, "text: the summary closes open lines first",
@@ -523,6 +554,7 @@ TEST_CASE("text: the conclusion says how busy the cores were and what that means
       {1900ms, 2s, 2s, "2 tasks, 1.90 s CPU in 2.00 s: 0.9 cores busy (one at a time)"},
       {10ms, 1500ms, 3s, "2 tasks, 10.0 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)"},
       {0ms, 0ms, 0ms, "2 tasks, 0.0 ms CPU in 0.0 ms"},
+      {0ms, 1ms, 0ms, "2 tasks, 0.0 ms CPU in 1.0 ms: nothing ran"},
   };
   for (const Case& c : cases) {
     CHECK(mtask::conclusion_line(2, c.cpu, c.wall, c.task_wall_sum) == c.line);

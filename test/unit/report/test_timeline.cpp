@@ -9,6 +9,7 @@
 #include "mtask/report/output.hpp"
 #include "mtask/report/timeline.hpp"
 #include "mtask/text/utf8.hpp"
+#include "mtask/text/width.hpp"
 
 using namespace std::chrono_literals;
 using mtask::Outcome;
@@ -105,7 +106,7 @@ TEST_CASE_METHOD(RecordedRun, "the picture fits the width and shows lines inside
     const std::string text = mtask::render_timeline(recorder.timeline(), {.width = width});
     for (const std::string& line : lines_of(text)) {
       INFO(line);
-      CHECK(mtask::utf8_length(line) <= width);
+      CHECK(mtask::display_width(line) <= width);
     }
   }
   const std::vector<std::string> rows =
@@ -118,6 +119,23 @@ TEST_CASE_METHOD(RecordedRun, "the picture fits the width and shows lines inside
   CHECK(rows[1].find(' ', 12) == std::string::npos);  // alive over the whole run
   CHECK(rows[3].rfind("           ++", 0) == 0);
   CHECK(rows[4].find("1s") != std::string::npos);
+}
+
+TEST_CASE_METHOD(RecordedRun, "names of wide characters line up and the picture still fits",
+                 "[timeline]") {
+  tasks[0].name = "唱歌";
+  tasks[1].name = "ab";
+  run(false);
+  const std::vector<std::string> rows =
+      lines_of(mtask::render_timeline(recorder.timeline(), {.width = 60, .unicode = false}));
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[1].rfind("唱歌 4242 |#", 0) == 0);
+  CHECK(rows[2].rfind("ab   4243 |#", 0) == 0);
+  for (const std::string& row : rows) {
+    INFO(row);
+    CHECK(mtask::display_width(row) <= 60);
+  }
+  CHECK(mtask::display_width(rows[1]) == mtask::display_width(rows[2]));
 }
 
 TEST_CASE_METHOD(RecordedRun, "one after another is a staircase", "[timeline]") {
@@ -197,6 +215,21 @@ TEST_CASE("the explanation tells fork, getpid and wait4 in order", "[explain]") 
   CHECK(lines[2] == "child 4242: sched_setaffinity() -> may run on CPU 0 only");
   CHECK(lines[3] == "child 4242: prints 'sing... (i/3)' 3 times, sleeping 500.0 ms after each");
   CHECK(lines[4] == "parent 4241: wait4(4242) -> exited 0 after 1.50 s, 0.4 ms CPU");
+}
+
+TEST_CASE("the explanation counts in words that agree", "[explain]") {
+  mtask::StringOutput err;
+  mtask::ExplainReporter explain(err, {.parent_pid = 4241});
+  const mtask::Task once{"once", 1, 500ms};
+  explain.on_start({once, 4242, 4241, 1ms});
+  const std::vector<mtask::Task> tasks{once};
+  const std::vector<TaskResult> results{
+      {.outcome = Outcome::kExited, .pid = 4242, .ppid = 4241, .wall = 500ms}};
+  explain.on_summary({4241, tasks, results, 0, 500ms, 500ms, 1.0, 0, 500ms});
+  const std::vector<std::string> lines = lines_of(err.str());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[2] == "child 4242: prints 'once... (i/1)' 1 time, sleeping 500.0 ms after it");
+  CHECK(lines[3] == "parent 4241: every child reaped, no zombie left: 1 task in 500.0 ms");
 }
 
 TEST_CASE("the explanation waits for an unfinished stderr line", "[explain]") {

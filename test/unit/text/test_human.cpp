@@ -52,3 +52,13 @@ TEST_CASE("human: file reports give seconds with three decimals", "[human]") {
   CHECK(mtask::seconds_3(1500ms) == "1.500");
   CHECK(mtask::seconds_3(86400s) == "86400.000");
 }
+
+TEST_CASE("human: a count agrees with its noun", "[human]") {
+  CHECK(mtask::count_of(0, "task") == "0 tasks");
+  CHECK(mtask::count_of(1, "task") == "1 task");
+  CHECK(mtask::count_of(2, "task") == "2 tasks");
+  CHECK(mtask::count_of(1, "byte") == "1 byte");
+  CHECK(mtask::count_of(1'000'000, "line") == "1000000 lines");
+  CHECK(mtask::count_of(1, "child", "children") == "1 child");
+  CHECK(mtask::count_of(3, "child", "children") == "3 children");
+}

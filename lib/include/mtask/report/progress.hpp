@@ -2,12 +2,30 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "mtask/grammar/duration.hpp"
 #include "mtask/report/output.hpp"
 
 namespace mtask {
+
+/// What the status line knows of a run at one moment, for its estimate of the time left.
+struct RunPace {
+  std::size_t tasks = 0;          ///< in the whole run
+  std::size_t jobs = 0;           ///< at most this many run at once (-j); 0: all of them
+  std::size_t done = 0;           ///< tasks that have ended
+  Duration done_wall{0};          ///< the wall times of the tasks that have ended, summed
+  std::vector<Duration> running;  ///< how long each running task has run so far
+};
+
+/// The time the run still needs if every task left takes as long as the tasks done took on
+/// average, and the tasks waiting start as slots free up, at most `jobs` at once (with -j 1
+/// they run one after the other; without -j they all run at once). nullopt when there is
+/// nothing to go on: no task done yet, none left, or every task left is running and already
+/// ran longer than that average.
+std::optional<Duration> estimate_left(const RunPace& pace);
 
 /// The live status line on a terminal's stderr: tasks done, running and failed, the time
 /// elapsed and, once tasks have finished, an estimate of the time left. It is drawn on one
@@ -30,8 +48,10 @@ class Progress {
   /// always be erased.
   void set_width(std::size_t columns) { width_ = columns; }
 
-  void task_started() { ++running_; }
-  void task_ended(bool failed);
+  /// The task with this index (Task::index) started or ended now; the line keeps the times
+  /// for its estimate.
+  void task_started(std::size_t index);
+  void task_ended(std::size_t index, bool failed);
 
   /// Removes the line if it is shown (carriage return, erase to end of line) and flushes.
   void erase();
@@ -52,11 +72,14 @@ class Progress {
 
   Output& terminal_;
   std::size_t tasks_;
+  std::size_t jobs_;
   bool show_early_;
   Clock now_;
   std::size_t width_ = 0;
   std::size_t running_ = 0;
   std::size_t done_ = 0;
+  Duration done_wall_{0};
+  std::vector<std::optional<Duration>> started_at_;  ///< by task index, while it runs
   std::size_t failed_ = 0;
   bool shown_ = false;
   bool finished_ = false;

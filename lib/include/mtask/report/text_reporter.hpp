@@ -86,7 +86,8 @@ class TextReporter final : public EventSink {
 };
 
 /// The last line of the summary: tasks, CPU time, wall time, cores busy and what that means,
-/// e.g. `2 tasks, 4.00 s CPU in 2.00 s: 2.0 cores busy (parallel)`.
+/// e.g. `2 tasks, 4.00 s CPU in 2.00 s: 2.0 cores busy (parallel)`; `...: nothing ran` when
+/// no task time was spent (no task started).
 std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall, Duration task_wall_sum);
 
 }  // namespace mtask

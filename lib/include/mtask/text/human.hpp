@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mtask {
 
@@ -17,5 +19,10 @@ std::string seconds_3(std::chrono::nanoseconds d);
 
 /// A size given in KiB as a person reads it: "512 KiB", "1.4 MiB", "2.00 GiB".
 std::string human_size(std::int64_t kib);
+
+/// A count and its noun, as a sentence reads them: "1 task", "0 tasks", "3 tasks". The plural is
+/// `noun` with an "s" unless `plural_noun` is given ("1 child", "2 children"). Every count that
+/// meets a noun in the text mtask prints goes through it.
+std::string count_of(std::size_t n, std::string_view noun, std::string_view plural_noun = {});
 
 }  // namespace mtask

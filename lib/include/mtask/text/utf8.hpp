@@ -46,8 +46,8 @@ void append_json_escaped(std::string& out, std::string_view text);
 /// 0 only when `limit` is smaller than the character at the start of `text`.
 std::size_t utf8_safe_cut(std::string_view text, std::size_t limit);
 
-/// Number of code points in valid UTF-8 `text` (each invalid byte counts as one); used to pad
-/// names to the same width.
+/// Number of code points in valid UTF-8 `text` (each invalid byte counts as one). Not the
+/// columns the text takes on a terminal: that is display_width (mtask/text/width.hpp).
 std::size_t utf8_length(std::string_view text);
 
 }  // namespace mtask
