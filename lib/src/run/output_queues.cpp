@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "mtask/text/human.hpp"
+
 namespace mtask::detail {
 namespace {
 
@@ -52,8 +54,8 @@ void OutputQueues::expire(TimePoint now) {
     output.drop();
     spdlog::warn(
         "while stopping, a reader of mtask's output took nothing for {:.3g}s: the "
-        "{} bytes it did not take and all further output to it are dropped",
-        to_seconds(patience_), lost);
+        "{} it did not take and all further output to it are dropped",
+        to_seconds(patience_), mtask::count_of(lost, "byte"));
   }
 }
 
