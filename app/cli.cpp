@@ -36,9 +36,14 @@ CLI::Validator choice(const Choices<T>& choices, std::string rule) {
 /// CLI11's help without what only CLI11 needs: the "Excludes: ..." it writes beside an
 /// option's name (too wide for the column of names, and a command line that gives both says
 /// so), the "=elapsed" of a value that may be left out, and the second blank line it puts
-/// between groups. A blank line parts the description from the usage.
+/// between groups; "command" for what CLI11 calls a subcommand. A blank line parts the
+/// description from the usage.
 class Help final : public CLI::Formatter {
  public:
+  Help() {
+    // mtask's words for what CLI11 calls a subcommand.
+    label("SUBCOMMAND", "COMMAND");
+  }
   std::string make_option_opts(const CLI::Option* option) const override {
     std::string opts = CLI::Formatter::make_option_opts(option);
     if (const auto at = opts.find(" Excludes:"); at != std::string::npos) opts.erase(at);
@@ -57,6 +62,9 @@ class Help final : public CLI::Formatter {
     std::string help = CLI::Formatter::make_help(app, std::move(name), mode);
     for (auto at = help.find("\n\n\n"); at != std::string::npos; at = help.find("\n\n\n", at)) {
       help.erase(at, 1);
+    }
+    if (const auto at = help.find("\nSubcommands:\n"); at != std::string::npos) {
+      help.replace(at, 14, "\nCommands:\n");
     }
     return help;
   }

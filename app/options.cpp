@@ -69,6 +69,7 @@ std::string output_file(const char* option, const std::string& path, const Surro
 
 /// Warnings for what is valid but likely not meant (hints.hpp): after the tasks parsed.
 void decide_hints(const CommandLine& cli, const Surroundings& around, Config& config) {
+  if (config.log_level > spdlog::level::warn) return;  // -q: nobody would see them
   if (cli.interval) {
     if (std::string hint = bare_interval_option_hint(*cli.interval); !hint.empty()) {
       config.hints.push_back(std::move(hint));

@@ -95,7 +95,10 @@ TEST_CASE("help shows no library artefacts and no double blank lines", "[e2e][fi
     CHECK_FALSE(contains(run.out, "\n\n\n"));
     CHECK_FALSE(contains(run.out, "=elapsed"));
     CHECK_FALSE(contains(run.out, "Excludes"));
+    CHECK_FALSE(contains(run.out, "SUBCOMMAND"));
+    CHECK_FALSE(contains(run.out, "Subcommands"));
   }
+  CHECK(contains(run_quick({"--help"}).out, "Usage: mtask [OPTIONS] [COMMAND]"));
   CHECK(contains(run_quick({"run", "--help"}).out, "--timestamps [KIND] "));
 }
 

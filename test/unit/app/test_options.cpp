@@ -378,6 +378,7 @@ TEST_CASE("hints: a demo task named like a command, an INTERVAL without a unit",
                             "'pytest=pytest'",
                         });
   CHECK(config_of({"run", "sing:3@60", "sing@1.5m", "sing@100ms"}, around).hints.empty());
+  CHECK(config_of({"run", "-q", "make", "sing@100"}, around).hints.empty());
   CHECK(config_of({"run", "sing", "-i", "250"}, around).hints ==
         std::vector<std::string>{"--interval '250': a number without a unit is seconds, so it "
                                  "is 250 seconds (did you mean '250ms'?)"});
