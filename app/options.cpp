@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -77,6 +79,18 @@ void decide_hints(const CommandLine& cli, const Surroundings& around, Config& co
   }
   for (const std::string& task : cli.tasks) {
     if (std::string hint = bare_interval_hint(task); !hint.empty()) {
+      config.hints.push_back(std::move(hint));
+    }
+  }
+  // `--junit sing:1 dance:1`: valid (a report named "sing:1"), but sing never runs.
+  const std::pair<const char*, const std::optional<std::string>&> files[] = {
+      {"--junit", cli.junit},
+      {"--joblog", cli.joblog},
+      {"--timeline-svg", cli.timeline_svg},
+      {"--trace", cli.trace}};
+  for (const auto& [option, value] : files) {
+    if (!value) continue;
+    if (std::string hint = taken_as_value(option, "FILE", *value); !hint.empty()) {
       config.hints.push_back(std::move(hint));
     }
   }

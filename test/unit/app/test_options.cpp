@@ -379,6 +379,11 @@ TEST_CASE("hints: a demo task named like a command, an INTERVAL without a unit",
                         });
   CHECK(config_of({"run", "sing:3@60", "sing@1.5m", "sing@100ms"}, around).hints.empty());
   CHECK(config_of({"run", "-q", "make", "sing@100"}, around).hints.empty());
+  // A report named like a TASK: valid, but the TASK does not run.
+  CHECK(config_of({"run", "--junit", "sing:1", "dance:1"}).hints ==
+        std::vector<std::string>{"'sing:1' was taken as the value of --junit (write --junit "
+                                 "FILE before the tasks, or --junit=FILE)"});
+  CHECK(config_of({"run", "--trace", "trace.json", "dance:1"}).hints.empty());
   CHECK(config_of({"run", "sing", "-i", "250"}, around).hints ==
         std::vector<std::string>{"--interval '250': a number without a unit is seconds, so it "
                                  "is 250 seconds (did you mean '250ms'?)"});
