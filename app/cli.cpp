@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_messages.hpp"
 #include "mtask/error.hpp"
 
 namespace app {
@@ -32,14 +33,40 @@ CLI::Validator choice(const Choices<T>& choices, std::string rule) {
       "");
 }
 
-/// CLI11's help without the "Excludes: ..." it writes beside an option's name: too wide for
-/// the column of names, and a command line that gives both says so.
+/// CLI11's help without what only CLI11 needs: the "Excludes: ..." it writes beside an
+/// option's name (too wide for the column of names, and a command line that gives both says
+/// so), the "=elapsed" of a value that may be left out, and the second blank line it puts
+/// between groups; "command" for what CLI11 calls a subcommand. A blank line parts the
+/// description from the usage.
 class Help final : public CLI::Formatter {
  public:
+  Help() {
+    // mtask's words for what CLI11 calls a subcommand.
+    label("SUBCOMMAND", "COMMAND");
+  }
   std::string make_option_opts(const CLI::Option* option) const override {
     std::string opts = CLI::Formatter::make_option_opts(option);
     if (const auto at = opts.find(" Excludes:"); at != std::string::npos) opts.erase(at);
+    const std::string shown_default = "=" + option->get_default_str();
+    if (const auto at = opts.find(shown_default); at != std::string::npos && shown_default != "=") {
+      opts.erase(at, shown_default.size());
+    }
     return opts;
+  }
+  std::string make_description(const CLI::App* app) const override {
+    const std::string description = CLI::Formatter::make_description(app);
+    return description.empty() ? description : description + "\n";
+  }
+  std::string make_help(const CLI::App* app, std::string name,
+                        CLI::AppFormatMode mode) const override {
+    std::string help = CLI::Formatter::make_help(app, std::move(name), mode);
+    for (auto at = help.find("\n\n\n"); at != std::string::npos; at = help.find("\n\n\n", at)) {
+      help.erase(at, 1);
+    }
+    if (const auto at = help.find("\nSubcommands:\n"); at != std::string::npos) {
+      help.replace(at, 14, "\nCommands:\n");
+    }
+    return help;
   }
 };
 
@@ -159,21 +186,29 @@ Cli::Cli()
 void Cli::parse(std::vector<std::string> args) {
   std::vector<std::string> after_dashes;
   split_at_dashes(args, after_dashes);
+  reject_flag_values(app_, args);
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
-  app_.parse(args);
-  // What CLI11 left over: an unknown command or option.
-  if (!run_->parsed()) {
-    const std::vector<std::string> rest = app_.remaining();
-    if (rest.empty()) throw mtask::UsageError("no command given (use: mtask run TASK...)");
-    throw mtask::UsageError(
-        fmt::format("unknown command {} (use: mtask run TASK...)", mtask::quote_arg(rest[0])));
+  try {
+    app_.parse(args);
+  } catch (const CLI::Success&) {
+    throw;
+  } catch (const CLI::ParseError& error) {
+    throw mtask::UsageError(parse_error_message(app_, error));
   }
-  if (const std::vector<std::string> rest = run_->remaining(); !rest.empty()) {
-    throw mtask::UsageError(fmt::format("unknown option {}", mtask::quote_arg(rest[0])));
+  // What CLI11 left over: an unknown command or option.
+  const std::vector<std::string> rest = app_.remaining();
+  if (!run_->parsed()) {
+    if (rest.empty()) throw mtask::UsageError("no command given (use: mtask run TASK...)");
+    if (rest[0].starts_with("-")) throw mtask::UsageError(unknown_option(app_, run_, rest[0]));
+    throw mtask::UsageError(unknown_command(app_, rest[0]));
+  }
+  // Before the command's name: an option of mtask's own that it does not have.
+  if (!rest.empty()) throw mtask::UsageError(unknown_option(app_, run_, rest[0]));
+  if (const std::vector<std::string> extra = run_->remaining(); !extra.empty()) {
+    throw mtask::UsageError(unknown_option(*run_, nullptr, extra[0]));
   }
   values_.tasks.insert(values_.tasks.end(), after_dashes.begin(), after_dashes.end());
-  if (values_.tasks.empty())
-    throw mtask::UsageError("no TASK given (e.g. mtask run sing:3 dance:3)");
+  if (values_.tasks.empty()) throw mtask::UsageError(no_task_message(*run_));
 }
 
 void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& tasks) {

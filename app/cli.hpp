@@ -56,10 +56,10 @@ class Cli {
   Cli(const Cli&) = delete;
   Cli& operator=(const Cli&) = delete;
 
-  /// Parses the arguments (argv without the program's name) into values(). Throws
-  /// CLI::ParseError for what CLI11 refuses (CLI::Success for --help and --version: see
-  /// exit()), and mtask::UsageError for what it leaves over: no command or an unknown one, an
-  /// unknown option, no TASK.
+  /// Parses the arguments (argv without the program's name) into values(). Throws CLI::Success
+  /// for --help and --version (see exit()), and mtask::UsageError for everything else wrong,
+  /// in mtask's words (cli_messages.hpp): what CLI11 refuses, a flag given a value, no command
+  /// or an unknown one, an unknown option (each with a did-you-mean when one is close), no TASK.
   void parse(std::vector<std::string> args);
 
   /// Prints what --help or --version asked for (or CLI11's own message); returns the status.

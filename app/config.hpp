@@ -21,6 +21,9 @@ struct Config {
   mtask::RunOptions run;
   bool json = false;
   spdlog::level::level_enum log_level = spdlog::level::warn;
+  /// Warnings about a command line that is valid but likely not what was meant (hints.hpp),
+  /// logged before the run.
+  std::vector<std::string> hints;
   // Where the output goes, decided once: every writer asks these.
   mtask::TerminalFacts out_terminal;  ///< standard output
   mtask::TerminalFacts err_terminal;  ///< standard error

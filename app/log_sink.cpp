@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -11,14 +12,37 @@ namespace {
 
 constexpr const char* kLoggerName = "mtask";
 
+/// The `%*` of the pattern: the level and ": ", but nothing for an error, so that every error
+/// mtask prints, usage or system, reads "mtask: what went wrong".
+class LevelLabel final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm& /*time*/,
+              spdlog::memory_buf_t& dest) override {
+    if (msg.level >= spdlog::level::err) return;
+    const spdlog::string_view_t name = spdlog::level::to_string_view(msg.level);
+    dest.append(name.data(), name.data() + name.size());
+    dest.push_back(':');
+    dest.push_back(' ');
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelLabel>();
+  }
+};
+
 void make_default(std::shared_ptr<spdlog::sinks::sink> sink, spdlog::level::level_enum level) {
   auto logger = std::make_shared<spdlog::logger>(kLoggerName, std::move(sink));
-  logger->set_pattern(kLogPattern);
+  logger->set_formatter(log_formatter());
   logger->set_level(level);
   spdlog::set_default_logger(std::move(logger));
 }
 
 }  // namespace
+
+std::unique_ptr<spdlog::formatter> log_formatter() {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<LevelLabel>('*').set_pattern("mtask: %*%v");
+  return formatter;
+}
 
 void OutputLogSink::sink_it_(const spdlog::details::log_msg& msg) {
   if (progress_ != nullptr) progress_->erase();

@@ -6,6 +6,7 @@
 
 #include <spdlog/common.h>
 #include <spdlog/details/null_mutex.h>
+#include <spdlog/formatter.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/base_sink.h>
 
@@ -14,8 +15,10 @@
 
 namespace app {
 
-/// "mtask: warning: message": how every message of mtask's own log looks.
-inline constexpr const char* kLogPattern = "mtask: %l: %v";
+/// How every message of mtask's own log looks: "mtask: message" for an error, as a usage
+/// error looks, and "mtask: warning: message", "mtask: info: message", ... for the other
+/// levels (docs/usage.md, "Messages").
+std::unique_ptr<spdlog::formatter> log_formatter();
 
 /// An spdlog sink that writes each message to `err` (in order with what the reporters wrote
 /// there) and flushes it at once; when there is a live status line, it is erased first and the

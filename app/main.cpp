@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli.hpp"
+#include "cli_messages.hpp"
 #include "log_sink.hpp"
 #include "mtask/error.hpp"
 #include "options.hpp"
@@ -45,6 +46,12 @@ int usage_error(std::string_view message) {
 int main(int argc, char** argv) {
   fill_closed_standard_descriptors();
   app::log_to_stderr(spdlog::level::warn);
+  // `mtask` alone asks what to do, as `cargo` alone does: the answer, and no error
+  // (docs/usage.md, "Getting help").
+  if (argc <= 1) {
+    fmt::print("{}", app::short_usage());
+    return std::fflush(stdout) == 0 ? 0 : kSystemStatus;
+  }
   app::Cli cli;
   app::Config config;
   try {
@@ -58,6 +65,7 @@ int main(int argc, char** argv) {
     return usage_error(e.what());
   }
   spdlog::set_level(config.log_level);
+  for (const std::string& hint : config.hints) spdlog::warn("{}", hint);
   try {
     return app::run(config);
   } catch (const std::exception& e) {

@@ -4,10 +4,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "cli_messages.hpp"
+#include "hints.hpp"
 #include "mtask/error.hpp"
 #include "mtask/grammar/cpu_set.hpp"
 #include "mtask/grammar/duration.hpp"
@@ -15,13 +20,21 @@
 namespace app {
 namespace {
 
+/// "; " and what went wrong when `text` looks like a TASK that `option` took as its value
+/// (`-j sing:1` for `-j 2 sing:1`), else "".
+std::string taken_hint(const char* option, const char* type, const std::string& text) {
+  const std::string taken = taken_as_value(option, type, text);
+  return taken.empty() ? taken : "; " + taken;
+}
+
 template <typename Parse>
-auto parse_option(const char* option, const std::string& text, Parse parse) {
+auto parse_option(const char* option, const char* type, const std::string& text, Parse parse) {
   if (text.empty()) throw mtask::UsageError(fmt::format("{} '': needs a value", option));
   try {
     return parse(text);
   } catch (const mtask::UsageError& error) {
-    throw mtask::UsageError(fmt::format("{} {}: {}", option, mtask::quote_arg(text), error.what()));
+    throw mtask::UsageError(fmt::format("{} {}: {}{}", option, mtask::quote_arg(text), error.what(),
+                                        taken_hint(option, type, text)));
   }
 }
 
@@ -33,8 +46,9 @@ std::size_t parse_jobs(const std::string& text) {
     jobs = 0;  // reported below, with the rule for --jobs rather than for a COUNT
   }
   if (jobs == 0) {
-    throw mtask::UsageError(fmt::format("--jobs {}: must be a whole number from 1 to {}",
-                                        mtask::quote_arg(text), mtask::kMaxCount));
+    throw mtask::UsageError(fmt::format("--jobs {}: must be a whole number from 1 to {}{}",
+                                        mtask::quote_arg(text), mtask::kMaxCount,
+                                        taken_hint("--jobs", "N", text)));
   }
   return static_cast<std::size_t>(jobs);
 }
@@ -55,25 +69,60 @@ std::string output_file(const char* option, const std::string& path, const Surro
   return report_file(option, path, mtask::ReportWriting::kWhole, around);
 }
 
-/// Tasks, their defaults, and how they run.
-void decide_run(const CommandLine& cli, Config& config) {
-  mtask::TaskDefaults defaults;
-  if (cli.count) defaults.count = parse_option("--count", *cli.count, mtask::parse_count);
+/// Warnings for what is valid but likely not meant (hints.hpp): after the tasks parsed.
+void decide_hints(const CommandLine& cli, const Surroundings& around, Config& config) {
+  if (config.log_level > spdlog::level::warn) return;  // -q: nobody would see them
   if (cli.interval) {
-    defaults.interval = parse_option("--interval", *cli.interval, mtask::parse_duration);
+    if (std::string hint = bare_interval_option_hint(*cli.interval); !hint.empty()) {
+      config.hints.push_back(std::move(hint));
+    }
+  }
+  for (const std::string& task : cli.tasks) {
+    if (std::string hint = bare_interval_hint(task); !hint.empty()) {
+      config.hints.push_back(std::move(hint));
+    }
+  }
+  // `--junit sing:1 dance:1`: valid (a report named "sing:1"), but sing never runs.
+  const std::pair<const char*, const std::optional<std::string>&> files[] = {
+      {"--junit", cli.junit},
+      {"--joblog", cli.joblog},
+      {"--timeline-svg", cli.timeline_svg},
+      {"--trace", cli.trace}};
+  for (const auto& [option, value] : files) {
+    if (!value) continue;
+    if (std::string hint = taken_as_value(option, "FILE", *value); !hint.empty()) {
+      config.hints.push_back(std::move(hint));
+    }
+  }
+  if (around.is_command) {
+    for (std::string& hint : command_name_hints(config.tasks, around.is_command)) {
+      config.hints.push_back(std::move(hint));
+    }
+  }
+}
+
+/// Tasks, their defaults, and how they run.
+void decide_run(const CommandLine& cli, const Surroundings& around, Config& config) {
+  mtask::TaskDefaults defaults;
+  if (cli.count) defaults.count = parse_option("--count", "N", *cli.count, mtask::parse_count);
+  if (cli.interval) {
+    defaults.interval =
+        parse_option("--interval", "DURATION", *cli.interval, mtask::parse_duration);
   }
   if (cli.jobs) config.run.jobs = parse_jobs(*cli.jobs);
   if (cli.timeout) {
-    config.run.timeout = parse_option("--timeout", *cli.timeout, mtask::parse_duration);
+    config.run.timeout = parse_option("--timeout", "DURATION", *cli.timeout, mtask::parse_duration);
   }
   if (cli.kill_after) {
-    config.run.kill_after = parse_option("--kill-after", *cli.kill_after, mtask::parse_duration);
+    config.run.kill_after =
+        parse_option("--kill-after", "DURATION", *cli.kill_after, mtask::parse_duration);
   }
   config.run.fail_fast = cli.fail_fast;
   config.json = cli.output == OutputFormat::kJson;
   for (std::size_t i = 0; i < cli.tasks.size(); ++i) {
     config.tasks.push_back(mtask::resolve(mtask::parse_task(cli.tasks[i]), defaults, i));
   }
+  decide_hints(cli, around, config);
   config.run.hold_partial_lines = !config.json;
   config.run.watched_outputs = {STDOUT_FILENO};
 }
@@ -82,11 +131,11 @@ void decide_run(const CommandLine& cli, Config& config) {
 void decide_reports(const CommandLine& cli, const Surroundings& around, Config& config) {
   const auto any_name = [](const std::string& s) { return s; };
   if (cli.junit) {
-    config.junit = report_file("--junit", parse_option("--junit", *cli.junit, any_name),
+    config.junit = report_file("--junit", parse_option("--junit", "FILE", *cli.junit, any_name),
                                mtask::ReportWriting::kWhole, around);
   }
   if (cli.joblog) {
-    config.joblog = report_file("--joblog", parse_option("--joblog", *cli.joblog, any_name),
+    config.joblog = report_file("--joblog", parse_option("--joblog", "FILE", *cli.joblog, any_name),
                                 mtask::ReportWriting::kStreamed, around);
   }
   config.group = cli.group;
@@ -101,9 +150,10 @@ void decide_reports(const CommandLine& cli, const Surroundings& around, Config& 
 void decide_lesson(const CommandLine& cli, const Surroundings& around, Config& config) {
   config.run.busy = cli.busy;
   if (cli.cores) {
-    config.run.cpus = parse_option("--cores", *cli.cores, [&around](const std::string& text) {
-      return mtask::parse_cpus(text, around.allowed_cpus());
-    });
+    config.run.cpus =
+        parse_option("--cores", "N|LIST", *cli.cores, [&around](const std::string& text) {
+          return mtask::parse_cpus(text, around.allowed_cpus());
+        });
   }
   if (cli.timeline && config.json) {
     throw mtask::UsageError(
@@ -126,29 +176,31 @@ void decide_lesson(const CommandLine& cli, const Surroundings& around, Config& c
 Config make_config(const CommandLine& cli, const Surroundings& around) {
   Config config;
   config.log_level = log_level(cli, around.log_level);
-  decide_run(cli, config);
+  decide_run(cli, around, config);
   decide_reports(cli, around, config);
   decide_lesson(cli, around, config);
   return config;
 }
 
 spdlog::level::level_enum log_level(const CommandLine& cli, const char* env) {
-  spdlog::level::level_enum level = spdlog::level::warn;
-  if (env != nullptr && *env != '\0') {
-    const std::string name = env;
-    level = spdlog::level::from_str(name);
-    // from_str answers "off" for a name it does not know.
-    if (level == spdlog::level::off && name != "off") {
-      throw mtask::UsageError(
-          fmt::format("MTASK_LOG_LEVEL={}: unknown log level (use trace, debug, info, warn, "
-                      "error, off)",
-                      mtask::quote_arg(name)));
-    }
+  // -q and -v win over MTASK_LOG_LEVEL: a bad value then changes nothing, so it is no error.
+  if (cli.quiet) return spdlog::level::err;
+  if (cli.verbose == 1) return spdlog::level::info;
+  if (cli.verbose == 2) return spdlog::level::debug;
+  if (cli.verbose >= 3) return spdlog::level::trace;
+  if (env == nullptr || *env == '\0') return spdlog::level::warn;
+  std::string name = env;
+  std::ranges::transform(name, name.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  const spdlog::level::level_enum level = spdlog::level::from_str(name);
+  // from_str answers "off" for a name it does not know.
+  if (level == spdlog::level::off && name != "off") {
+    throw mtask::UsageError(
+        fmt::format("MTASK_LOG_LEVEL={}: unknown log level (use trace, debug, info, warn, "
+                    "error, off; any case)",
+                    mtask::quote_arg(env)));
   }
-  if (cli.quiet) level = spdlog::level::err;
-  if (cli.verbose == 1) level = spdlog::level::info;
-  if (cli.verbose == 2) level = spdlog::level::debug;
-  if (cli.verbose >= 3) level = spdlog::level::trace;
   return level;
 }
 

@@ -26,6 +26,8 @@ struct Surroundings {
   std::function<std::vector<int>()> allowed_cpus;
   /// Why a report cannot be written to `path` (mtask::cannot_write_report); empty when it can.
   std::function<std::string(const std::string& path, mtask::ReportWriting how)> cannot_write_report;
+  /// Whether a NAME is a command on PATH (is_command_on_path); empty: no such hint.
+  std::function<bool(const std::string& name)> is_command;
 };
 
 /// The real surroundings: isatty() and the window size of stdout and stderr, the environment,
@@ -33,12 +35,14 @@ struct Surroundings {
 Surroundings read_surroundings();
 
 /// Checks every value of `cli` and decides the run: tasks, limits, reports, the look of the
-/// output on the terminals of `around`. Throws mtask::UsageError naming the option, quoting
-/// the value and saying the rule.
+/// output on the terminals of `around`, and the hints for what is valid but likely not meant
+/// (hints.hpp). Throws mtask::UsageError naming the option, quoting the value and saying the
+/// rule.
 Config make_config(const CommandLine& cli, const Surroundings& around);
 
-/// mtask's own log level: MTASK_LOG_LEVEL (`env`, nullptr when unset), then -q or -v.
-/// Throws mtask::UsageError for a name spdlog does not know.
+/// mtask's own log level: -q or -v when given, else MTASK_LOG_LEVEL (`env`, nullptr when
+/// unset; any case), else warn. Throws mtask::UsageError for a name spdlog does not know, unless
+/// -q or -v make it unneeded.
 spdlog::level::level_enum log_level(const CommandLine& cli, const char* env);
 
 }  // namespace app

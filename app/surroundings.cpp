@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "hints.hpp"
 #include "mtask/grammar/cpu_set.hpp"
 #include "options.hpp"
 
@@ -17,6 +18,9 @@ Surroundings read_surroundings() {
   around.log_level = std::getenv("MTASK_LOG_LEVEL");
   around.allowed_cpus = mtask::allowed_cpus;
   around.cannot_write_report = mtask::cannot_write_report;
+  around.is_command = [path = std::getenv("PATH")](const std::string& name) {
+    return is_command_on_path(name, path);
+  };
   return around;
 }
 

@@ -93,6 +93,63 @@ std::string parse_command(std::string_view text) {
   return std::string(text);
 }
 
+// ---- hints for a TASK that looks like something else ---------------------------------------
+
+bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// A NAME for a command line `text`: its first word without a directory ("./smoke api" ->
+// "smoke"), or "cmd" when that is no NAME.
+std::string name_for_command(std::string_view text) {
+  std::string_view word = text.substr(0, text.find(' '));
+  if (const std::size_t slash = word.rfind('/'); slash != std::string_view::npos) {
+    word = word.substr(slash + 1);
+  }
+  return name_error(word).empty() ? std::string(word) : "cmd";
+}
+
+// A TASK of two words or more and nothing else (no ':', '@' or '=') is most likely a command:
+// " (to run a command write NAME=COMMAND: did you mean 'echo=echo hello'?)". Else "".
+std::string command_hint_for_name(std::string_view arg) {
+  const std::size_t space = arg.find(' ');
+  if (space == 0 || space == std::string_view::npos ||
+      arg.find_first_not_of(' ', space) == std::string_view::npos ||
+      arg.find_first_of(":@=") != std::string_view::npos) {
+    return {};
+  }
+  return fmt::format(" (to run a command write NAME=COMMAND: did you mean {}?)",
+                     quote_arg(name_for_command(arg) + "=" + std::string(arg)));
+}
+
+// The count after ':' of `arg` was no number: a duration ("sing:3s") points at INTERVAL, words
+// ("lint:make lint") at NAME=COMMAND. Else "".
+std::string hint_for_count(std::string_view arg, std::string_view name, std::string_view count) {
+  const std::size_t equals = arg.find('=');
+  const std::string_view command = equals == std::string_view::npos ? "" : arg.substr(equals);
+  const bool has_unit = !count.empty() && count.back() != '.' && is_ascii_letter(count.back());
+  if (has_unit && count.front() >= '0' && count.front() <= '9') {
+    try {
+      parse_duration(count);
+    } catch (const UsageError&) {
+      return {};
+    }
+    const std::string as_interval = fmt::format("{}@{}{}", name, count, command);
+    const std::size_t digits = count.find_first_not_of("0123456789");
+    if (count[digits] == '.') {
+      return fmt::format(" (a duration goes after '@': did you mean {}?)", quote_arg(as_interval));
+    }
+    return fmt::format(
+        " (a duration goes after '@': did you mean {} or {}?)",
+        quote_arg(fmt::format("{}:{}@{}{}", name, count.substr(0, digits), count, command)),
+        quote_arg(as_interval));
+  }
+  if (equals == std::string_view::npos && !count.empty() && is_ascii_letter(count.front())) {
+    const std::string rest(arg.substr(name.size() + 1));
+    return fmt::format(" (to run a command write NAME=COMMAND: did you mean {}?)",
+                       quote_arg(fmt::format("{}={}", name, rest)));
+  }
+  return {};
+}
+
 // parse_task without the quoting: throws UsageError with the rule alone.
 TaskSpec parse_unquoted(std::string_view arg) {
   if (arg.empty()) throw UsageError(fmt::format("empty task (the form is {})", kForm));
@@ -113,9 +170,17 @@ TaskSpec parse_unquoted(std::string_view arg) {
 
   TaskSpec spec;
   spec.name = std::string(head.substr(0, std::min(colon, at)));
-  if (std::string error = name_error(spec.name); !error.empty()) throw UsageError(error);
+  if (std::string error = name_error(spec.name); !error.empty()) {
+    throw UsageError(error + command_hint_for_name(arg));
+  }
   if (colon != npos) {
-    spec.count = count_from(head.substr(colon + 1, at == npos ? npos : at - colon - 1));
+    const std::string_view count = head.substr(colon + 1, at == npos ? npos : at - colon - 1);
+    try {
+      spec.count = count_from(count);
+    } catch (const UsageError& error) {
+      if (at != npos) throw;
+      throw UsageError(error.what() + hint_for_count(arg, spec.name, count));
+    }
   }
   if (at != npos) spec.interval = parse_interval(head.substr(at + 1));
   if (equals != npos) spec.command = parse_command(arg.substr(equals + 1));

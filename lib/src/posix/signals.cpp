@@ -79,7 +79,7 @@ struct sigaction action_for(int sig) {
 }  // namespace
 
 SignalGuard::SignalGuard(bool catch_resize) {
-  if (g_active) throw std::logic_error("mtask: only one run at a time per process");
+  if (g_active) throw std::logic_error("only one run at a time per process");
   g_stop_signal = 0;
   g_stop_count = 0;
   g_child_exited = 0;

@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <string>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
+#include "run/wait_status.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -53,8 +55,25 @@ void Slot::signal(int sig) const {
 }
 
 void Slot::stop_step(int sig) const {
+  // Why this task is stopped, when it is its own reason; a stop of the whole run says why
+  // once, before (Run::stop_all).
+  if (sig == SIGTERM && stop.timed_out()) {
+    spdlog::info("task '{}' (pid {}) timed out", task.name, pid);
+  } else if (sig == SIGTERM && outlived) {
+    spdlog::info(
+        "task '{}' (pid {}) has exited, but what it started still holds its output after "
+        "the grace",
+        task.name, pid);
+  }
   if (sig != SIGCONT) {
-    spdlog::debug("stopping task '{}' (pid {}): step {}", task.name, pid, sig == SIGTERM ? 1 : 2);
+    const std::string step = sig == SIGTERM ? "" : " (still there after the grace)";
+    if (reaped) {
+      spdlog::info("sending {} to what task '{}' (pid {}) left behind{}", signal_name(sig),
+                   task.name, pid, step);
+    } else {
+      spdlog::info("sending {} to task '{}' (process group {}){}", signal_name(sig), task.name, pid,
+                   step);
+    }
   }
   signal(sig);
 }
@@ -68,7 +87,7 @@ Children::Children(const SignalGuard& signals, const RunOptions& options, bool c
       adopted_(run_id_, options.adopt_orphans && commands) {
   fd_soft_limit_ = raise_fd_limit();
   dev_null_.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
-  if (!dev_null_) throw fmt::system_error(errno, "mtask: open /dev/null");
+  if (!dev_null_) throw fmt::system_error(errno, "open /dev/null");
 }
 
 Children::~Children() {
@@ -136,7 +155,10 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   slot->adopted = &adopted_;
   adopted_.task_started(child.pid, index);
   if (options_.timeout.count() > 0) slot->stop.set_timeout(forked_at + options_.timeout);
-  spdlog::debug("forked task '{}' (index {}) as pid {}", task.name, index, child.pid);
+  spdlog::info("started task '{}' as pid {}", task.name, child.pid);
+  spdlog::debug("task '{}' is number {} of the run; its pipes are fds {} and {}", task.name,
+                index + 1, slot->pipe(Stream::kStdout).fd.get(),
+                slot->pipe(Stream::kStderr).fd.get());
   running_.push_back(std::move(slot));
   return Spawn::kStarted;
 }
@@ -229,6 +251,13 @@ void Children::reap(Slot& slot) {
   if (pid != slot.pid) return;
   slot.reaped = true;
   adopted_.task_reaped(slot.pid);
+  const Ending ending = decode_wait_status(slot.wait_status);
+  if (ending.outcome == Outcome::kSignaled) {
+    spdlog::info("task '{}' (pid {}) was killed by {}", slot.task.name, slot.pid,
+                 signal_name(ending.signal));
+  } else {
+    spdlog::info("task '{}' (pid {}) exited with status {}", slot.task.name, slot.pid, ending.code);
+  }
   spdlog::debug("reaped pid {} (task '{}'), wait status {:#x}", slot.pid, slot.task.name,
                 slot.wait_status);
   if (!slot.outlived) slot.stop.on_reaped(slot.reaped_at, false);

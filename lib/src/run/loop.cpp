@@ -38,7 +38,7 @@ void Loop::wait(const sigset_t& wait_mask) {
     timeout_ptr = &timeout;
   }
   ready_ = ppoll(set_.fds_.data(), set_.fds_.size(), timeout_ptr, &wait_mask);
-  if (ready_ < 0 && errno != EINTR) throw fmt::system_error(errno, "mtask: ppoll");
+  if (ready_ < 0 && errno != EINTR) throw fmt::system_error(errno, "ppoll");
   if (ready_ > 0) take_pending(wait_mask);
 }
 
@@ -47,7 +47,7 @@ void Loop::take_pending(const sigset_t& wait_mask) {
   // puts the old mask back with the signal still pending. Tasks that write without a pause
   // keep a pipe always ready, so a signal the wait lets through would never be taken.
   sigset_t pending;
-  if (sigpending(&pending) != 0) throw fmt::system_error(errno, "mtask: sigpending");
+  if (sigpending(&pending) != 0) throw fmt::system_error(errno, "sigpending");
   bool any = false;
   for (int sig = 1; sig < NSIG && !any; ++sig) {
     any = sigismember(&pending, sig) == 1 && sigismember(&wait_mask, sig) == 0;
@@ -57,7 +57,7 @@ void Loop::take_pending(const sigset_t& wait_mask) {
   // found above are dispatched as usual.
   const timespec now{};
   if (ppoll(nullptr, 0, &now, &wait_mask) < 0 && errno != EINTR) {
-    throw fmt::system_error(errno, "mtask: ppoll");
+    throw fmt::system_error(errno, "ppoll");
   }
 }
 

@@ -84,6 +84,7 @@ class Run final : public detail::PipeEvents {
   detail::Loop loop_;
   TimePoint start_{};
   std::size_t next_task_ = 0;
+  std::size_t told_waiting_ = 0;  // tasks before this one were told to wait for -j (debug log)
   std::size_t forks_since_round_ = 0;
   bool system_failed_ = false;
   bool stopping_ = false;  // every task is being stopped (a signal, --fail-fast, no reader)
@@ -189,6 +190,7 @@ void Run::take_signals() {
   stop_all(128 + signals_.stop_signal());
   if (again) {
     // A second signal while stopping: no more grace.
+    spdlog::info("a second stop signal: sending SIGKILL to every task now");
     for (const auto& slot : children_.running()) slot->signal(SIGKILL);
   }
 }
@@ -218,6 +220,12 @@ void Run::start_pending() {
         system_failed_ = true;
         return;
     }
+  }
+  if (!stopping_ && next_task_ < tasks_.size() && next_task_ >= told_waiting_ &&
+      options_.jobs != 0 && children_.running().size() >= options_.jobs) {
+    told_waiting_ = next_task_ + 1;
+    spdlog::debug("task '{}' waits for a free slot (-j {})", tasks_[next_task_].name,
+                  options_.jobs);
   }
 }
 
@@ -268,14 +276,17 @@ void Run::finish(Slot& slot) {
   results_.record_end(slot);
   const TaskResult& result = results_[slot.index];
   turns_.deliver({true, slot.index, result.pid, result.ppid, since_start()});
-  if (options_.fail_fast && result.failed() && !stopping_) stop_all(0);
+  if (options_.fail_fast && result.failed() && !stopping_) {
+    spdlog::info("task '{}' failed ({}) and --fail-fast is on", slot.task.name, describe(result));
+    stop_all(0);
+  }
 }
 
 void Run::stop_all(int status) {
-  spdlog::info("stopping every task{}", status == 0 ? " (--fail-fast)" : "");
+  const StopReason reason = stop_reason_of_status(status);
+  spdlog::info("stopping every task: {}", stop_reason_name(reason));
   stopping_ = true;
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
-  const StopReason reason = stop_reason_of_status(status);
   // A signal or a lost reader stops the run whatever is left; --fail-fast only when it stops
   // or holds back a task.
   bool stops_something = status != 0 || next_task_ < tasks_.size();
@@ -293,6 +304,10 @@ void Run::stop_all(int status) {
 
 void Run::give_up_pending(StopReason reason) {
   const Duration t = since_start();
+  if (next_task_ < tasks_.size()) {
+    spdlog::info("tasks not started: {} (from '{}' on)", tasks_.size() - next_task_,
+                 tasks_[next_task_].name);
+  }
   for (; next_task_ < tasks_.size(); ++next_task_) {
     results_[next_task_].stopped = reason;
     sink_.on_exit(ExitEvent{tasks_[next_task_], results_[next_task_], t});
@@ -314,7 +329,7 @@ int Run::exit_status() const {
 
 int run_tasks(const std::vector<Task>& tasks, const RunOptions& options, EventSink& sink) {
   if (detail::thread_count() > 1) {
-    throw std::logic_error("mtask: tasks can only be forked from a single-threaded process");
+    throw std::logic_error("tasks can only be forked from a single-threaded process");
   }
   Run run(tasks, options, sink);
   return run.execute();

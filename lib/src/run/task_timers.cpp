@@ -16,7 +16,10 @@ void TaskTimers::expire(TimePoint now) {
   for (const auto& slot : children_.running()) {
     if (!slot->stop.expire(now)) continue;
     // Killed, yet a pipe is still held open (by something outside the group): stop reading.
-    spdlog::debug("stopping task '{}' (pid {}): step 3", slot->task.name, slot->pid);
+    spdlog::info(
+        "task '{}' (pid {}): its output is still held open after SIGKILL; no longer "
+        "read",
+        slot->task.name, slot->pid);
     pipes_.give_up(*slot);
   }
 }

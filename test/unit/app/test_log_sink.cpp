@@ -20,7 +20,7 @@ constexpr std::string_view kErase = "\r\x1b[K";
 
 std::shared_ptr<spdlog::logger> logger_to(std::shared_ptr<spdlog::sinks::sink> sink) {
   auto logger = std::make_shared<spdlog::logger>("test", std::move(sink));
-  logger->set_pattern(app::kLogPattern);
+  logger->set_formatter(app::log_formatter());
   return logger;
 }
 
@@ -43,7 +43,7 @@ TEST_CASE("a message with no status line shown is written as it is", "[app][log]
   mtask::StringOutput err;
   mtask::Progress progress(err, 2, 1, false, [] { return mtask::Duration(0); });
   logger_to(std::make_shared<app::OutputLogSink>(err, &progress))->error("cannot write");
-  CHECK(err.str() == "mtask: error: cannot write\n");
+  CHECK(err.str() == "mtask: cannot write\n");
   err.clear();
   logger_to(std::make_shared<app::OutputLogSink>(err))->info("no progress at all");
   CHECK(err.str() == "mtask: info: no progress at all\n");

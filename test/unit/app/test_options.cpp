@@ -6,8 +6,11 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "cli.hpp"
+#include "cli_messages.hpp"
+#include "hints.hpp"
 #include "mtask/error.hpp"
 #include "options.hpp"
 
@@ -157,7 +160,7 @@ TEST_CASE("every option's bad values, each with its message", "[app][options]") 
       {{"-j", "0"}, "--jobs '0': must be a whole number from 1 to 1000000000"},
       {{"--jobs", "-1"}, "--jobs '-1': must be a whole number from 1 to 1000000000"},
       {{"--jobs", "abc"}, "--jobs 'abc': must be a whole number from 1 to 1000000000"},
-      {{"--jobs="}, "--jobs: 1 required N missing"},  // CLI11's own: no value at all
+      {{"--jobs="}, "--jobs needs a value (N)"},  // not CLI11's "1 required N missing"
       {{"--jobs", ""}, "--jobs '': must be a whole number from 1 to 1000000000"},
       {{"--count", "-1"}, "--count '-1': ", true},
       {{"--count", "1000000001"}, "--count '1000000001': ", true},
@@ -165,13 +168,12 @@ TEST_CASE("every option's bad values, each with its message", "[app][options]") 
       {{"--interval", "nan"}, "--interval 'nan': ", true},
       {{"--timeout", "-1s"}, "--timeout '-1s': ", true},
       {{"--kill-after", "soon"}, "--kill-after 'soon': ", true},
-      {{"--output", "xml"}, "--output: 'xml': unknown format (use text or json)"},
-      {{"-o", "JSON"}, "--output: 'JSON': unknown format (use text or json)"},
-      {{"--color", "sometimes"},
-       "--color: 'sometimes': unknown choice (use auto, always or never)"},
-      {{"--colour", "1"}, "--color: '1': unknown choice (use auto, always or never)"},
+      {{"--output", "xml"}, "--output 'xml': unknown format (use text or json)"},
+      {{"-o", "JSON"}, "--output 'JSON': unknown format (use text or json)"},
+      {{"--color", "sometimes"}, "--color 'sometimes': unknown choice (use auto, always or never)"},
+      {{"--colour", "1"}, "--color '1': unknown choice (use auto, always or never)"},
       {{"--timestamps=clock"},
-       "--timestamps: 'clock': unknown kind (use elapsed or wall; write --timestamps=wall, or "
+       "--timestamps 'clock': unknown kind (use elapsed or wall; write --timestamps=wall, or "
        "put TASKs first, when a TASK follows)"},
       {{"--progress", "--no-progress"}, "--progress excludes --no-progress"},
       {{"--no-progress", "--progress"}, "--progress excludes --no-progress"},
@@ -210,7 +212,8 @@ TEST_CASE("every option's bad values, each with its message", "[app][options]") 
 
 TEST_CASE("a command line without a run or a TASK is a usage error", "[app][options]") {
   CHECK(error_of({}) == "no command given (use: mtask run TASK...)");
-  CHECK(error_of({"runn", "sing"}) == "unknown command 'runn' (use: mtask run TASK...)");
+  CHECK(error_of({"runn", "sing"}) == "unknown command 'runn' (did you mean 'run'?)");
+  CHECK(error_of({"deploy", "sing"}) == "unknown command 'deploy' (use: mtask run TASK...)");
   CHECK(error_of({"run"}) == "no TASK given (e.g. mtask run sing:3 dance:3)");
   CHECK(error_of({"run", "-j", "2"}) == "no TASK given (e.g. mtask run sing:3 dance:3)");
 }
@@ -235,7 +238,8 @@ TEST_CASE("MTASK_LOG_LEVEL sets the log level; -q and -v win over it", "[app][op
   CHECK(config_of({"run", "sing"}, around).log_level == spdlog::level::warn);
   around.log_level = "loud";
   CHECK(error_of({"run", "sing"}, around) ==
-        "MTASK_LOG_LEVEL='loud': unknown log level (use trace, debug, info, warn, error, off)");
+        "MTASK_LOG_LEVEL='loud': unknown log level (use trace, debug, info, warn, error, off; "
+        "any case)");
 }
 
 TEST_CASE("the terminals decide colour, the progress line and the timeline's look",
@@ -288,4 +292,115 @@ TEST_CASE("--help and --version are not usage errors", "[app][cli]") {
   }
   app::Cli cli;
   CHECK_THROWS_AS(cli.parse({"run", "--help"}), CLI::Success);
+}
+
+TEST_CASE("MTASK_LOG_LEVEL in any case; -q and -v make a bad one harmless", "[app][options]") {
+  Surroundings around = plain();
+  around.log_level = "DEBUG";
+  CHECK(config_of({"run", "sing"}, around).log_level == spdlog::level::debug);
+  around.log_level = "Warn";
+  CHECK(config_of({"run", "sing"}, around).log_level == spdlog::level::warn);
+  around.log_level = "loud";
+  CHECK(config_of({"run", "sing", "-q"}, around).log_level == spdlog::level::err);
+  CHECK(config_of({"run", "sing", "-vv"}, around).log_level == spdlog::level::debug);
+}
+
+TEST_CASE("a flag takes no value", "[app][cli]") {
+  for (const char* flag : {"--fail-fast", "--group", "--busy", "--progress", "--no-progress",
+                           "--timeline", "--ascii", "--explain", "--quiet", "--verbose"}) {
+    for (const char* value : {"no", "banana", "true", "1", ""}) {
+      const std::string arg = std::string(flag) + "=" + value;
+      DYNAMIC_SECTION(arg) {
+        CHECK(error_of({"run", "sing", arg}) ==
+              fmt::format("'{}': {} takes no value (write {} alone, or leave it out)", arg, flag,
+                          flag));
+      }
+    }
+  }
+  CHECK(config_of({"run", "sing", "--fail-fast"}).run.fail_fast);
+  // An option whose value may be left out still takes one.
+  CHECK(config_of({"run", "sing", "--timestamps=wall"}).timestamps == mtask::Timestamps::kWall);
+}
+
+TEST_CASE("did you mean: commands and long options", "[app][cli]") {
+  CHECK(error_of({"rnu", "sing"}) == "unknown command 'rnu' (did you mean 'run'?)");
+  CHECK(error_of({"help"}) == "unknown command 'help' (did you mean '--help'?)");
+  CHECK(error_of({"version"}) == "unknown command 'version' (did you mean '--version'?)");
+  CHECK(error_of({"run", "sing", "--jobz", "2"}) ==
+        "unknown option '--jobz' (did you mean '--jobs'?)");
+  CHECK(error_of({"run", "sing", "--fail-fats"}) ==
+        "unknown option '--fail-fats' (did you mean '--fail-fast'?)");
+  CHECK(error_of({"run", "sing", "--timout=1s"}) ==
+        "unknown option '--timout=1s' (did you mean '--timeout'?)");
+  CHECK(error_of({"run", "sing", "--frobnicate"}) == "unknown option '--frobnicate'");
+  // An option of run before 'run' is no longer ignored.
+  CHECK(error_of({"--jobs", "2", "run", "sing"}) ==
+        "unknown option '--jobs' (an option of run: write it after 'run')");
+  CHECK(error_of({"--jobz", "run", "sing"}) == "unknown option '--jobz'");
+  CHECK(error_of({"--verison"}) == "unknown option '--verison' (did you mean '--version'?)");
+}
+
+TEST_CASE("CLI11's messages in mtask's words", "[app][cli]") {
+  CHECK(error_of({"run", "sing", "--jobs"}) == "--jobs needs a value (N)");
+  CHECK(error_of({"run", "sing", "--output"}) == "--output needs a value (FORMAT)");
+  CHECK(error_of({"run", "sing", "-j", "2", "-j", "3"}) == "--jobs given more than once");
+}
+
+TEST_CASE("a TASK taken as an option's value is named as such", "[app][cli]") {
+  CHECK(error_of({"run", "--junit", "sing:1"}) ==
+        "no TASK given: 'sing:1' was taken as the value of --junit (write --junit FILE before "
+        "the tasks, or --junit=FILE)");
+  CHECK(error_of({"run", "-j", "sing:1"}) ==
+        "no TASK given: 'sing:1' was taken as the value of --jobs (write --jobs N before the "
+        "tasks, or --jobs=N)");
+  CHECK(error_of({"run", "-j", "sing:1", "dance:1"}) ==
+        "--jobs 'sing:1': must be a whole number from 1 to 1000000000; 'sing:1' was taken as "
+        "the value of --jobs (write --jobs N before the tasks, or --jobs=N)");
+  CHECK_THAT(error_of({"run", "--timeout", "lint=make lint", "sing"}),
+             Catch::Contains("'lint=make lint' was taken as the value of --timeout"));
+  // A value that does not look like a TASK: the plain message.
+  CHECK(error_of({"run", "--junit", "report.xml"}) ==
+        "no TASK given (e.g. mtask run sing:3 dance:3)");
+  CHECK(error_of({"run", "-j", "x", "sing"}) ==
+        "--jobs 'x': must be a whole number from 1 to 1000000000");
+}
+
+TEST_CASE("hints: a demo task named like a command, an INTERVAL without a unit", "[app][options]") {
+  Surroundings around = plain();
+  around.is_command = [](const std::string& name) { return name == "make" || name == "pytest"; };
+  const Config config =
+      config_of({"run", "make", "sing", "pytest:2", "make:1", "build=make", "sing:3@100"}, around);
+  CHECK(config.hints == std::vector<std::string>{
+                            "'sing:3@100': INTERVAL 100 has no unit, so it is 100 seconds (did "
+                            "you mean 'sing:3@100ms'?)",
+                            "'make' is a built-in demo task; to run the command write 'make=make'",
+                            "'pytest' is a built-in demo task; to run the command write "
+                            "'pytest=pytest'",
+                        });
+  CHECK(config_of({"run", "sing:3@60", "sing@1.5m", "sing@100ms"}, around).hints.empty());
+  CHECK(config_of({"run", "-q", "make", "sing@100"}, around).hints.empty());
+  // A report named like a TASK: valid, but the TASK does not run.
+  CHECK(config_of({"run", "--junit", "sing:1", "dance:1"}).hints ==
+        std::vector<std::string>{"'sing:1' was taken as the value of --junit (write --junit "
+                                 "FILE before the tasks, or --junit=FILE)"});
+  CHECK(config_of({"run", "--trace", "trace.json", "dance:1"}).hints.empty());
+  CHECK(config_of({"run", "sing", "-i", "250"}, around).hints ==
+        std::vector<std::string>{"--interval '250': a number without a unit is seconds, so it "
+                                 "is 250 seconds (did you mean '250ms'?)"});
+}
+
+TEST_CASE("is_command_on_path looks for an executable file in PATH's directories",
+          "[app][options]") {
+  CHECK(app::is_command_on_path("sh", "/nonexistent:/bin:/usr/bin"));
+  CHECK_FALSE(app::is_command_on_path("sh", "/nonexistent"));
+  CHECK_FALSE(app::is_command_on_path("sh", nullptr));
+  CHECK_FALSE(app::is_command_on_path("bin", "/"));  // a directory
+  CHECK_FALSE(app::is_command_on_path("no-such-command-mtask", "/bin:/usr/bin"));
+}
+
+TEST_CASE("mtask alone: a short usage that says what to type first", "[app][cli]") {
+  const std::string usage = app::short_usage();
+  CHECK_THAT(usage, Catch::Contains("mtask run sing:3 dance:3"));
+  CHECK_THAT(usage, Catch::Contains("mtask run --help"));
+  CHECK(usage.find("\n\n\n") == std::string::npos);
 }

@@ -112,7 +112,31 @@ TEST_CASE("a bad TASK is rejected with one line that quotes it and names the rul
       {"sing:@1s", "'sing:@1s': empty count after ':'"},
       {"sing:-1", "'sing:-1': count must not have a sign"},
       {"sing:+1", "'sing:+1': count must not have a sign"},
-      {"sing:abc", "'sing:abc': count must be a decimal integer from 0 to 1000000000"},
+      {"sing:abc",
+       "'sing:abc': count must be a decimal integer from 0 to 1000000000 (to run a command "
+       "write NAME=COMMAND: did you mean 'sing=abc'?)"},
+      // what looks like a command, or like a duration, is pointed at the right form
+      {"lint:make lint",
+       "'lint:make lint': count must be a decimal integer from 0 to 1000000000 (to run a "
+       "command write NAME=COMMAND: did you mean 'lint=make lint'?)"},
+      {"sing:3s",
+       "'sing:3s': count must be a decimal integer from 0 to 1000000000 (a duration goes after "
+       "'@': did you mean 'sing:3@3s' or 'sing@3s'?)"},
+      {"sing:100ms=echo",
+       "'sing:100ms=echo': count must be a decimal integer from 0 to 1000000000 (a duration "
+       "goes after '@': did you mean 'sing:100@100ms=echo' or 'sing@100ms=echo'?)"},
+      {"sing:1.5s",
+       "'sing:1.5s': count must be a decimal integer from 0 to 1000000000 (a duration goes "
+       "after '@': did you mean 'sing@1.5s'?)"},
+      {"sing:3parsec", "'sing:3parsec': count must be a decimal integer from 0 to 1000000000"},
+      {"sing:3s@1s", "'sing:3s@1s': count must be a decimal integer from 0 to 1000000000"},
+      {"echo hello",
+       "'echo hello': task name must not contain a space (to run a command write "
+       "NAME=COMMAND: did you mean 'echo=echo hello'?)"},
+      {"./smoke api",
+       "'./smoke api': task name must not start with '.' (to run a command write NAME=COMMAND: "
+       "did you mean 'smoke=./smoke api'?)"},
+      {"sing ", "'sing ': task name must not contain a space"},
       {"sing: 3", "'sing: 3': count must be a decimal integer from 0 to 1000000000"},
       {"sing:3 ", "'sing:3 ': count must be a decimal integer from 0 to 1000000000"},
       {"sing:0x10", "'sing:0x10': count must be a decimal integer from 0 to 1000000000"},
@@ -149,7 +173,9 @@ TEST_CASE("a bad TASK is rejected with one line that quotes it and names the rul
       {"x=\t\n", "'x=\\t\\n': blank command after '='"},
       {"x=a\0b"s, "'x=a\\x00b': command must not contain a NUL byte"},
       // the NAME
-      {"si ng", "'si ng': task name must not contain a space"},
+      {"si ng",
+       "'si ng': task name must not contain a space (to run a command write NAME=COMMAND: did "
+       "you mean 'si=si ng'?)"},
       {" sing", "' sing': task name must not contain a space"},
       {"sing :3", "'sing :3': task name must not contain a space"},
       {"sing\a", "'sing\\x07': task name must not contain control character U+0007"},

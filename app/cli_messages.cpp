@@ -1,0 +1,154 @@
+// The messages of a command line gone wrong, from what CLI11 knows of mtask's commands and
+// options (docs/usage.md, "Mistakes mtask answers").
+#include "cli_messages.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "mtask/error.hpp"
+#include "mtask/grammar/task.hpp"
+#include "suggest.hpp"
+
+namespace app {
+namespace {
+
+/// The option of `app` with the long name `name` (without its dashes), or nullptr.
+const CLI::Option* find_long(const CLI::App& app, std::string_view name) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (std::ranges::find(option->get_lnames(), name) != option->get_lnames().end()) return option;
+  }
+  return nullptr;
+}
+
+/// Every long name of `app`'s options, without dashes.
+std::vector<std::string> long_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) names.push_back(name);
+  }
+  return names;
+}
+
+/// The option named at the start of CLI11's message ("--jobs: ..."), or nullptr.
+const CLI::Option* named_in(const CLI::App& app, std::string_view message) {
+  if (!message.starts_with("--")) return nullptr;
+  const std::string_view name = message.substr(2, message.find_first_of(": ") - 2);
+  if (const CLI::Option* option = find_long(app, name)) return option;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (const CLI::Option* option = find_long(*command, name)) return option;
+  }
+  return nullptr;
+}
+
+/// The long name an option is known by, with its dashes: "--jobs".
+std::string long_name(const CLI::Option& option) {
+  return option.get_lnames().empty() ? option.get_name() : "--" + option.get_lnames().front();
+}
+
+bool looks_like_task(std::string_view value) {
+  if (value.find_first_of(":@=") == std::string_view::npos) return false;
+  try {
+    mtask::parse_task(value);
+  } catch (const mtask::UsageError&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string short_usage() {
+  return "mtask runs several tasks at once, one child process each, and shows what happens.\n"
+         "\n"
+         "Usage: mtask run [OPTIONS] TASK...\n"
+         "\n"
+         "Try:\n"
+         "  mtask run sing:3 dance:3                       two built-in demo tasks at once\n"
+         "  mtask run 'lint=make lint' 'test=make test'    two commands at once\n"
+         "\n"
+         "TASK is NAME[:COUNT][@INTERVAL][=COMMAND]. Every option: mtask run --help\n";
+}
+
+void reject_flag_values(const CLI::App& top, const std::vector<std::string>& args) {
+  std::vector<const CLI::App*> apps = top.get_subcommands({});
+  apps.insert(apps.begin(), &top);
+  for (const std::string& arg : args) {
+    const std::size_t equals = arg.find('=');
+    if (!arg.starts_with("--") || equals == std::string::npos) continue;
+    const std::string_view name = std::string_view(arg).substr(2, equals - 2);
+    for (const CLI::App* app : apps) {
+      const CLI::Option* option = find_long(*app, name);
+      if (option == nullptr || option->get_expected_max() != 0) continue;
+      throw mtask::UsageError(
+          fmt::format("{}: --{} takes no value (write --{} alone, or leave it out)",
+                      mtask::quote_arg(arg), name, name));
+    }
+  }
+}
+
+std::string unknown_command(const CLI::App& top, std::string_view word) {
+  std::vector<std::string> commands;
+  for (const CLI::App* command : top.get_subcommands({})) {
+    if (!command->get_name().empty()) commands.push_back(command->get_name());
+  }
+  std::string hint = did_you_mean(word, commands);
+  // `mtask help`, `mtask version`: an option of mtask's own, written as a command.
+  if (hint.empty() && find_long(top, word) != nullptr) {
+    hint = fmt::format(" (did you mean '--{}'?)", word);
+  }
+  if (hint.empty()) hint = " (use: mtask run TASK...)";
+  return fmt::format("unknown command {}{}", mtask::quote_arg(word), hint);
+}
+
+std::string unknown_option(const CLI::App& app, const CLI::App* command, std::string_view word) {
+  const std::string quoted = mtask::quote_arg(word);
+  if (command != nullptr && word.size() == 2 && word[0] == '-' &&
+      command->get_option_no_throw(std::string(word)) != nullptr) {
+    return fmt::format("unknown option {} (an option of {}: write it after '{}')", quoted,
+                       command->get_name(), command->get_name());
+  }
+  if (!word.starts_with("--")) return fmt::format("unknown option {}", quoted);
+  const std::string_view name = word.substr(2, word.find('=') - 2);
+  if (command != nullptr && find_long(*command, name) != nullptr) {
+    return fmt::format("unknown option {} (an option of {}: write it after '{}')", quoted,
+                       command->get_name(), command->get_name());
+  }
+  const std::optional<std::string> best = closest(name, long_names(app));
+  if (!best) return fmt::format("unknown option {}", quoted);
+  return fmt::format("unknown option {} (did you mean '--{}'?)", quoted, *best);
+}
+
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error) {
+  const std::string message = error.what();
+  const CLI::Option* option = named_in(app, message);
+  if (option == nullptr) return message;
+  const std::string name = long_name(*option);
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+    if (option->count() > 1) return fmt::format("{} given more than once", name);
+    return fmt::format("{} needs a value ({})", name, option->get_type_name());
+  }
+  // "--output: 'xml': unknown format" as every other option's error: "--output 'xml': ...".
+  if (message.starts_with(name + ": '")) return name + message.substr(name.size() + 1);
+  return message;
+}
+
+std::string taken_as_value(std::string_view option, std::string_view type, std::string_view value) {
+  if (!looks_like_task(value)) return {};
+  return fmt::format("{} was taken as the value of {} (write {} {} before the tasks, or {}={})",
+                     mtask::quote_arg(value), option, option, type, option, type);
+}
+
+std::string no_task_message(const CLI::App& run) {
+  constexpr std::string_view kNoTask = "no TASK given";
+  for (const CLI::Option* option : run.get_options()) {
+    if (option->get_positional() || option->get_expected_max() == 0) continue;
+    for (const std::string& value : option->results()) {
+      const std::string taken = taken_as_value(long_name(*option), option->get_type_name(), value);
+      if (!taken.empty()) return fmt::format("{}: {}", kNoTask, taken);
+    }
+  }
+  return fmt::format("{} (e.g. mtask run sing:3 dance:3)", kNoTask);
+}
+
+}  // namespace app
