@@ -106,46 +106,68 @@ TASK_LABEL = re.compile(r"⟨pid:(?!parent⟩)[^⟩]*⟩")
 TABLE_ROW = re.compile(r"^[ !] \S+ ⟨pid:[^⟩]*⟩ ⟨pid:parent⟩ ")
 
 
+def live_key(line):
+    """The task a masked line belongs to when it is one of the lines tasks interleave (output,
+    start and end lines, JSON events, job log rows...), else None (summary rows, timelines)."""
+    label = TASK_LABEL.search(line)
+    if label and not TABLE_ROW.match(line) and "⟨bar⟩" not in line:
+        return label.group(0)
+    return None
+
+
 def items(masked):
     """Fixed lines as they are; each run of lines of tasks as one item: {task: [lines]}."""
     result = []
     for line in masked:
-        label = TASK_LABEL.search(line)
-        if label and not TABLE_ROW.match(line) and "⟨bar⟩" not in line:
-            if not result or not isinstance(result[-1], dict):
-                result.append({})
-            result[-1].setdefault(label.group(0), []).append(line)
-        else:
+        key = live_key(line)
+        if key is None:
             result.append(line)
+            continue
+        if not result or not isinstance(result[-1], dict):
+            result.append({})
+        result[-1].setdefault(key, []).append(line)
     return result
+
+
+def order_like(want, got):
+    """The indexes of `got`'s lines, each run of tasks' lines put in the order in which
+    `want`'s run at the same place interleaves them (what is left after, as it came)."""
+    def runs(lines):
+        result = []
+        for i, line in enumerate(lines):
+            key = live_key(line)
+            if key is None:
+                result.append(i)
+            elif result and isinstance(result[-1], list):
+                result[-1].append((key, i))
+            else:
+                result.append([(key, i)])
+        return result
+
+    model, order = runs(want), []
+    for n, part in enumerate(runs(got)):
+        if not isinstance(part, list):
+            order.append(part)
+            continue
+        queues = {}
+        for key, i in part:
+            queues.setdefault(key, []).append(i)
+        taken = set()
+        for key, _ in model[n] if n < len(model) and isinstance(model[n], list) else []:
+            if queues.get(key):
+                taken.add(queues[key][0])
+                order.append(queues[key].pop(0))
+        order += [i for _, i in part if i not in taken]
+    return order
 
 
 def same(expected, actual, loose=False):
     return items(mask(expected, loose)) == items(mask(actual, loose))
 
 
-def flatten(parts, like=None):
-    """The lines of items(); a run of tasks' lines in the order of the same run in `like`, when
-    it has one, so that a diff shows what differs, not how the tasks happened to interleave."""
-    lines = []
-    for i, part in enumerate(parts):
-        if not isinstance(part, dict):
-            lines.append(part)
-            continue
-        model = like[i] if like and i < len(like) and isinstance(like[i], dict) else None
-        queues = {key: list(value) for key, value in part.items()}
-        if model:
-            for key, expected in model.items():
-                for _ in expected:
-                    if queues.get(key):
-                        lines.append(queues[key].pop(0))
-        for key in part:
-            lines += queues[key]
-    return lines
-
-
 def describe(expected, actual, loose=False):
-    want, got = items(mask(expected, loose)), items(mask(actual, loose))
-    diff = difflib.unified_diff(flatten(want), flatten(got, want), "docs (masked)",
+    want, got = mask(expected, loose), mask(actual, loose)
+    got = [got[i] for i in order_like(want, got)]
+    diff = difflib.unified_diff(want, got, "docs (masked)",
                                 "run (masked)", lineterm="", n=2)
     return "\n".join(diff) or "(the same lines, but a task's lines in another order)"
