@@ -11,9 +11,8 @@
 #include <fstream>
 #include <string_view>
 
-#include <spdlog/spdlog.h>
-
 #include "posix/proc_scan.hpp"
+#include "run/log.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -36,15 +35,15 @@ Adopted::Adopted(std::string run_id, bool enabled)
   if (!enabled_) return;
   if (prctl(PR_GET_CHILD_SUBREAPER, &previous_, 0, 0, 0) != 0 ||
       prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-    spdlog::warn("cannot adopt what tasks leave behind (prctl PR_SET_CHILD_SUBREAPER: {})",
-                 std::strerror(errno));
+    log().warn("cannot adopt what tasks leave behind (prctl PR_SET_CHILD_SUBREAPER: {})",
+               std::strerror(errno));
     enabled_ = false;
   }
 }
 
 Adopted::~Adopted() {
   if (enabled_ && previous_ == 0 && prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) != 0) {
-    spdlog::debug("prctl PR_SET_CHILD_SUBREAPER 0: {}", std::strerror(errno));
+    log().debug("prctl PR_SET_CHILD_SUBREAPER 0: {}", std::strerror(errno));
   }
 }
 
@@ -115,7 +114,7 @@ void Adopted::signal_task(std::size_t index, int sig) {
   scan();
   for (auto& [pid, adoptee] : adoptees_) {
     if (adoptee.task == index && !adoptee.killed) {
-      spdlog::debug("signal {} to pid {}, adopted from task {}", sig, pid, index);
+      log().debug("signal {} to pid {}, adopted from task {}", sig, pid, index);
       kill_adoptee(pid, adoptee, sig);
     }
   }
@@ -143,7 +142,7 @@ void Adopted::scan() {
     if (task_pids_.contains(pid) || excluded_.contains(pid) || adoptees_.contains(pid)) continue;
     const std::size_t task = task_of(pid);
     auto& adoptee = adoptees_.emplace(pid, Adoptee{task}).first->second;
-    spdlog::debug("adopted pid {} (task {})", pid, task == kNoTask ? -1L : static_cast<long>(task));
+    log().debug("adopted pid {} (task {})", pid, task == kNoTask ? -1L : static_cast<long>(task));
     if (task != kNoTask && !running_tasks_.contains(task)) kill_adoptee(pid, adoptee, SIGKILL);
   }
   std::vector<pid_t> known;
@@ -170,7 +169,7 @@ void Adopted::finish() {
     // A killed process has handed its own children to mtask by the time it can be reaped.
     while (!adoptees_.empty()) reap(adoptees_.begin()->first, true);
   }
-  spdlog::warn("processes that tasks left behind keep coming; mtask gives up on them");
+  log().warn("processes that tasks left behind keep coming; mtask gives up on them");
 }
 
 }  // namespace mtask::detail

@@ -11,10 +11,10 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
+#include "run/log.hpp"
 #include "run/wait_status.hpp"
 
 namespace mtask::detail {
@@ -58,9 +58,9 @@ void Slot::stop_step(int sig) const {
   // Why this task is stopped, when it is its own reason; a stop of the whole run says why
   // once, before (Run::stop_all).
   if (sig == SIGTERM && stop.timed_out()) {
-    spdlog::info("task '{}' (pid {}) timed out", task.name, pid);
+    log().info("task '{}' (pid {}) timed out", task.name, pid);
   } else if (sig == SIGTERM && outlived) {
-    spdlog::info(
+    log().info(
         "task '{}' (pid {}) has exited, but what it started still holds its output after "
         "the grace",
         task.name, pid);
@@ -68,11 +68,11 @@ void Slot::stop_step(int sig) const {
   if (sig != SIGCONT) {
     const std::string step = sig == SIGTERM ? "" : " (still there after the grace)";
     if (reaped) {
-      spdlog::info("sending {} to what task '{}' (pid {}) left behind{}", signal_name(sig),
-                   task.name, pid, step);
+      log().info("sending {} to what task '{}' (pid {}) left behind{}", signal_name(sig), task.name,
+                 pid, step);
     } else {
-      spdlog::info("sending {} to task '{}' (process group {}){}", signal_name(sig), task.name, pid,
-                   step);
+      log().info("sending {} to task '{}' (process group {}){}", signal_name(sig), task.name, pid,
+                 step);
     }
   }
   signal(sig);
@@ -109,13 +109,13 @@ Children::~Children() {
     adopted_.finish();
   } catch (const std::exception& error) {
     // Out of memory while unwinding: the guardian still finds them by their environment.
-    spdlog::error("cannot stop what tasks left behind: {}", error.what());
+    log().error("cannot stop what tasks left behind: {}", error.what());
   }
 }
 
 void Children::start_guardian(std::size_t tasks) {
   if (const std::error_code error = guardian_.start(signals_.child_mask(), tasks, run_id_)) {
-    spdlog::warn(
+    log().warn(
         "no guardian process ({}): if mtask is killed with SIGKILL, processes that "
         "commands started may outlive it",
         error.message());
@@ -137,15 +137,15 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
     if (is_limit(error) && !running_.empty()) {
       // Wait for a running task to end, then try again.
       if (!warned_limit_) {
-        spdlog::warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
-                     task.name, error.message(), describe_limit(error.value()));
+        log().warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
+                   task.name, error.message(), describe_limit(error.value()));
         warned_limit_ = true;
       }
       waiting_for_room_ = true;
       return Spawn::kNoRoomYet;
     }
-    spdlog::error("cannot start task '{}': {}: {}", task.name, error.message(),
-                  describe_limit(error.value()));
+    log().error("cannot start task '{}': {}: {}", task.name, error.message(),
+                describe_limit(error.value()));
     return Spawn::kFailed;
   }
   slot->pid = child.pid;
@@ -155,10 +155,10 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   slot->adopted = &adopted_;
   adopted_.task_started(child.pid, index);
   if (options_.timeout.count() > 0) slot->stop.set_timeout(forked_at + options_.timeout);
-  spdlog::info("started task '{}' as pid {}", task.name, child.pid);
-  spdlog::debug("task '{}' is number {} of the run; its pipes are fds {} and {}", task.name,
-                index + 1, slot->pipe(Stream::kStdout).fd.get(),
-                slot->pipe(Stream::kStderr).fd.get());
+  log().info("started task '{}' as pid {}", task.name, child.pid);
+  log().debug("task '{}' is number {} of the run; its pipes are fds {} and {}", task.name,
+              index + 1, slot->pipe(Stream::kStdout).fd.get(),
+              slot->pipe(Stream::kStderr).fd.get());
   running_.push_back(std::move(slot));
   return Spawn::kStarted;
 }
@@ -179,8 +179,8 @@ void Children::notice_stopped() {
     Slot* slot = find_unreaped(info.si_pid);
     if (slot == nullptr || slot->noticed_stop) continue;
     slot->noticed_stop = true;
-    spdlog::warn("task '{}' (pid {}) was stopped by {}: it makes no progress until it gets SIGCONT",
-                 slot->task.name, slot->pid, signal_name(info.si_status));
+    log().warn("task '{}' (pid {}) was stopped by {}: it makes no progress until it gets SIGCONT",
+               slot->task.name, slot->pid, signal_name(info.si_status));
   }
 }
 
@@ -240,7 +240,7 @@ void Children::reap(Slot& slot) {
     if (slot.outlived) return;
     // Something the task started still holds its output: it is read on for a while, and the
     // task stays unreaped meanwhile, so that its group can still be stopped safely.
-    spdlog::debug("pid {} (task '{}') exited, its pipes still open", slot.pid, slot.task.name);
+    log().debug("pid {} (task '{}') exited, its pipes still open", slot.pid, slot.task.name);
     slot.outlived = true;
     slot.stop.on_reaped(slot.reaped_at, true);
     return;
@@ -253,13 +253,13 @@ void Children::reap(Slot& slot) {
   adopted_.task_reaped(slot.pid);
   const Ending ending = decode_wait_status(slot.wait_status);
   if (ending.outcome == Outcome::kSignaled) {
-    spdlog::info("task '{}' (pid {}) was killed by {}", slot.task.name, slot.pid,
-                 signal_name(ending.signal));
+    log().info("task '{}' (pid {}) was killed by {}", slot.task.name, slot.pid,
+               signal_name(ending.signal));
   } else {
-    spdlog::info("task '{}' (pid {}) exited with status {}", slot.task.name, slot.pid, ending.code);
+    log().info("task '{}' (pid {}) exited with status {}", slot.task.name, slot.pid, ending.code);
   }
-  spdlog::debug("reaped pid {} (task '{}'), wait status {:#x}", slot.pid, slot.task.name,
-                slot.wait_status);
+  log().debug("reaped pid {} (task '{}'), wait status {:#x}", slot.pid, slot.task.name,
+              slot.wait_status);
   if (!slot.outlived) slot.stop.on_reaped(slot.reaped_at, false);
 }
 

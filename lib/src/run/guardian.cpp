@@ -15,12 +15,11 @@
 #include <utility>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
 #include "posix/fd.hpp"
 #include "posix/proc_scan.hpp"
 #include "posix/signals.hpp"
 #include "run/child.hpp"
+#include "run/log.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -135,7 +134,7 @@ void Guardian::forget(pid_t pgid) {
   // task is forgotten when it ends, so this is seen before the run is over.
   if (!posix::write_all(fd_.get(), &record, sizeof record) && errno == EPIPE && !lost_) {
     lost_ = true;
-    spdlog::warn(
+    log().warn(
         "the guardian process (pid {}) is gone: if mtask is killed with SIGKILL, processes "
         "that commands started may outlive it",
         pid_);

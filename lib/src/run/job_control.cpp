@@ -3,15 +3,14 @@
 #include <csignal>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
 #include "mtask/text/status.hpp"
 #include "posix/job_stop.hpp"
+#include "run/log.hpp"
 
 namespace mtask::detail {
 
 void JobControl::stop_and_resume(int sig) {
-  spdlog::info("{}: stopping every task, then mtask", signal_name(sig));
+  log().info("{}: stopping every task, then mtask", signal_name(sig));
   sink_.on_pause();
   const TimePoint paused_at = Clock::now();
   timers_.pause(paused_at);
@@ -25,7 +24,7 @@ void JobControl::stop_and_resume(int sig) {
     stopped.push_back(slot.get());
   }
   if (const std::error_code error = stop_this_process(sig)) {
-    spdlog::warn("mtask cannot stop itself ({}): its tasks go on at once", error.message());
+    log().warn("mtask cannot stop itself ({}): its tasks go on at once", error.message());
   }
   // Continued: the tasks first, so that none stays stopped whatever comes next. Nothing was
   // reaped in between (SIGCHLD waits, blocked), so every pid here still pins its group. A stop
@@ -35,8 +34,8 @@ void JobControl::stop_and_resume(int sig) {
   const TimePoint resumed_at = Clock::now();
   timers_.resume(resumed_at);
   queues_.resume(std::chrono::duration_cast<Duration>(resumed_at - paused_at));
-  spdlog::info("continued after {:.1f} s: every task goes on",
-               std::chrono::duration<double>(resumed_at - paused_at).count());
+  log().info("continued after {:.1f} s: every task goes on",
+             std::chrono::duration<double>(resumed_at - paused_at).count());
   sink_.on_resume(std::chrono::duration_cast<Duration>(resumed_at - paused_at));
 }
 

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
-
 #include "mtask/text/human.hpp"
+#include "run/log.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -52,7 +51,7 @@ void OutputQueues::expire(TimePoint now) {
     if (output.queued() == 0 || now < give_up_at(i)) continue;
     const std::size_t lost = output.queued();
     output.drop();
-    spdlog::warn(
+    log().warn(
         "while stopping, a reader of mtask's output took nothing for {:.3g}s: the "
         "{} it did not take and all further output to it are dropped",
         to_seconds(patience_), mtask::count_of(lost, "byte"));

@@ -10,14 +10,13 @@
 #include <stdexcept>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
 #include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
 #include "posix/signals.hpp"
 #include "run/children.hpp"
 #include "run/job_control.hpp"
 #include "run/line_turns.hpp"
+#include "run/log.hpp"
 #include "run/loop.hpp"
 #include "run/output_queues.hpp"
 #include "run/results.hpp"
@@ -190,7 +189,7 @@ void Run::take_signals() {
   stop_all(128 + signals_.stop_signal());
   if (again) {
     // A second signal while stopping: no more grace.
-    spdlog::info("a second stop signal: sending SIGKILL to every task now");
+    detail::log().info("a second stop signal: sending SIGKILL to every task now");
     for (const auto& slot : children_.running()) slot->signal(SIGKILL);
   }
 }
@@ -224,8 +223,8 @@ void Run::start_pending() {
   if (!stopping_ && next_task_ < tasks_.size() && next_task_ >= told_waiting_ &&
       options_.jobs != 0 && children_.running().size() >= options_.jobs) {
     told_waiting_ = next_task_ + 1;
-    spdlog::debug("task '{}' waits for a free slot (-j {})", tasks_[next_task_].name,
-                  options_.jobs);
+    detail::log().debug("task '{}' waits for a free slot (-j {})", tasks_[next_task_].name,
+                        options_.jobs);
   }
 }
 
@@ -277,14 +276,15 @@ void Run::finish(Slot& slot) {
   const TaskResult& result = results_[slot.index];
   turns_.deliver({true, slot.index, result.pid, result.ppid, since_start()});
   if (options_.fail_fast && result.failed() && !stopping_) {
-    spdlog::info("task '{}' failed ({}) and --fail-fast is on", slot.task.name, describe(result));
+    detail::log().info("task '{}' failed ({}) and --fail-fast is on", slot.task.name,
+                       describe(result));
     stop_all(0);
   }
 }
 
 void Run::stop_all(int status) {
   const StopReason reason = stop_reason_of_status(status);
-  spdlog::info("stopping every task: {}", stop_reason_name(reason));
+  detail::log().info("stopping every task: {}", stop_reason_name(reason));
   stopping_ = true;
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
   // A signal or a lost reader stops the run whatever is left; --fail-fast only when it stops
@@ -305,8 +305,8 @@ void Run::stop_all(int status) {
 void Run::give_up_pending(StopReason reason) {
   const Duration t = since_start();
   if (next_task_ < tasks_.size()) {
-    spdlog::info("tasks not started: {} (from '{}' on)", tasks_.size() - next_task_,
-                 tasks_[next_task_].name);
+    detail::log().info("tasks not started: {} (from '{}' on)", tasks_.size() - next_task_,
+                       tasks_[next_task_].name);
   }
   for (; next_task_ < tasks_.size(); ++next_task_) {
     results_[next_task_].stopped = reason;

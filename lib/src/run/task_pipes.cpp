@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include <spdlog/spdlog.h>
+#include "run/log.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -56,18 +56,18 @@ void TaskPipes::read(Slot& slot, Stream stream) {
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) break;
-      spdlog::warn("read from task '{}': {}", slot.task.name, std::strerror(errno));
+      log().warn("read from task '{}': {}", slot.task.name, std::strerror(errno));
     }
     if (n <= 0) {
-      spdlog::debug("task '{}' closed its {}", slot.task.name,
-                    stream == Stream::kStdout ? "stdout" : "stderr");
+      log().debug("task '{}' closed its {}", slot.task.name,
+                  stream == Stream::kStdout ? "stdout" : "stderr");
       split(slot, stream, {}, true);
       pipe.fd.reset();
       break;
     }
     pipe.last_read = Clock::now();
-    spdlog::trace("read {} bytes of task '{}' ({})", n, slot.task.name,
-                  stream == Stream::kStdout ? "stdout" : "stderr");
+    log().trace("read {} bytes of task '{}' ({})", n, slot.task.name,
+                stream == Stream::kStdout ? "stdout" : "stderr");
     turns_.took(pipe, stream, static_cast<std::size_t>(n));
     split(slot, stream, std::string_view(buffer_.data(), static_cast<std::size_t>(n)), false);
     if (static_cast<std::size_t>(n) < buffer_.size()) break;  // drained for now
@@ -101,14 +101,14 @@ bool TaskPipes::read_hello(Slot& slot) {
     // The child ended before it could say hello: report it from what the parent knows.
     pipe.fd.reset();
     slot.started = true;
-    spdlog::debug("task '{}' (pid {}) ended before its hello", slot.task.name, slot.pid);
+    log().debug("task '{}' (pid {}) ended before its hello", slot.task.name, slot.pid);
     events_.on_hello(slot);
     return true;
   }
   slot.hello_read += static_cast<std::size_t>(n);
   if (!slot.said_hello()) return false;
-  spdlog::debug("task '{}' said hello: pid {}, ppid {}", slot.task.name, slot.hello.pid,
-                slot.hello.ppid);
+  log().debug("task '{}' said hello: pid {}, ppid {}", slot.task.name, slot.hello.pid,
+              slot.hello.ppid);
   slot.started = true;
   events_.on_hello(slot);
   return true;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
+#include "run/log.hpp"
 
 namespace mtask::detail {
 
@@ -16,7 +16,7 @@ void TaskTimers::expire(TimePoint now) {
   for (const auto& slot : children_.running()) {
     if (!slot->stop.expire(now)) continue;
     // Killed, yet a pipe is still held open (by something outside the group): stop reading.
-    spdlog::info(
+    log().info(
         "task '{}' (pid {}): its output is still held open after SIGKILL; no longer "
         "read",
         slot->task.name, slot->pid);
