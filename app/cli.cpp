@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "completion.hpp"
 #include "mtask/error.hpp"
 
 namespace app {
@@ -15,13 +16,21 @@ namespace {
 template <typename T>
 using Choices = std::vector<std::pair<std::string, T>>;
 
+/// choice() names its validator this, then the names it accepts, each followed by a newline:
+/// a CLI::Validator cannot be read back, and the completions offer these names.
+constexpr std::string_view kChoicePrefix = "mtask-choice\n";
+
 /// A CLI11 transform that accepts only the names of `choices` and turns each into its value:
 /// CLI::IsMember checks, CLI::Transformer maps. The message is mtask's own: the value quoted,
 /// then `rule`, as in every usage error.
 template <typename T>
 CLI::Validator choice(const Choices<T>& choices, std::string rule) {
   std::vector<std::string> names;
-  for (const auto& [name, value] : choices) names.push_back(name);
+  std::string validator_name(kChoicePrefix);
+  for (const auto& [name, value] : choices) {
+    names.push_back(name);
+    validator_name += name + "\n";
+  }
   const CLI::Validator check = CLI::IsMember(names) & CLI::Transformer(choices);
   return CLI::Validator(
       [check, rule = std::move(rule)](std::string& value) {
@@ -29,7 +38,7 @@ CLI::Validator choice(const Choices<T>& choices, std::string rule) {
         if (check(value).empty()) return std::string();
         return fmt::format("{}: {}", mtask::quote_arg(given), rule);
       },
-      "");
+      "", validator_name);
 }
 
 /// CLI11's help without the "Excludes: ..." it writes beside an option's name: too wide for
@@ -138,6 +147,17 @@ void add_lesson_options(CLI::App& run, CommandLine& cli) {
       ->group("Seeing it");
 }
 
+/// `mtask completion SHELL`: the completion script for a shell (completion.hpp).
+CLI::App* add_completion_command(CLI::App& app, CommandLine& cli) {
+  CLI::App* completion = app.add_subcommand("completion", "Print the completion script for SHELL");
+  Choices<std::string> shells;
+  for (const std::string& shell : completion_shells()) shells.emplace_back(shell, shell);
+  completion->add_option("SHELL", cli.completion, "bash, zsh or fish")
+      ->type_name("")
+      ->transform(choice(shells, "unknown shell (use bash, zsh or fish)"));
+  return completion;
+}
+
 }  // namespace
 
 Cli::Cli()
@@ -154,6 +174,7 @@ Cli::Cli()
   add_run_options(*run_, values_);
   add_report_options(*run_, values_);
   add_lesson_options(*run_, values_);
+  completion_ = add_completion_command(app_, values_);
 }
 
 void Cli::parse(std::vector<std::string> args) {
@@ -161,6 +182,7 @@ void Cli::parse(std::vector<std::string> args) {
   split_at_dashes(args, after_dashes);
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
   app_.parse(args);
+  if (completion_->parsed()) return check_completion(after_dashes);
   // What CLI11 left over: an unknown command or option.
   if (!run_->parsed()) {
     const std::vector<std::string> rest = app_.remaining();
@@ -174,6 +196,36 @@ void Cli::parse(std::vector<std::string> args) {
   values_.tasks.insert(values_.tasks.end(), after_dashes.begin(), after_dashes.end());
   if (values_.tasks.empty())
     throw mtask::UsageError("no TASK given (e.g. mtask run sing:3 dance:3)");
+}
+
+void Cli::check_completion(const std::vector<std::string>& after_dashes) {
+  std::vector<std::string> rest = completion_->remaining();
+  rest.insert(rest.end(), after_dashes.begin(), after_dashes.end());
+  if (!rest.empty())
+    throw mtask::UsageError(fmt::format("unexpected argument {} (use: mtask completion SHELL)",
+                                        mtask::quote_arg(rest[0])));
+  if (!values_.completion)
+    throw mtask::UsageError("no shell given (use: mtask completion bash, zsh or fish)");
+}
+
+std::vector<std::string> choice_names(CLI::Option& option) {
+  for (int index = 0;; ++index) {
+    const CLI::Validator* validator = nullptr;
+    try {
+      validator = option.get_validator(index);
+    } catch (const CLI::OptionNotFound&) {
+      return {};  // CLI11 2.1 tells the end of the list only so
+    }
+    const std::string name = validator->get_name();
+    if (!name.starts_with(kChoicePrefix)) continue;
+    std::vector<std::string> names;
+    for (std::size_t at = kChoicePrefix.size(); at < name.size();) {
+      const std::size_t end = name.find('\n', at);
+      names.push_back(name.substr(at, end - at));
+      at = end + 1;
+    }
+    return names;
+  }
 }
 
 void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& tasks) {

@@ -47,6 +47,8 @@ struct CommandLine {
   std::optional<std::string> timeline_svg;
   std::optional<std::string> trace;
   bool explain = false;
+  // `mtask completion SHELL`
+  std::optional<std::string> completion;  ///< the shell, when that command was given
 };
 
 /// The command line: `mtask [--help|--version]` and `mtask run [OPTIONS] TASK...`.
@@ -67,11 +69,22 @@ class Cli {
 
   const CommandLine& values() const { return values_; }
 
+  /// The commands and options as declared, for the completions to walk (completion.hpp).
+  CLI::App& app() { return app_; }
+
  private:
+  /// `mtask completion`: exactly one SHELL and nothing after it.
+  void check_completion(const std::vector<std::string>& after_dashes);
+
   CommandLine values_;
   CLI::App app_;
   CLI::App* run_ = nullptr;
+  CLI::App* completion_ = nullptr;
 };
+
+/// The names a choice option accepts (`--output`: text, json), in their order; empty for any
+/// other option.
+std::vector<std::string> choice_names(CLI::Option& option);
 
 /// Everything after the first "--" is a TASK, whatever it looks like: moved from `args` to
 /// `tasks`. (CLI11 2.1 refuses positionals after "--" once one was given before it.)

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli.hpp"
+#include "completion.hpp"
 #include "log_sink.hpp"
 #include "mtask/error.hpp"
 #include "options.hpp"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
   app::Config config;
   try {
     cli.parse(std::vector<std::string>(argv + 1, argv + argc));
+    if (const auto& shell = cli.values().completion)
+      return app::print_completion(cli.app(), *shell);
     config = app::make_config(cli.values(), app::read_surroundings());
   } catch (const CLI::Success& e) {  // --help, --version
     return cli.exit(e);
