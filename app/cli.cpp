@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli_messages.hpp"
+#include "completion.hpp"
 #include "mtask/error.hpp"
 
 namespace app {
@@ -16,13 +17,21 @@ namespace {
 template <typename T>
 using Choices = std::vector<std::pair<std::string, T>>;
 
+/// choice() names its validator this, then the names it accepts, each followed by a newline:
+/// a CLI::Validator cannot be read back, and the completions offer these names.
+constexpr std::string_view kChoicePrefix = "mtask-choice\n";
+
 /// A CLI11 transform that accepts only the names of `choices` and turns each into its value:
 /// CLI::IsMember checks, CLI::Transformer maps. The message is mtask's own: the value quoted,
 /// then `rule`, as in every usage error.
 template <typename T>
 CLI::Validator choice(const Choices<T>& choices, std::string rule) {
   std::vector<std::string> names;
-  for (const auto& [name, value] : choices) names.push_back(name);
+  std::string validator_name(kChoicePrefix);
+  for (const auto& [name, value] : choices) {
+    names.push_back(name);
+    validator_name += name + "\n";
+  }
   const CLI::Validator check = CLI::IsMember(names) & CLI::Transformer(choices);
   return CLI::Validator(
       [check, rule = std::move(rule)](std::string& value) {
@@ -30,7 +39,7 @@ CLI::Validator choice(const Choices<T>& choices, std::string rule) {
         if (check(value).empty()) return std::string();
         return fmt::format("{}: {}", mtask::quote_arg(given), rule);
       },
-      "");
+      "", validator_name);
 }
 
 /// CLI11's help without what only CLI11 needs: the "Excludes: ..." it writes beside an
@@ -165,6 +174,18 @@ void add_lesson_options(CLI::App& run, CommandLine& cli) {
       ->group("Seeing it");
 }
 
+/// `mtask completion SHELL`: the completion script for a shell (completion.hpp).
+CLI::App* add_completion_command(CLI::App& app, CommandLine& cli) {
+  CLI::App* completion = app.add_subcommand("completion", "Print the completion script for SHELL");
+  Choices<std::string> shells;
+  for (const std::string& shell : completion_shells()) shells.emplace_back(shell, shell);
+  completion->add_option("SHELL", cli.completion, "bash, zsh or fish")
+      ->type_name("")
+      ->transform(choice(shells, "unknown shell (use bash, zsh or fish)"));
+  completion->footer("");  // not the main help's pointer to run's options
+  return completion;
+}
+
 }  // namespace
 
 Cli::Cli()
@@ -181,11 +202,16 @@ Cli::Cli()
   add_run_options(*run_, values_);
   add_report_options(*run_, values_);
   add_lesson_options(*run_, values_);
+  completion_ = add_completion_command(app_, values_);
 }
 
 void Cli::parse(std::vector<std::string> args) {
   std::vector<std::string> after_dashes;
   split_at_dashes(args, after_dashes);
+  // The command the help hint of an error names: the first word that is not an option.
+  const auto first_word = std::find_if(
+      args.begin(), args.end(), [](const std::string& arg) { return !arg.starts_with("-"); });
+  if (first_word != args.end() && *first_word == completion_->get_name()) command_ = *first_word;
   reject_flag_values(app_, args);
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
   try {
@@ -195,6 +221,7 @@ void Cli::parse(std::vector<std::string> args) {
   } catch (const CLI::ParseError& error) {
     throw mtask::UsageError(parse_error_message(app_, error));
   }
+  if (completion_->parsed()) return check_completion(after_dashes);
   // What CLI11 left over: an unknown command or option.
   const std::vector<std::string> rest = app_.remaining();
   if (!run_->parsed()) {
@@ -211,6 +238,36 @@ void Cli::parse(std::vector<std::string> args) {
   if (values_.tasks.empty()) throw mtask::UsageError(no_task_message(*run_));
 }
 
+void Cli::check_completion(const std::vector<std::string>& after_dashes) {
+  std::vector<std::string> rest = completion_->remaining();
+  rest.insert(rest.end(), after_dashes.begin(), after_dashes.end());
+  if (!rest.empty())
+    throw mtask::UsageError(fmt::format("unexpected argument {} (use: mtask completion SHELL)",
+                                        mtask::quote_arg(rest[0])));
+  if (!values_.completion)
+    throw mtask::UsageError("no shell given (use: mtask completion bash, zsh or fish)");
+}
+
+std::vector<std::string> choice_names(CLI::Option& option) {
+  for (int index = 0;; ++index) {
+    const CLI::Validator* validator = nullptr;
+    try {
+      validator = option.get_validator(index);
+    } catch (const CLI::OptionNotFound&) {
+      return {};  // CLI11 2.1 tells the end of the list only so
+    }
+    const std::string name = validator->get_name();
+    if (!name.starts_with(kChoicePrefix)) continue;
+    std::vector<std::string> names;
+    for (std::size_t at = kChoicePrefix.size(); at < name.size();) {
+      const std::size_t end = name.find('\n', at);
+      names.push_back(name.substr(at, end - at));
+      at = end + 1;
+    }
+    return names;
+  }
+}
+
 void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& tasks) {
   const auto dashes = std::find(args.begin(), args.end(), "--");
   if (dashes == args.end()) return;
@@ -218,10 +275,10 @@ void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& t
   args.erase(dashes, args.end());
 }
 
-std::string usage_message(std::string_view message) {
+std::string usage_message(std::string_view message, std::string_view command) {
   const std::string quoted = mtask::quote_arg(message);
-  return fmt::format("mtask: {}\nTry 'mtask run --help' for more information.\n",
-                     std::string_view(quoted).substr(1, quoted.size() - 2));
+  return fmt::format("mtask: {}\nTry 'mtask {} --help' for more information.\n",
+                     std::string_view(quoted).substr(1, quoted.size() - 2), command);
 }
 
 }  // namespace app

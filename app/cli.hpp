@@ -47,6 +47,8 @@ struct CommandLine {
   std::optional<std::string> timeline_svg;
   std::optional<std::string> trace;
   bool explain = false;
+  // `mtask completion SHELL`
+  std::optional<std::string> completion;  ///< the shell, when that command was given
 };
 
 /// The command line: `mtask [--help|--version]` and `mtask run [OPTIONS] TASK...`.
@@ -67,18 +69,34 @@ class Cli {
 
   const CommandLine& values() const { return values_; }
 
+  /// The commands and options as declared, for the completions to walk (completion.hpp).
+  CLI::App& app() { return app_; }
+
+  /// The command whose --help an error points to: "completion" when the arguments named it,
+  /// else "run".
+  const std::string& command() const { return command_; }
+
  private:
+  /// `mtask completion`: exactly one SHELL and nothing after it.
+  void check_completion(const std::vector<std::string>& after_dashes);
+
   CommandLine values_;
   CLI::App app_;
   CLI::App* run_ = nullptr;
+  CLI::App* completion_ = nullptr;
+  std::string command_ = "run";
 };
+
+/// The names a choice option accepts (`--output`: text, json), in their order; empty for any
+/// other option.
+std::vector<std::string> choice_names(CLI::Option& option);
 
 /// Everything after the first "--" is a TASK, whatever it looks like: moved from `args` to
 /// `tasks`. (CLI11 2.1 refuses positionals after "--" once one was given before it.)
 void split_at_dashes(std::vector<std::string>& args, std::vector<std::string>& tasks);
 
 /// What mtask prints for a usage error: "mtask: " and `message` on one line, control
-/// characters escaped, then a line that points to --help.
-std::string usage_message(std::string_view message);
+/// characters escaped, then a line that points to the --help of `command`.
+std::string usage_message(std::string_view message, std::string_view command = "run");
 
 }  // namespace app

@@ -14,6 +14,7 @@
 
 #include "cli.hpp"
 #include "cli_messages.hpp"
+#include "completion.hpp"
 #include "log_sink.hpp"
 #include "mtask/error.hpp"
 #include "options.hpp"
@@ -36,8 +37,8 @@ void fill_closed_standard_descriptors() {
   }
 }
 
-int usage_error(std::string_view message) {
-  fmt::print(stderr, "{}", app::usage_message(message));
+int usage_error(std::string_view message, const app::Cli& cli) {
+  fmt::print(stderr, "{}", app::usage_message(message, cli.command()));
   return kUsageStatus;
 }
 
@@ -56,13 +57,15 @@ int main(int argc, char** argv) {
   app::Config config;
   try {
     cli.parse(std::vector<std::string>(argv + 1, argv + argc));
+    if (const auto& shell = cli.values().completion)
+      return app::print_completion(cli.app(), *shell);
     config = app::make_config(cli.values(), app::read_surroundings());
   } catch (const CLI::Success& e) {  // --help, --version
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
+    return usage_error(e.what(), cli);
   } catch (const mtask::UsageError& e) {
-    return usage_error(e.what());
+    return usage_error(e.what(), cli);
   }
   spdlog::set_level(config.log_level);
   for (const std::string& hint : config.hints) spdlog::warn("{}", hint);

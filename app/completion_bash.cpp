@@ -1,0 +1,153 @@
+// The bash completion script: one function, _mtask, and three tables written from the
+// commands' descriptions (completion.hpp). It needs bash alone, not the bash-completion package.
+#include <string>
+
+#include <fmt/format.h>
+
+#include "completion.hpp"
+
+namespace app {
+namespace {
+
+/// `text` as one word in single quotes.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string words(const std::vector<std::string>& list) {
+  std::string text;
+  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
+  return text;
+}
+
+std::vector<std::string> names_of(const OptionSpec& option) {
+  std::vector<std::string> names = option.short_names;
+  names.insert(names.end(), option.long_names.begin(), option.long_names.end());
+  return names;
+}
+
+/// The command that lists what its operands may be; `cur` is the word being completed.
+std::string operands(const CommandSpec& command) {
+  std::vector<std::string> choices = command.operand_choices;
+  for (const CommandSpec& sub : command.commands) choices.push_back(sub.name);
+  if (command.tasks) return "_mtask_reply \"$(_mtask_tasks)\" \"$2\"";
+  if (choices.empty()) return ":";
+  return fmt::format("_mtask_reply {} \"$2\"", quoted(words(choices)));
+}
+
+/// The case arms of _mtask_value for the options of `command` that take a value.
+std::string value_arms(const CommandSpec& command) {
+  std::string arms;
+  for (const OptionSpec& option : command.options) {
+    if (option.value == ValueKind::kNone) continue;
+    std::string patterns;
+    for (const std::string& name : names_of(option))
+      patterns += (patterns.empty() ? "" : "|") + quoted(command.name + " " + name);
+    std::string action = ":";  // a value to type: nothing to offer
+    if (option.files) {
+      action = "compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- \"$3\")";
+    } else if (!option.choices.empty()) {
+      action = fmt::format("_mtask_reply {} \"$3\"", quoted(words(option.choices)));
+    }
+    // An optional value: what looks like an option is not one (`--timestamps --group`).
+    if (option.value == ValueKind::kOptional) action = "[[ $3 == -* ]] && return 1; " + action;
+    arms += fmt::format("    {}) {} ;;\n", patterns, action);
+  }
+  return arms;
+}
+
+}  // namespace
+
+std::string bash_script(const CommandSpec& mtask) {
+  std::vector<const CommandSpec*> commands = {&mtask};
+  for (const CommandSpec& command : mtask.commands) commands.push_back(&command);
+  std::string options_arms;
+  std::string operand_arms;
+  std::string value_arms_all;
+  for (const CommandSpec* command : commands) {
+    std::vector<std::string> names;
+    for (const OptionSpec& option : command->options) {
+      const std::vector<std::string> more = names_of(option);
+      names.insert(names.end(), more.begin(), more.end());
+    }
+    const std::string key = quoted(command->name);
+    options_arms += fmt::format("    {}) echo {} ;;\n", key, quoted(words(names)));
+    operand_arms += fmt::format("    {}) {} ;;\n", key, operands(*command));
+    value_arms_all += value_arms(*command);
+  }
+  return fmt::format(
+      R"script(# bash completion for mtask, written by `mtask completion bash` from mtask's own
+# command-line definitions: do not edit. Load it with `source <(mtask completion bash)`, or
+# install it as bash-completion's completions/mtask.
+
+# The names a TASK may start with: none yet. Task files will add them here.
+_mtask_tasks() {{ :; }}
+
+# COMPREPLY: the words of $1 that start with $2.
+_mtask_reply() {{
+  mapfile -t COMPREPLY < <(compgen -W "$1" -- "$2")
+}}
+
+# The options of command $1 ('' for mtask itself).
+_mtask_options() {{
+  case $1 in
+{}  esac
+}}
+
+# The operands of command $1 that start with $2.
+_mtask_operands() {{
+  case $1 in
+{}  esac
+}}
+
+# The values of option $2 of command $1 that start with $3; status 1 when $2 takes none.
+_mtask_value() {{
+  case "$1 $2" in
+{}    *) return 1 ;;
+  esac
+}}
+
+_mtask() {{
+  local cur=${{COMP_WORDS[COMP_CWORD]}} prev='' command='' option='' given='' word i
+  COMPREPLY=()
+  (( COMP_CWORD > 0 )) && prev=${{COMP_WORDS[COMP_CWORD-1]}}
+  # The command is the first word that is not an option: mtask's own options take no value.
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    word=${{COMP_WORDS[i]}}
+    if [[ -z $command ]]; then
+      [[ $word == -* ]] || command=$word
+    elif [[ $word == -- ]]; then
+      _mtask_operands "$command" "$cur"  # after --, operands only
+      return 0
+    fi
+  done
+  # A value: `--output json`, or `--output=json` that bash splits into --output, =, json
+  # (one word when COMP_WORDBREAKS lacks =: the reply then repeats `--output=`).
+  if [[ $cur == = && $prev == -* ]]; then
+    option=$prev cur=''
+  elif [[ $prev == = ]] && (( COMP_CWORD > 1 )); then
+    option=${{COMP_WORDS[COMP_CWORD-2]}}
+  elif [[ $cur == --*=* ]]; then
+    option=${{cur%%=*}} given=${{cur%%=*}}= cur=${{cur#*=}}
+  elif [[ $prev == -* ]]; then
+    option=$prev
+  fi
+  if [[ -n $option ]] && _mtask_value "$command" "$option" "$cur"; then
+    [[ -n $given ]] && COMPREPLY=("${{COMPREPLY[@]/#/$given}}")
+    return 0
+  fi
+  if [[ $cur == -* ]]; then
+    _mtask_reply "$(_mtask_options "$command")" "$cur"
+  else
+    _mtask_operands "$command" "$cur"
+  fi
+}}
+
+complete -F _mtask mtask
+)script",
+      options_arms, operand_arms, value_arms_all);
+}
+
+}  // namespace app

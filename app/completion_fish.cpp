@@ -1,0 +1,95 @@
+// The fish completion script: one `complete` line per command, option and list of operands,
+// written from the commands' descriptions (completion.hpp).
+#include <string>
+
+#include <fmt/format.h>
+
+#include "completion.hpp"
+
+namespace app {
+namespace {
+
+/// `text` in fish's single quotes: only `\` and `'` are special there.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string words(const std::vector<std::string>& list) {
+  std::string text;
+  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
+  return text;
+}
+
+/// The `complete` line of one option of the command `condition` names.
+std::string option_line(const std::string& condition, const OptionSpec& option) {
+  std::string line = "complete -c mtask -n " + condition;
+  for (const std::string& name : option.short_names) line += " -s " + name.substr(1);
+  for (const std::string& name : option.long_names) line += " -l " + name.substr(2);
+  if (option.files) {
+    line += " -r -F";
+  } else if (option.value != ValueKind::kNone) {
+    line += " -x";  // a value, but no file names
+    if (!option.choices.empty()) line += " -a " + quoted(words(option.choices));
+  }
+  return line + " -d " + quoted(option.description) + "\n";
+}
+
+/// Every `complete` line for `command` (mtask itself when its name is empty).
+std::string command_lines(const CommandSpec& command) {
+  const std::string condition =
+      quoted("__mtask_using " + std::string(command.name.empty() ? "''" : command.name));
+  std::string lines;
+  for (const CommandSpec& sub : command.commands)
+    lines += fmt::format("complete -c mtask -n {} -a {} -d {}\n", condition, quoted(sub.name),
+                         quoted(sub.description));
+  for (const OptionSpec& option : command.options) lines += option_line(condition, option);
+  if (!command.operand_choices.empty())
+    lines += fmt::format("complete -c mtask -n {} -a {}\n", condition,
+                         quoted(words(command.operand_choices)));
+  if (command.tasks)
+    lines += fmt::format("complete -c mtask -n {} -a '(__mtask_tasks)'\n", condition);
+  return lines;
+}
+
+}  // namespace
+
+std::string fish_script(const CommandSpec& mtask) {
+  std::string lines = command_lines(mtask);
+  for (const CommandSpec& command : mtask.commands) lines += "\n" + command_lines(command);
+  return fmt::format(
+      R"(# fish completion for mtask, written by `mtask completion fish` from mtask's own
+# command-line definitions: do not edit. Install it as mtask.fish in a directory of
+# $fish_complete_path, or load it with `mtask completion fish | source`.
+
+# The command on the line so far: the first word after mtask that is not an option (mtask's
+# own options take no value); nothing before one is given.
+function __mtask_command
+    for token in (commandline -opc)[2..-1]
+        if not string match -q -- '-*' $token
+            echo $token
+            return
+        end
+    end
+end
+
+# True when the command on the line is $argv[1] ('' for none yet).
+function __mtask_using
+    set -l command (__mtask_command)
+    test "$command" = "$argv[1]"
+end
+
+# The names a TASK may start with: none yet. Task files will add them here.
+function __mtask_tasks
+end
+
+complete -c mtask -f
+{})",
+      lines);
+}
+
+}  // namespace app

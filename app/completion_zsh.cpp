@@ -1,0 +1,139 @@
+// The zsh completion script: an _arguments specification per command, written from the
+// commands' descriptions (completion.hpp), for zsh's completion system (compinit).
+#include <string>
+
+#include <fmt/format.h>
+
+#include "completion.hpp"
+
+namespace app {
+namespace {
+
+/// `text` as one word in single quotes.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// `text` inside an _arguments description `[...]` or a `name:description` of _describe.
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '[' || c == ']' || c == '\\' || c == ':') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string words(const std::vector<std::string>& list) {
+  std::string text;
+  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
+  return text;
+}
+
+/// What follows an option's description: `:MESSAGE:ACTION` for its value.
+std::string value_spec(const OptionSpec& option) {
+  if (option.value == ValueKind::kNone) return "";
+  std::string action = " ";  // a value to type: the message alone
+  if (option.files) action = "_files";
+  if (!option.choices.empty()) action = "(" + words(option.choices) + ")";
+  const std::string message = option.value_name.empty() ? "value" : option.value_name;
+  return (option.value == ValueKind::kOptional ? "::" : ":") + escaped(message) + ":" + action;
+}
+
+/// The _arguments specifications of `option`, one per name.
+void add_option_specs(const OptionSpec& option, std::vector<std::string>& specs) {
+  std::vector<std::string> names = option.short_names;
+  names.insert(names.end(), option.long_names.begin(), option.long_names.end());
+  // Each name excludes the others (and itself), except where repeating counts: -vv.
+  std::string exclude;
+  if (option.repeatable) {
+    exclude = "*";
+  } else if (names.size() > 1) {
+    exclude = "(" + words(names) + ")";
+  }
+  // --help and --version: nothing else after them.
+  if (option.long_names == std::vector<std::string>{"--help"} ||
+      option.long_names == std::vector<std::string>{"--version"})
+    exclude = "(- *)";
+  for (const std::string& name : names) {
+    std::string form = name;
+    if (name.starts_with("--") && option.value == ValueKind::kRequired) form += "=";
+    if (name.starts_with("--") && option.value == ValueKind::kOptional) form += "=-";
+    specs.push_back(
+        quoted(exclude + form + "[" + escaped(option.description) + "]" + value_spec(option)));
+  }
+}
+
+/// `_arguments` and its specifications, one to a line.
+std::string arguments(const std::string& flags, const std::vector<std::string>& specs) {
+  std::string text = "  _arguments " + flags + " :";
+  for (const std::string& spec : specs) text += " \\\n    " + spec;
+  return text;
+}
+
+/// The function that completes the words after `command`'s name.
+std::string command_function(const CommandSpec& command) {
+  std::vector<std::string> specs;
+  for (const OptionSpec& option : command.options) add_option_specs(option, specs);
+  if (!command.operand_choices.empty())
+    specs.push_back(quoted("1:SHELL:(" + words(command.operand_choices) + ")"));
+  if (command.tasks) specs.emplace_back("'*:TASK:_mtask_tasks'");
+  return fmt::format("_mtask_{}() {{\n{}\n}}\n\n", command.name, arguments("-s -S", specs));
+}
+
+}  // namespace
+
+std::string zsh_script(const CommandSpec& mtask) {
+  std::string functions;
+  std::string commands;
+  std::string dispatch;
+  for (const CommandSpec& command : mtask.commands) {
+    functions += command_function(command);
+    commands += "        " + quoted(escaped(command.name) + ":" + command.description) + "\n";
+    dispatch += fmt::format("        {0}) _mtask_{0} && ret=0 ;;\n", command.name);
+  }
+  std::vector<std::string> specs;
+  for (const OptionSpec& option : mtask.options) add_option_specs(option, specs);
+  specs.emplace_back("'1:command:->command'");
+  specs.emplace_back("'*::argument:->argument'");
+  return fmt::format(R"script(#compdef mtask
+# zsh completion for mtask, written by `mtask completion zsh` from mtask's own command-line
+# definitions: do not edit. Install it as _mtask in a directory of $fpath, or load it with
+# `source <(mtask completion zsh)` after compinit.
+
+# The names a TASK may start with: none yet. Task files will add them here.
+_mtask_tasks() {{
+  _message 'TASK: NAME[:COUNT][@INTERVAL][=COMMAND]'
+}}
+
+{}_mtask() {{
+  local curcontext=$curcontext state state_descr line ret=1
+  typeset -A opt_args
+{} && ret=0
+  case $state in
+    command)
+      local -a commands=(
+{}      )
+      _describe -t commands 'mtask command' commands && ret=0
+      ;;
+    argument)
+      curcontext=${{curcontext%:*:*}}:mtask-$words[1]:
+      case $words[1] in
+{}      esac
+      ;;
+  esac
+  return ret
+}}
+
+if [[ $funcstack[1] == _mtask ]]; then
+  _mtask "$@"
+else
+  compdef _mtask mtask
+fi
+)script",
+                     functions, arguments("-C -s", specs), commands, dispatch);
+}
+
+}  // namespace app
