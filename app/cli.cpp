@@ -10,6 +10,7 @@
 #include "cli_messages.hpp"
 #include "completion.hpp"
 #include "mtask/error.hpp"
+#include "version.hpp"
 
 namespace app {
 namespace {
@@ -193,7 +194,7 @@ Cli::Cli()
           "mtask runs several tasks at once, one child process each, and shows what happens:\n"
           "PIDs and PPIDs, interleaved output, how each task ended, and the time saved.",
           "mtask") {
-  app_.set_version_flag("--version", "mtask " MTASK_VERSION);
+  app_.set_version_flag("--version", version_line());
   app_.require_subcommand(0, 1);
   app_.allow_extras();
   app_.footer("Run 'mtask run --help' for the options of run.");

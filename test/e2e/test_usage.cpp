@@ -203,7 +203,7 @@ TEST_CASE("mtask --version prints the version and exits 0", "[e2e][usage][versio
   const e2e::Run run = run_within_10s({"--version"});
   REQUIRE_FALSE(run.timed_out);
   CHECK(run.status == 0);
-  CHECK(run.out == "mtask 0.1.0\n");
+  CHECK(run.out.rfind("mtask 0.1.0", 0) == 0);  // and the git revision: test_version.cpp
 }
 
 TEST_CASE("tasks may follow -- at the start", "[e2e][usage]") {
