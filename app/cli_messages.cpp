@@ -71,8 +71,8 @@ std::string short_usage() {
 }
 
 void reject_flag_values(const CLI::App& top, const std::vector<std::string>& args) {
-  std::vector<const CLI::App*> apps = top.get_subcommands({});
-  apps.insert(apps.begin(), &top);
+  std::vector<const CLI::App*> apps{&top};
+  for (const CLI::App* command : top.get_subcommands({})) apps.push_back(command);
   for (const std::string& arg : args) {
     const std::size_t equals = arg.find('=');
     if (!arg.starts_with("--") || equals == std::string::npos) continue;
