@@ -214,6 +214,10 @@ void Cli::parse(std::vector<std::string> args) {
       args.begin(), args.end(), [](const std::string& arg) { return !arg.starts_with("-"); });
   if (first_word != args.end() && *first_word == completion_->get_name()) command_ = *first_word;
   reject_flag_values(app_, args);
+  for (const std::string& arg : args) {
+    if (const std::size_t equals = arg.find('='); arg.starts_with("--") && equals != arg.npos)
+      values_.with_equals.push_back(arg.substr(0, equals));
+  }
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
   try {
     app_.parse(args);
@@ -236,7 +240,7 @@ void Cli::parse(std::vector<std::string> args) {
     throw mtask::UsageError(unknown_option(*run_, nullptr, extra[0]));
   }
   values_.tasks.insert(values_.tasks.end(), after_dashes.begin(), after_dashes.end());
-  if (values_.tasks.empty()) throw mtask::UsageError(no_task_message(*run_));
+  if (values_.tasks.empty()) throw mtask::UsageError(no_task_message(*run_, values_.with_equals));
 }
 
 void Cli::check_completion(const std::vector<std::string>& after_dashes) {

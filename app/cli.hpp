@@ -22,6 +22,8 @@ enum class OutputFormat { kText, kJson };
 /// (make_config()), so that every message names the rule and every usage error exits 2.
 struct CommandLine {
   std::vector<std::string> tasks;
+  /// The long options given as `--name=VALUE` ("--junit"): their value was meant as one.
+  std::vector<std::string> with_equals;
   std::optional<std::string> jobs;
   std::optional<std::string> count;
   std::optional<std::string> interval;

@@ -139,10 +139,11 @@ std::string taken_as_value(std::string_view option, std::string_view type, std::
                      mtask::quote_arg(value), option, option, type, option, type);
 }
 
-std::string no_task_message(const CLI::App& run) {
+std::string no_task_message(const CLI::App& run, const std::vector<std::string>& with_equals) {
   constexpr std::string_view kNoTask = "no TASK given";
   for (const CLI::Option* option : run.get_options()) {
     if (option->get_positional() || option->get_expected_max() == 0) continue;
+    if (std::ranges::find(with_equals, long_name(*option)) != with_equals.end()) continue;
     for (const std::string& value : option->results()) {
       const std::string taken = taken_as_value(long_name(*option), option->get_type_name(), value);
       if (!taken.empty()) return fmt::format("{}: {}", kNoTask, taken);

@@ -36,7 +36,7 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& erro
 std::string taken_as_value(std::string_view option, std::string_view type, std::string_view value);
 
 /// The message for a command line without a TASK: when an option of `run` took what looks like
-/// a TASK as its value, says so.
-std::string no_task_message(const CLI::App& run);
+/// a TASK as its value, says so (not for the options in `with_equals`, given as --name=VALUE).
+std::string no_task_message(const CLI::App& run, const std::vector<std::string>& with_equals);
 
 }  // namespace app

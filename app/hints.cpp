@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -18,6 +20,9 @@ namespace {
 /// Over a minute is more than a demo task waits between lines; a bare number that large was
 /// most likely meant in milliseconds.
 constexpr mtask::Duration kLongestLikely = std::chrono::seconds(60);
+
+/// The distinct demo task names looked up on PATH, at most.
+constexpr std::size_t kNamesLookedUp = 32;
 
 /// Whether `text` is a number without a unit that means more than a minute.
 bool is_long_bare_number(std::string_view text) {
@@ -55,11 +60,13 @@ bool is_command_on_path(const std::string& name, const char* path) {
 std::vector<std::string> command_name_hints(
     const std::vector<mtask::Task>& tasks,
     const std::function<bool(const std::string&)>& is_command) {
-  std::vector<std::string> seen;
+  std::unordered_set<std::string_view> seen;
   std::vector<std::string> hints;
   for (const mtask::Task& task : tasks) {
-    if (task.is_command() || std::ranges::find(seen, task.name) != seen.end()) continue;
-    seen.push_back(task.name);
+    if (task.is_command() || !seen.insert(task.name).second) continue;
+    // A job that forgot '=' names a few commands; thousands of demo tasks are not looked up
+    // on PATH one by one before the run (docs/usage.md, "Mistakes mtask answers").
+    if (seen.size() > kNamesLookedUp) break;
     if (!is_command(task.name)) continue;
     const std::string name = mtask::quote_arg(task.name);
     hints.push_back(fmt::format("{} is a built-in demo task; to run the command write {}", name,

@@ -18,7 +18,8 @@ namespace app {
 bool is_command_on_path(const std::string& name, const char* path);
 
 /// One line per distinct NAME of a built-in task that `is_command` says is a command:
-/// "'make' is a built-in demo task; to run the command write 'make=make'".
+/// "'make' is a built-in demo task; to run the command write 'make=make'". Only the first 32
+/// distinct names are asked about.
 std::vector<std::string> command_name_hints(
     const std::vector<mtask::Task>& tasks,
     const std::function<bool(const std::string&)>& is_command);

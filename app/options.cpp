@@ -72,7 +72,11 @@ std::string output_file(const char* option, const std::string& path, const Surro
 /// Warnings for what is valid but likely not meant (hints.hpp): after the tasks parsed.
 void decide_hints(const CommandLine& cli, const Surroundings& around, Config& config) {
   if (config.log_level > spdlog::level::warn) return;  // -q: nobody would see them
-  if (cli.interval) {
+  // --interval counts only for a task that gives no INTERVAL of its own.
+  const bool uses_interval = std::ranges::any_of(cli.tasks, [](std::string_view task) {
+    return task.substr(0, task.find('=')).find('@') == std::string_view::npos;
+  });
+  if (cli.interval && uses_interval) {
     if (std::string hint = bare_interval_option_hint(*cli.interval); !hint.empty()) {
       config.hints.push_back(std::move(hint));
     }
@@ -89,7 +93,7 @@ void decide_hints(const CommandLine& cli, const Surroundings& around, Config& co
       {"--timeline-svg", cli.timeline_svg},
       {"--trace", cli.trace}};
   for (const auto& [option, value] : files) {
-    if (!value) continue;
+    if (!value || std::ranges::find(cli.with_equals, option) != cli.with_equals.end()) continue;
     if (std::string hint = taken_as_value(option, "FILE", *value); !hint.empty()) {
       config.hints.push_back(std::move(hint));
     }

@@ -7,20 +7,26 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "mtask_git_revision.hpp"
 
 namespace {
 
-/// `git rev-parse --short HEAD` in mtask's source tree, or "" outside a checkout or without git.
-std::string source_revision() {
-  const std::string command = "git -C '" MTASK_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null";
+/// The exit status of `command` run with /bin/sh.
+int status_of(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string out;
+  if (pipe == nullptr) return -1;
   char buffer[128];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-  if (pclose(pipe) != 0) return "";
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
+  }
+  return pclose(pipe);
+}
+
+/// The commit of a `git describe --always --dirty --long` text: "17631c9" of "17631c9-dirty"
+/// or of "v0.2.0-3-g17631c9".
+std::string commit_of(std::string revision) {
+  if (revision.ends_with("-dirty")) revision.resize(revision.size() - 6);
+  if (const std::size_t g = revision.rfind("-g"); g != std::string::npos) revision.erase(0, g + 2);
+  return revision;
 }
 
 }  // namespace
@@ -35,9 +41,15 @@ TEST_CASE("version: --version names the version and the git revision it was buil
   const std::regex line{R"(mtask [0-9]+\.[0-9]+\.[0-9]+( \(git [0-9A-Za-z._/+-]+\))?\n)"};
   CHECK(std::regex_match(run.out, line));
 
-  const std::string revision = source_revision();
-  if (revision.empty()) return;  // built outside a git checkout: no revision to name
-  INFO("HEAD of the source tree: " << revision);
-  CHECK(run.out.find(" (git ") != std::string::npos);
-  CHECK(run.out.find(revision) != std::string::npos);
+  // What the build saw (the generated header), which a commit after the build does not change.
+  const std::string revision = MTASK_GIT_REVISION;
+  INFO("the revision the build saw: '" << revision << "'");
+  if (revision.empty()) {
+    CHECK(run.out.find(" (git ") == std::string::npos);  // built outside a checkout of its own
+    return;
+  }
+  CHECK(run.out.find(" (git " + revision + ")\n") != std::string::npos);
+  // ... and it is a commit of this source tree.
+  CHECK(status_of("git -C '" MTASK_SOURCE_DIR "' cat-file -e '" + commit_of(revision) +
+                  "^{commit}' 2>/dev/null") == 0);
 }

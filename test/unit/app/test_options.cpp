@@ -387,6 +387,30 @@ TEST_CASE("hints: a demo task named like a command, an INTERVAL without a unit",
   CHECK(config_of({"run", "sing", "-i", "250"}, around).hints ==
         std::vector<std::string>{"--interval '250': a number without a unit is seconds, so it "
                                  "is 250 seconds (did you mean '250ms'?)"});
+  // --interval that no task uses: nothing to warn about.
+  CHECK(config_of({"run", "x:1@0", "-i", "100"}, around).hints.empty());
+}
+
+TEST_CASE("hints: a value given with '=' was meant as one", "[app][options]") {
+  CHECK(config_of({"run", "--junit=sing:1", "dance:1"}).hints.empty());
+  CHECK(error_of({"run", "--junit=sing:1"}) == "no TASK given (e.g. mtask run sing:3 dance:3)");
+  CHECK(error_of({"run", "--junit", "sing:1"}) ==
+        "no TASK given: 'sing:1' was taken as the value of --junit (write --junit FILE before "
+        "the tasks, or --junit=FILE)");
+}
+
+TEST_CASE("hints: only the first 32 distinct demo names are looked up on PATH", "[app][options]") {
+  Surroundings around = plain();
+  int asked = 0;
+  around.is_command = [&asked](const std::string&) {
+    ++asked;
+    return true;
+  };
+  std::vector<std::string> args{"run"};
+  for (int i = 0; i < 1000; ++i) args.push_back(fmt::format("t{}:0", i % 40));
+  const Config config = config_of(args, around);
+  CHECK(asked == 32);
+  CHECK(config.hints.size() == 32);
 }
 
 TEST_CASE("is_command_on_path looks for an executable file in PATH's directories",
