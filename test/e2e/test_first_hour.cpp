@@ -150,6 +150,8 @@ TEST_CASE("the verbose log (-v) tells each start and stop decision of the runner
     CHECK(contains(run.err, "stopping every task: fail-fast"));
     CHECK(contains(run.err, "sending SIGTERM to task 'slow' (process group "));
     CHECK(contains(run.err, "tasks not started: 1 (from 'later' on)"));
+    // 'bad' was reaped and left nothing behind: nothing is said to be sent to it.
+    CHECK_FALSE(contains(run.err, "left behind"));
   }
   SECTION("-vv adds debug lines, -vvv trace lines") {
     const e2e::Run debug = run_quick({"run", "-vv", "ok=echo hi"});

@@ -134,7 +134,9 @@ std::string hint_for_count(std::string_view arg, std::string_view name, std::str
     }
     const std::string as_interval = fmt::format("{}@{}{}", name, count, command);
     const std::size_t digits = count.find_first_not_of("0123456789");
-    if (count[digits] == '.') {
+    // A COUNT too is a likely meaning only for a few lines: 'sing:500ms' means every 500 ms.
+    constexpr std::size_t kLikelyCountDigits = 1;
+    if (count[digits] == '.' || digits > kLikelyCountDigits) {
       return fmt::format(" (a duration goes after '@': did you mean {}?)", quote_arg(as_interval));
     }
     return fmt::format(

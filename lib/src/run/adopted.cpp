@@ -109,15 +109,18 @@ void Adopted::kill_adoptee(pid_t pid, Adoptee& adoptee, int sig) {
   if (sig == SIGKILL) adoptee.killed = true;
 }
 
-void Adopted::signal_task(std::size_t index, int sig) {
-  if (!enabled_) return;
+std::size_t Adopted::signal_task(std::size_t index, int sig) {
+  if (!enabled_) return 0;
   scan();
+  std::size_t signalled = 0;
   for (auto& [pid, adoptee] : adoptees_) {
     if (adoptee.task == index && !adoptee.killed) {
       log().debug("signal {} to pid {}, adopted from task {}", sig, pid, index);
       kill_adoptee(pid, adoptee, sig);
+      ++signalled;
     }
   }
+  return signalled;
 }
 
 bool Adopted::reap(pid_t pid, bool block) {

@@ -40,8 +40,9 @@ class Adopted {
   /// children for all of them).
   void stop_ended();
 
-  /// Sends `sig` to every adoptee of task `index` (to its group too when it leads one).
-  void signal_task(std::size_t index, int sig);
+  /// Sends `sig` to every adoptee of task `index` (to its group too when it leads one); returns
+  /// how many it signalled.
+  std::size_t signal_task(std::size_t index, int sig);
   /// `pid` ended and is an adoptee (not a task, nor excluded): reaps it. False otherwise.
   bool reap_if_adopted(pid_t pid);
   /// Looks at mtask's children: learns the new adoptees, kills those whose task has ended,

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
 #include "run/log.hpp"
@@ -47,11 +48,11 @@ bool writers_gone(const Slot& slot) {
 
 }  // namespace
 
-void Slot::signal(int sig) const {
+std::size_t Slot::signal(int sig) const {
   // Once reaped, the task's pid no longer pins its group id, which may then belong to another
   // process: a group is signalled only while its task's process, even a zombie, is unreaped.
   if (!reaped && kill(-pid, sig) != 0 && errno == ESRCH) kill(pid, sig);
-  if (adopted != nullptr) adopted->signal_task(index, sig);
+  return adopted != nullptr ? adopted->signal_task(index, sig) : 0;
 }
 
 void Slot::stop_step(int sig) const {
@@ -65,17 +66,17 @@ void Slot::stop_step(int sig) const {
         "the grace",
         task.name, pid);
   }
-  if (sig != SIGCONT) {
-    const std::string step = sig == SIGTERM ? "" : " (still there after the grace)";
-    if (reaped) {
-      log().info("sending {} to what task '{}' (pid {}) left behind{}", signal_name(sig), task.name,
-                 pid, step);
-    } else {
-      log().info("sending {} to task '{}' (process group {}){}", signal_name(sig), task.name, pid,
-                 step);
-    }
+  const std::string step = sig == SIGTERM ? "" : " (still there after the grace)";
+  if (sig != SIGCONT && !reaped) {
+    log().info("sending {} to task '{}' (process group {}){}", signal_name(sig), task.name, pid,
+               step);
   }
-  signal(sig);
+  const std::size_t adoptees = signal(sig);
+  // Once reaped, only what the task left behind is signalled: said only when there was some.
+  if (sig != SIGCONT && reaped && adoptees > 0) {
+    log().info("sent {} to {} that task '{}' (pid {}) left behind{}", signal_name(sig),
+               count_of(adoptees, "process", "processes"), task.name, pid, step);
+  }
 }
 
 Children::Children(const SignalGuard& signals, const RunOptions& options, bool commands)

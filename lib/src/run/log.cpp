@@ -1,7 +1,5 @@
 #include "run/log.hpp"
 
-#include <memory>
-
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -20,12 +18,22 @@ spdlog::logger& quiet_logger() {
   return logger;
 }
 
-}  // namespace
+spdlog::logger* in_scope = nullptr;  // the run is single-threaded
 
-spdlog::logger& log() {
-  // The registry keeps the named logger alive; the run is single-threaded.
+spdlog::logger& look_up() {
+  // The registry keeps the named logger alive while it is registered.
   if (const std::shared_ptr<spdlog::logger> named = spdlog::get("mtask")) return *named;
   return quiet_logger();
 }
+
+}  // namespace
+
+spdlog::logger& log() { return in_scope != nullptr ? *in_scope : look_up(); }
+
+LogScope::LogScope() : logger_(spdlog::get("mtask")), outer_(in_scope) {
+  in_scope = logger_ != nullptr ? logger_.get() : &quiet_logger();
+}
+
+LogScope::~LogScope() { in_scope = outer_; }
 
 }  // namespace mtask::detail

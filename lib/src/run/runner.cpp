@@ -331,6 +331,7 @@ int run_tasks(const std::vector<Task>& tasks, const RunOptions& options, EventSi
   if (detail::thread_count() > 1) {
     throw std::logic_error("tasks can only be forked from a single-threaded process");
   }
+  const detail::LogScope log_scope;  // the logger named "mtask" as it is now, for the run
   Run run(tasks, options, sink);
   return run.execute();
 }

@@ -58,8 +58,9 @@ struct Slot {
   bool pipes_closed() const { return !pipes[0].open() && !pipes[1].open(); }
   bool said_hello() const { return hello_read == sizeof(Hello); }
   /// Sends `sig` to the task's process group (to the task alone while it has none yet) while
-  /// its process is unreaped, and to what mtask adopted of the task.
-  void signal(int sig) const;
+  /// its process is unreaped, and to what mtask adopted of the task; returns how many adopted
+  /// processes it signalled.
+  std::size_t signal(int sig) const;
   /// A step of the stop (SIGTERM, then SIGKILL): logged, then sent to the group.
   void stop_step(int sig) const;
 };

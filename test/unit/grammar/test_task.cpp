@@ -124,7 +124,10 @@ TEST_CASE("a bad TASK is rejected with one line that quotes it and names the rul
        "'@': did you mean 'sing:3@3s' or 'sing@3s'?)"},
       {"sing:100ms=echo",
        "'sing:100ms=echo': count must be a decimal integer from 0 to 1000000000 (a duration "
-       "goes after '@': did you mean 'sing:100@100ms=echo' or 'sing@100ms=echo'?)"},
+       "goes after '@': did you mean 'sing@100ms=echo'?)"},
+      {"sing:500ms",
+       "'sing:500ms': count must be a decimal integer from 0 to 1000000000 (a duration goes "
+       "after '@': did you mean 'sing@500ms'?)"},
       {"sing:1.5s",
        "'sing:1.5s': count must be a decimal integer from 0 to 1000000000 (a duration goes "
        "after '@': did you mean 'sing@1.5s'?)"},
