@@ -3,6 +3,7 @@
 #include "cli_messages.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,31 @@ const CLI::Option* find_long(const CLI::App& app, std::string_view name) {
     if (std::ranges::find(option->get_lnames(), name) != option->get_lnames().end()) return option;
   }
   return nullptr;
+}
+
+/// The option of `app` with the short name `letter` (without its dash), or nullptr.
+const CLI::Option* find_short(const CLI::App& app, std::string_view letter) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (std::ranges::find(option->get_snames(), letter) != option->get_snames().end()) {
+      return option;
+    }
+  }
+  return nullptr;
+}
+
+/// The option an argument `--name=VALUE` or `-X=VALUE` names in `app`, and its name with its
+/// dashes; nullptr when it is neither form or `app` has no such option.
+std::pair<const CLI::Option*, std::string> named_with_value(const CLI::App& app,
+                                                            std::string_view arg) {
+  const std::size_t equals = arg.find('=');
+  if (equals == std::string_view::npos) return {nullptr, {}};
+  if (arg.starts_with("--")) {
+    return {find_long(app, arg.substr(2, equals - 2)), std::string(arg.substr(0, equals))};
+  }
+  if (arg.starts_with("-") && equals == 2) {
+    return {find_short(app, arg.substr(1, 1)), std::string(arg.substr(0, 2))};
+  }
+  return {nullptr, {}};
 }
 
 /// Every long name of `app`'s options, without dashes.
@@ -74,15 +100,11 @@ void reject_flag_values(const CLI::App& top, const std::vector<std::string>& arg
   std::vector<const CLI::App*> apps{&top};
   for (const CLI::App* command : top.get_subcommands({})) apps.push_back(command);
   for (const std::string& arg : args) {
-    const std::size_t equals = arg.find('=');
-    if (!arg.starts_with("--") || equals == std::string::npos) continue;
-    const std::string_view name = std::string_view(arg).substr(2, equals - 2);
     for (const CLI::App* app : apps) {
-      const CLI::Option* option = find_long(*app, name);
+      const auto [option, name] = named_with_value(*app, arg);
       if (option == nullptr || option->get_expected_max() != 0) continue;
-      throw mtask::UsageError(
-          fmt::format("{}: --{} takes no value (write --{} alone, or leave it out)",
-                      mtask::quote_arg(arg), name, name));
+      throw mtask::UsageError(fmt::format("{}: {} takes no value (write {} alone, or leave it out)",
+                                          mtask::quote_arg(arg), name, name));
     }
   }
 }

@@ -1,5 +1,6 @@
 // What the completions know of mtask's command line, read from the CLI11 declarations, and
-// `mtask completion SHELL` itself. The scripts are written by completion_scripts.cpp.
+// `mtask completion SHELL` itself. The scripts are written by completion_bash.cpp,
+// completion_zsh.cpp and completion_fish.cpp.
 #include "completion.hpp"
 
 #include <cerrno>
@@ -93,6 +94,18 @@ int print_completion(CLI::App& app, std::string_view shell) {
   std::fprintf(stderr, "mtask: cannot write to standard output: %s\n",
                errno != 0 ? std::strerror(errno) : "write failed");
   return 3;
+}
+
+std::string words(const std::vector<std::string>& list) {
+  std::string text;
+  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
+  return text;
+}
+
+std::string sh_quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace app

@@ -55,7 +55,12 @@ std::string completion_script(const CommandSpec& mtask, std::string_view shell);
 /// (3, with a message, when standard output cannot be written).
 int print_completion(CLI::App& app, std::string_view shell);
 
-/// The scripts for each shell (completion_scripts.cpp).
+/// `list` joined by single spaces.
+std::string words(const std::vector<std::string>& list);
+/// `text` as one word in a POSIX shell's single quotes (bash and zsh scripts).
+std::string sh_quoted(const std::string& text);
+
+/// The scripts for each shell (completion_bash.cpp, completion_zsh.cpp, completion_fish.cpp).
 std::string bash_script(const CommandSpec& mtask);
 std::string zsh_script(const CommandSpec& mtask);
 std::string fish_script(const CommandSpec& mtask);

@@ -9,19 +9,6 @@
 namespace app {
 namespace {
 
-/// `text` as one word in single quotes.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string words(const std::vector<std::string>& list) {
-  std::string text;
-  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
-  return text;
-}
-
 std::vector<std::string> names_of(const OptionSpec& option) {
   std::vector<std::string> names = option.short_names;
   names.insert(names.end(), option.long_names.begin(), option.long_names.end());
@@ -34,7 +21,7 @@ std::string operands(const CommandSpec& command) {
   for (const CommandSpec& sub : command.commands) choices.push_back(sub.name);
   if (command.tasks) return "_mtask_reply \"$(_mtask_tasks)\" \"$2\"";
   if (choices.empty()) return ":";
-  return fmt::format("_mtask_reply {} \"$2\"", quoted(words(choices)));
+  return fmt::format("_mtask_reply {} \"$2\"", sh_quoted(words(choices)));
 }
 
 /// The case arms of _mtask_value for the options of `command` that take a value.
@@ -44,12 +31,12 @@ std::string value_arms(const CommandSpec& command) {
     if (option.value == ValueKind::kNone) continue;
     std::string patterns;
     for (const std::string& name : names_of(option))
-      patterns += (patterns.empty() ? "" : "|") + quoted(command.name + " " + name);
+      patterns += (patterns.empty() ? "" : "|") + sh_quoted(command.name + " " + name);
     std::string action = ":";  // a value to type: nothing to offer
     if (option.files) {
       action = "compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- \"$3\")";
     } else if (!option.choices.empty()) {
-      action = fmt::format("_mtask_reply {} \"$3\"", quoted(words(option.choices)));
+      action = fmt::format("_mtask_reply {} \"$3\"", sh_quoted(words(option.choices)));
     }
     // An optional value: what looks like an option is not one (`--timestamps --group`).
     if (option.value == ValueKind::kOptional) action = "[[ $3 == -* ]] && return 1; " + action;
@@ -72,8 +59,8 @@ std::string bash_script(const CommandSpec& mtask) {
       const std::vector<std::string> more = names_of(option);
       names.insert(names.end(), more.begin(), more.end());
     }
-    const std::string key = quoted(command->name);
-    options_arms += fmt::format("    {}) echo {} ;;\n", key, quoted(words(names)));
+    const std::string key = sh_quoted(command->name);
+    options_arms += fmt::format("    {}) echo {} ;;\n", key, sh_quoted(words(names)));
     operand_arms += fmt::format("    {}) {} ;;\n", key, operands(*command));
     value_arms_all += value_arms(*command);
   }

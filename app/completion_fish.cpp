@@ -19,12 +19,6 @@ std::string quoted(const std::string& text) {
   return out + "'";
 }
 
-std::string words(const std::vector<std::string>& list) {
-  std::string text;
-  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
-  return text;
-}
-
 /// The `complete` line of one option of the command `condition` names.
 std::string option_line(const std::string& condition, const OptionSpec& option) {
   std::string line = "complete -c mtask -n " + condition;

@@ -9,13 +9,6 @@
 namespace app {
 namespace {
 
-/// `text` as one word in single quotes.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 /// `text` inside an _arguments description `[...]` or a `name:description` of _describe.
 std::string escaped(const std::string& text) {
   std::string out;
@@ -24,12 +17,6 @@ std::string escaped(const std::string& text) {
     out += c;
   }
   return out;
-}
-
-std::string words(const std::vector<std::string>& list) {
-  std::string text;
-  for (const std::string& word : list) text += (text.empty() ? "" : " ") + word;
-  return text;
 }
 
 /// What follows an option's description: `:MESSAGE:ACTION` for its value.
@@ -62,7 +49,7 @@ void add_option_specs(const OptionSpec& option, std::vector<std::string>& specs)
     if (name.starts_with("--") && option.value == ValueKind::kRequired) form += "=";
     if (name.starts_with("--") && option.value == ValueKind::kOptional) form += "=-";
     specs.push_back(
-        quoted(exclude + form + "[" + escaped(option.description) + "]" + value_spec(option)));
+        sh_quoted(exclude + form + "[" + escaped(option.description) + "]" + value_spec(option)));
   }
 }
 
@@ -78,7 +65,7 @@ std::string command_function(const CommandSpec& command) {
   std::vector<std::string> specs;
   for (const OptionSpec& option : command.options) add_option_specs(option, specs);
   if (!command.operand_choices.empty())
-    specs.push_back(quoted("1:SHELL:(" + words(command.operand_choices) + ")"));
+    specs.push_back(sh_quoted("1:SHELL:(" + words(command.operand_choices) + ")"));
   if (command.tasks) specs.emplace_back("'*:TASK:_mtask_tasks'");
   return fmt::format("_mtask_{}() {{\n{}\n}}\n\n", command.name, arguments("-s -S", specs));
 }
@@ -91,7 +78,7 @@ std::string zsh_script(const CommandSpec& mtask) {
   std::string dispatch;
   for (const CommandSpec& command : mtask.commands) {
     functions += command_function(command);
-    commands += "        " + quoted(escaped(command.name) + ":" + command.description) + "\n";
+    commands += "        " + sh_quoted(escaped(command.name) + ":" + command.description) + "\n";
     dispatch += fmt::format("        {0}) _mtask_{0} && ret=0 ;;\n", command.name);
   }
   std::vector<std::string> specs;

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -37,6 +38,15 @@ void fill_closed_standard_descriptors() {
   }
 }
 
+/// What mtask printed on standard output before the run (usage, --help, --version) reached
+/// it, else the system error of the run's own output (docs/usage.md, "Exit status").
+int flushed(int status) {
+  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return status;
+  fmt::print(stderr, "mtask: cannot write to standard output: {}\n",
+             errno != 0 ? std::strerror(errno) : "write failed");
+  return kSystemStatus;
+}
+
 int usage_error(std::string_view message, const app::Cli& cli) {
   fmt::print(stderr, "{}", app::usage_message(message, cli.command()));
   return kUsageStatus;
@@ -50,8 +60,8 @@ int main(int argc, char** argv) {
   // `mtask` alone asks what to do, as `cargo` alone does: the answer, and no error
   // (docs/usage.md, "Getting help").
   if (argc <= 1) {
-    fmt::print("{}", app::short_usage());
-    return std::fflush(stdout) == 0 ? 0 : kSystemStatus;
+    std::fputs(app::short_usage().c_str(), stdout);
+    return flushed(0);
   }
   app::Cli cli;
   app::Config config;
@@ -61,7 +71,7 @@ int main(int argc, char** argv) {
       return app::print_completion(cli.app(), *shell);
     config = app::make_config(cli.values(), app::read_surroundings());
   } catch (const CLI::Success& e) {  // --help, --version
-    return cli.exit(e);
+    return flushed(cli.exit(e));
   } catch (const CLI::ParseError& e) {
     return usage_error(e.what(), cli);
   } catch (const mtask::UsageError& e) {

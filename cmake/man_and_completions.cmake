@@ -51,7 +51,13 @@ if(PKG_CONFIG_FOUND)
   endif()
 endif()
 install(FILES ${mtask_completions_dir}/bash/mtask DESTINATION ${mtask_bash_dir} COMPONENT bin)
-install(FILES ${mtask_completions_dir}/zsh/_mtask
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions COMPONENT bin)
+# zsh: Debian's zsh reads vendor-completions under /usr only; under another prefix (as
+# /usr/local) its fpath has site-functions.
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(mtask_zsh_dir ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+else()
+  set(mtask_zsh_dir ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
+endif()
+install(FILES ${mtask_completions_dir}/zsh/_mtask DESTINATION ${mtask_zsh_dir} COMPONENT bin)
 install(FILES ${mtask_completions_dir}/fish/mtask.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT bin)

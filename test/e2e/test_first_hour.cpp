@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "help_text.hpp"
 
 namespace {
 
@@ -117,6 +118,27 @@ TEST_CASE("a system error reads 'mtask: ...' as a usage error does", "[e2e][firs
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].rfind("mtask: --junit ", 0) == 0);  // was "mtask: error: --junit ..."
   CHECK(contains(lines[0], "No space left on device"));
+}
+
+TEST_CASE("usage, help, version and a completion that cannot be written are a system error",
+          "[e2e][first_hour]") {
+  if (!std::filesystem::is_character_file("/dev/full")) {
+    e2e::cannot_check("no /dev/full here");
+    return;
+  }
+  e2e::Options to_full;
+  to_full.prefix = {"sh", "-c", "exec \"$0\" \"$@\" >/dev/full"};
+  const std::vector<std::vector<std::string>> commands = {
+      {}, {"--help"}, {"--version"}, {"run", "--help"}, {"completion", "bash"}};
+  for (const std::vector<std::string>& args : commands) {
+    const e2e::Run run = e2e::mtask(args, to_full);
+    INFO("mtask " << e2e::joined(args) << " >/dev/full: " << run.err);
+    REQUIRE_FALSE(run.timed_out);
+    CHECK(run.status == 3);  // was 0 for --help and --version, 3 without a word for none
+    const std::vector<std::string> lines = run.err_lines();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].starts_with("mtask: cannot write to standard output"));
+  }
 }
 
 TEST_CASE("the verbose log (-v) tells each start and stop decision of the runner",

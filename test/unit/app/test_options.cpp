@@ -318,6 +318,11 @@ TEST_CASE("a flag takes no value", "[app][cli]") {
     }
   }
   CHECK(config_of({"run", "sing", "--fail-fast"}).run.fail_fast);
+  // The short names too, in the same words (not "unknown option '-=no'").
+  CHECK(error_of({"run", "sing", "-q=no"}) ==
+        "'-q=no': -q takes no value (write -q alone, or leave it out)");
+  CHECK(error_of({"run", "sing", "-v=2"}) ==
+        "'-v=2': -v takes no value (write -v alone, or leave it out)");
   // An option whose value may be left out still takes one.
   CHECK(config_of({"run", "sing", "--timestamps=wall"}).timestamps == mtask::Timestamps::kWall);
 }
