@@ -51,9 +51,9 @@ CommandSpec describe_commands(CLI::App& app);
 /// The completion script for `shell` (one of completion_shells()) from `mtask`'s description.
 std::string completion_script(const CommandSpec& mtask, std::string_view shell);
 
-/// `mtask completion SHELL`: writes the script to standard output; returns the exit status
-/// (3, with a message, when standard output cannot be written).
-int print_completion(CLI::App& app, std::string_view shell);
+/// `mtask completion SHELL`: writes the script to standard output (whether it got there is
+/// checked with the rest of what mtask prints before a run, in main.cpp).
+void print_completion(CLI::App& app, std::string_view shell);
 
 /// `list` joined by single spaces.
 std::string words(const std::vector<std::string>& list);

@@ -38,8 +38,9 @@ void fill_closed_standard_descriptors() {
   }
 }
 
-/// What mtask printed on standard output before the run (usage, --help, --version) reached
-/// it, else the system error of the run's own output (docs/usage.md, "Exit status").
+/// `status` when what mtask printed on standard output before a run (usage, --help,
+/// --version, a completion script) reached it, else a system error (docs/usage.md, "Exit
+/// status").
 int flushed(int status) {
   if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return status;
   fmt::print(stderr, "mtask: cannot write to standard output: {}\n",
@@ -67,8 +68,10 @@ int main(int argc, char** argv) {
   app::Config config;
   try {
     cli.parse(std::vector<std::string>(argv + 1, argv + argc));
-    if (const auto& shell = cli.values().completion)
-      return app::print_completion(cli.app(), *shell);
+    if (const auto& shell = cli.values().completion) {
+      app::print_completion(cli.app(), *shell);
+      return flushed(0);
+    }
     config = app::make_config(cli.values(), app::read_surroundings());
   } catch (const CLI::Success& e) {  // --help, --version
     return flushed(cli.exit(e));
