@@ -70,13 +70,11 @@ std::string output_file(const char* option, const std::string& path, const Surro
 }
 
 /// Warnings for what is valid but likely not meant (hints.hpp): after the tasks parsed.
-void decide_hints(const CommandLine& cli, const Surroundings& around, Config& config) {
+/// `interval_used`: some task gives no INTERVAL of its own, so --interval counts.
+void decide_hints(const CommandLine& cli, const Surroundings& around, bool interval_used,
+                  Config& config) {
   if (config.log_level > spdlog::level::warn) return;  // -q: nobody would see them
-  // --interval counts only for a task that gives no INTERVAL of its own.
-  const bool uses_interval = std::ranges::any_of(cli.tasks, [](std::string_view task) {
-    return task.substr(0, task.find('=')).find('@') == std::string_view::npos;
-  });
-  if (cli.interval && uses_interval) {
+  if (cli.interval && interval_used) {
     if (std::string hint = bare_interval_option_hint(*cli.interval); !hint.empty()) {
       config.hints.push_back(std::move(hint));
     }
@@ -123,10 +121,13 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
   }
   config.run.fail_fast = cli.fail_fast;
   config.json = cli.output == OutputFormat::kJson;
+  bool interval_used = false;
   for (std::size_t i = 0; i < cli.tasks.size(); ++i) {
-    config.tasks.push_back(mtask::resolve(mtask::parse_task(cli.tasks[i]), defaults, i));
+    const mtask::TaskSpec spec = mtask::parse_task(cli.tasks[i]);
+    interval_used = interval_used || !spec.interval;
+    config.tasks.push_back(mtask::resolve(spec, defaults, i));
   }
-  decide_hints(cli, around, config);
+  decide_hints(cli, around, interval_used, config);
   config.run.hold_partial_lines = !config.json;
   config.run.watched_outputs = {STDOUT_FILENO};
 }
