@@ -107,6 +107,13 @@ std::string name_for_command(std::string_view text) {
   return name_error(word).empty() ? std::string(word) : "cmd";
 }
 
+// " (to run a command write NAME=COMMAND: did you mean 'NAME=COMMAND'?)" for `name` and
+// `command`.
+std::string command_hint(std::string_view name, std::string_view command) {
+  return fmt::format(" (to run a command write NAME=COMMAND: did you mean {}?)",
+                     quote_arg(fmt::format("{}={}", name, command)));
+}
+
 // A TASK of two words or more and nothing else (no ':', '@' or '=') is most likely a command:
 // " (to run a command write NAME=COMMAND: did you mean 'echo=echo hello'?)". Else "".
 std::string command_hint_for_name(std::string_view arg) {
@@ -116,8 +123,7 @@ std::string command_hint_for_name(std::string_view arg) {
       arg.find_first_of(":@=") != std::string_view::npos) {
     return {};
   }
-  return fmt::format(" (to run a command write NAME=COMMAND: did you mean {}?)",
-                     quote_arg(name_for_command(arg) + "=" + std::string(arg)));
+  return command_hint(name_for_command(arg), arg);
 }
 
 // The count after ':' of `arg` was no number: a duration ("sing:3s") points at INTERVAL, words
@@ -145,9 +151,7 @@ std::string hint_for_count(std::string_view arg, std::string_view name, std::str
         quote_arg(as_interval));
   }
   if (equals == std::string_view::npos && !count.empty() && is_ascii_letter(count.front())) {
-    const std::string rest(arg.substr(name.size() + 1));
-    return fmt::format(" (to run a command write NAME=COMMAND: did you mean {}?)",
-                       quote_arg(fmt::format("{}={}", name, rest)));
+    return command_hint(name, arg.substr(name.size() + 1));
   }
   return {};
 }
