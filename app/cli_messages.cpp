@@ -125,17 +125,19 @@ std::string unknown_command(const CLI::App& top, std::string_view word) {
 
 std::string unknown_option(const CLI::App& app, const CLI::App* command, std::string_view word) {
   const std::string quoted = mtask::quote_arg(word);
-  if (command != nullptr && word.size() == 2 && word[0] == '-' &&
-      command->get_option_no_throw(std::string(word)) != nullptr) {
+  const bool is_long = word.starts_with("--");
+  const std::string_view name = is_long ? word.substr(2, word.find('=') - 2) : word;
+  // `mtask -j 2 run ...`: an option of the command, given before the command's name.
+  const bool of_command =
+      command != nullptr &&
+      (is_long ? find_long(*command, name) != nullptr
+               : word.size() == 2 && word[0] == '-' &&
+                     command->get_option_no_throw(std::string(word)) != nullptr);
+  if (of_command) {
     return fmt::format("unknown option {} (an option of {}: write it after '{}')", quoted,
                        command->get_name(), command->get_name());
   }
-  if (!word.starts_with("--")) return fmt::format("unknown option {}", quoted);
-  const std::string_view name = word.substr(2, word.find('=') - 2);
-  if (command != nullptr && find_long(*command, name) != nullptr) {
-    return fmt::format("unknown option {} (an option of {}: write it after '{}')", quoted,
-                       command->get_name(), command->get_name());
-  }
+  if (!is_long) return fmt::format("unknown option {}", quoted);
   const std::optional<std::string> best = closest(name, long_names(app));
   if (!best) return fmt::format("unknown option {}", quoted);
   return fmt::format("unknown option {} (did you mean '--{}'?)", quoted, *best);
