@@ -80,29 +80,70 @@ class Help final : public CLI::Formatter {
   }
 };
 
-/// The options of `run` that choose what runs and how.
-void add_run_options(CLI::App& run, CommandLine& cli) {
-  run.add_option("TASK", cli.tasks,
-                 "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'")
-      ->type_name("");
-  run.allow_extras();
-  run.add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)")->type_name("N");
-  run.add_option("-n,--count", cli.count, "COUNT for tasks that do not give one")->type_name("N");
-  run.add_option("-i,--interval", cli.interval,
-                 "INTERVAL for tasks that do not give one (e.g. 200ms, 0.5, 1s)")
-      ->type_name("DURATION");
-  run.add_option("--timeout", cli.timeout,
-                 "Stop a task still running after DURATION; it counts as failed (0: never)")
-      ->type_name("DURATION");
-  run.add_option("--kill-after", cli.kill_after,
-                 "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)")
-      ->type_name("DURATION");
-  run.add_flag("--fail-fast", cli.fail_fast, "The first task that fails stops all others");
-  run.add_option("-o,--output", cli.output, "Standard output format: text or json")
+/// `-o, --output`: text or json.
+void add_output_option(CLI::App& command, CommandLine& cli, const std::string& help) {
+  command.add_option("-o,--output", cli.output, help)
       ->type_name("FORMAT")
       ->transform(choice(
           Choices<OutputFormat>{{"text", OutputFormat::kText}, {"json", OutputFormat::kJson}},
           "unknown format (use text or json)"));
+}
+
+/// The options of `run` and `list` that choose the tasks: from the command line or a task
+/// file, with their defaults, retries and shard (docs/tasks.md).
+void add_plan_options(CLI::App& command, CommandLine& cli) {
+  command
+      .add_option("TASK", cli.tasks,
+                  "NAME[:COUNT][@INTERVAL][=COMMAND], e.g. sing:3 dance:3@200ms 'lint=make lint'; "
+                  "with a task file, the NAMEs of its tasks to run")
+      ->type_name("");
+  command.allow_extras();
+  command
+      .add_option("-f,--file", cli.file,
+                  "Read the tasks from FILE (- for standard input; default ./mtask.toml when no "
+                  "TASK is given)")
+      ->type_name("FILE");
+  command
+      .add_option("--format", cli.format, "The format of the task file (default: from its name)")
+      ->type_name("FORMAT")
+      ->transform(choice(Choices<TaskFileFormat>{{"toml", TaskFileFormat::kToml},
+                                                 {"procfile", TaskFileFormat::kProcfile},
+                                                 {"list", TaskFileFormat::kList}},
+                         "unknown format (use toml, procfile or list)"));
+  command.add_option("-n,--count", cli.count, "COUNT for tasks that do not give one")
+      ->type_name("N");
+  command
+      .add_option("-i,--interval", cli.interval,
+                  "INTERVAL for tasks that do not give one (e.g. 200ms, 0.5, 1s)")
+      ->type_name("DURATION");
+  command
+      .add_option("--timeout", cli.timeout,
+                  "Stop a task still running after DURATION; it counts as failed (0: never)")
+      ->type_name("DURATION");
+  command.add_option("--retries", cli.retries, "Run a task that fails again, up to N more times")
+      ->type_name("N");
+  command
+      .add_option("--retry-delay", cli.retry_delay,
+                  "Wait DURATION before running a failed task again (default 0)")
+      ->type_name("DURATION");
+  command
+      .add_option("--shard", cli.shard,
+                  "Only the K-th of N slices of the tasks (K/N), or auto: from the CI's variables")
+      ->type_name("K/N|auto");
+  command
+      .add_option("--resume-failed", cli.resume_failed,
+                  "Only the tasks that failed or did not run according to the job log FILE")
+      ->type_name("FILE");
+}
+
+/// The options of `run` that choose how the tasks run.
+void add_run_options(CLI::App& run, CommandLine& cli) {
+  run.add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)")->type_name("N");
+  run.add_option("--kill-after", cli.kill_after,
+                 "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)")
+      ->type_name("DURATION");
+  run.add_flag("--fail-fast", cli.fail_fast, "The first task that fails stops all others");
+  add_output_option(run, cli, "Standard output format: text or json");
   CLI::Option* quiet = run.add_flag("-q,--quiet", cli.quiet, "Only errors in mtask's own log");
   run.add_flag("-v,--verbose", cli.verbose, "More of mtask's own log (repeat for more)")
       ->excludes(quiet);
@@ -175,6 +216,16 @@ void add_lesson_options(CLI::App& run, CommandLine& cli) {
       ->group("Seeing it");
 }
 
+/// `mtask list`: the plan of a run, nothing forked (docs/tasks.md, "mtask list").
+CLI::App* add_list_command(CLI::App& app, CommandLine& cli) {
+  CLI::App* list =
+      app.add_subcommand("list", "Show the tasks a run would start, and how; start nothing");
+  add_plan_options(*list, cli);
+  add_output_option(*list, cli, "The plan as a table (text) or JSON Lines (json)");
+  list->footer("Exit status: 0 the plan is valid; 2 usage error (a bad TASK, option or file).");
+  return list;
+}
+
 /// `mtask completion SHELL`: the completion script for a shell (completion.hpp).
 CLI::App* add_completion_command(CLI::App& app, CommandLine& cli) {
   CLI::App* completion = app.add_subcommand("completion", "Print the completion script for SHELL");
@@ -200,9 +251,11 @@ Cli::Cli()
   app_.footer("Run 'mtask run --help' for the options of run.");
   app_.formatter(std::make_shared<Help>());
   run_ = app_.add_subcommand("run", "Run TASKs at the same time");
+  add_plan_options(*run_, values_);
   add_run_options(*run_, values_);
   add_report_options(*run_, values_);
   add_lesson_options(*run_, values_);
+  list_ = add_list_command(app_, values_);
   completion_ = add_completion_command(app_, values_);
 }
 
@@ -212,7 +265,10 @@ void Cli::parse(std::vector<std::string> args) {
   // The command the help hint of an error names: the first word that is not an option.
   const auto first_word = std::find_if(
       args.begin(), args.end(), [](const std::string& arg) { return !arg.starts_with("-"); });
-  if (first_word != args.end() && *first_word == completion_->get_name()) command_ = *first_word;
+  if (first_word != args.end() &&
+      (*first_word == completion_->get_name() || *first_word == list_->get_name())) {
+    command_ = *first_word;
+  }
   reject_flag_values(app_, args);
   for (const std::string& arg : args) {
     if (const std::size_t equals = arg.find('='); arg.starts_with("--") && equals != arg.npos)
@@ -229,18 +285,21 @@ void Cli::parse(std::vector<std::string> args) {
   if (completion_->parsed()) return check_completion(after_dashes);
   // What CLI11 left over: an unknown command or option.
   const std::vector<std::string> rest = app_.remaining();
-  if (!run_->parsed()) {
+  CLI::App* command = run_->parsed() ? run_ : list_->parsed() ? list_ : nullptr;
+  if (command == nullptr) {
     if (rest.empty()) throw mtask::UsageError("no command given (use: mtask run TASK...)");
     if (rest[0].starts_with("-")) throw mtask::UsageError(unknown_option(app_, run_, rest[0]));
     throw mtask::UsageError(unknown_command(app_, rest[0]));
   }
+  values_.list = command == list_;
   // Before the command's name: an option of mtask's own that it does not have.
-  if (!rest.empty()) throw mtask::UsageError(unknown_option(app_, run_, rest[0]));
-  if (const std::vector<std::string> extra = run_->remaining(); !extra.empty()) {
-    throw mtask::UsageError(unknown_option(*run_, nullptr, extra[0]));
+  if (!rest.empty()) throw mtask::UsageError(unknown_option(app_, command, rest[0]));
+  if (const std::vector<std::string> extra = command->remaining(); !extra.empty()) {
+    throw mtask::UsageError(unknown_option(*command, nullptr, extra[0]));
   }
   values_.tasks.insert(values_.tasks.end(), after_dashes.begin(), after_dashes.end());
-  if (values_.tasks.empty()) throw mtask::UsageError(no_task_message(*run_, values_.with_equals));
+  // No TASK: the tasks of a task file, or this error when there is none (make_config()).
+  if (values_.tasks.empty()) values_.no_task = no_task_message(*command, values_.with_equals);
 }
 
 void Cli::check_completion(const std::vector<std::string>& after_dashes) {

@@ -17,11 +17,25 @@ namespace app {
 /// `--output`: the format of standard output.
 enum class OutputFormat { kText, kJson };
 
+/// `--format`: the format of a task file (docs/tasks.md).
+enum class TaskFileFormat { kToml, kProcfile, kList };
+
 /// What the user asked for. Choices among names (--output, --color, --timestamps) are already
 /// checked by CLI11; every other value is a string that mtask's own parsers check
 /// (make_config()), so that every message names the rule and every usage error exits 2.
 struct CommandLine {
   std::vector<std::string> tasks;
+  /// `mtask list` rather than `mtask run`.
+  bool list = false;
+  /// With no TASK given: what to say when there is no task file either ("no TASK given ...").
+  std::string no_task;
+  // Where the tasks come from, and what of them runs (docs/tasks.md)
+  std::optional<std::string> file;
+  std::optional<TaskFileFormat> format;
+  std::optional<std::string> retries;
+  std::optional<std::string> retry_delay;
+  std::optional<std::string> shard;
+  std::optional<std::string> resume_failed;
   /// The long options given as `--name=VALUE` ("--junit"): their value was meant as one.
   std::vector<std::string> with_equals;
   std::optional<std::string> jobs;
@@ -53,7 +67,8 @@ struct CommandLine {
   std::optional<std::string> completion;  ///< the shell, when that command was given
 };
 
-/// The command line: `mtask [--help|--version]` and `mtask run [OPTIONS] TASK...`.
+/// The command line: `mtask [--help|--version]`, `mtask run [OPTIONS] [TASK...]`,
+/// `mtask list [OPTIONS] [TASK...]` and `mtask completion SHELL`.
 class Cli {
  public:
   Cli();
@@ -63,7 +78,8 @@ class Cli {
   /// Parses the arguments (argv without the program's name) into values(). Throws CLI::Success
   /// for --help and --version (see exit()), and mtask::UsageError for everything else wrong,
   /// in mtask's words (cli_messages.hpp): what CLI11 refuses, a flag given a value, no command
-  /// or an unknown one, an unknown option (each with a did-you-mean when one is close), no TASK.
+  /// or an unknown one, an unknown option (each with a did-you-mean when one is close). No TASK
+  /// is no error here: a task file may give them (CommandLine::no_task).
   void parse(std::vector<std::string> args);
 
   /// Prints what --help or --version asked for (or CLI11's own message); returns the status.
@@ -74,8 +90,8 @@ class Cli {
   /// The commands and options as declared, for the completions to walk (completion.hpp).
   CLI::App& app() { return app_; }
 
-  /// The command whose --help an error points to: "completion" when the arguments named it,
-  /// else "run".
+  /// The command whose --help an error points to: "completion" or "list" when the arguments
+  /// named it, else "run".
   const std::string& command() const { return command_; }
 
  private:
@@ -85,6 +101,7 @@ class Cli {
   CommandLine values_;
   CLI::App app_;
   CLI::App* run_ = nullptr;
+  CLI::App* list_ = nullptr;
   CLI::App* completion_ = nullptr;
   std::string command_ = "run";
 };

@@ -17,6 +17,8 @@ namespace app {
 /// What the command line asked for, as checked values: the tasks, how to run them, and how
 /// to report the run.
 struct Config {
+  /// `mtask list`: show the plan, run nothing.
+  bool list = false;
   std::vector<mtask::Task> tasks;
   mtask::RunOptions run;
   bool json = false;

@@ -105,6 +105,7 @@ void decide_hints(const CommandLine& cli, const Surroundings& around, bool inter
 
 /// Tasks, their defaults, and how they run.
 void decide_run(const CommandLine& cli, const Surroundings& around, Config& config) {
+  if (cli.tasks.empty()) throw mtask::UsageError(cli.no_task);
   mtask::TaskDefaults defaults;
   if (cli.count) defaults.count = parse_option("--count", "N", *cli.count, mtask::parse_count);
   if (cli.interval) {
@@ -120,6 +121,13 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
         parse_option("--kill-after", "DURATION", *cli.kill_after, mtask::parse_duration);
   }
   config.run.fail_fast = cli.fail_fast;
+  if (cli.retries) {
+    config.run.retries = parse_option("--retries", "N", *cli.retries, mtask::parse_count);
+  }
+  if (cli.retry_delay) {
+    config.run.retry_delay =
+        parse_option("--retry-delay", "DURATION", *cli.retry_delay, mtask::parse_duration);
+  }
   config.json = cli.output == OutputFormat::kJson;
   bool interval_used = false;
   for (std::size_t i = 0; i < cli.tasks.size(); ++i) {
@@ -180,6 +188,7 @@ void decide_lesson(const CommandLine& cli, const Surroundings& around, Config& c
 
 Config make_config(const CommandLine& cli, const Surroundings& around) {
   Config config;
+  config.list = cli.list;
   config.log_level = log_level(cli, around.log_level);
   decide_run(cli, around, config);
   decide_reports(cli, around, config);

@@ -20,7 +20,7 @@ install(DIRECTORY docs/img DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT bi
 set(mtask_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/mtask)
 set_target_properties(mtask_fmt PROPERTIES EXPORT_NAME internal_fmt)
 set_target_properties(mtask_spdlog PROPERTIES EXPORT_NAME internal_spdlog)
-install(TARGETS mtask_base mtask_engine mtask_reporters mtask_core mtask_fmt mtask_spdlog
+install(TARGETS mtask_base mtask_engine mtask_reporters mtask_plan mtask_core mtask_fmt mtask_spdlog
         EXPORT mtaskTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -48,6 +48,8 @@ struct TaskResult {
   /// Why mtask stopped the task before it could end on its own (it then did not exit 0), or
   /// why it never started; kNone otherwise.
   StopReason stopped = StopReason::kNone;
+  /// Which attempt of the task this is, from 1 (--retries runs a failed task again).
+  std::uint32_t attempt = 1;
 
   /// A task failed when it did not exit 0 on its own: not one mtask stopped, nor one that
   /// never started.
@@ -76,6 +78,7 @@ struct StartEvent {
   int pid;
   int ppid;
   Duration t;
+  std::uint32_t attempt = 1;  ///< which attempt of the task, from 1 (--retries)
 };
 
 /// One line (or, for a very long line, one piece of it) of a task's output.
@@ -95,6 +98,8 @@ struct ExitEvent {
   const Task& task;
   const TaskResult& result;
   Duration t;
+  /// This attempt failed and the task will run again (--retries): the task is not over.
+  bool retrying = false;
 };
 
 /// The run is over.
@@ -110,6 +115,8 @@ struct SummaryEvent {
   Duration t;
   StopReason stopped = StopReason::kNone;  ///< what stopped the run first, if anything did
   Duration stopped_at{0};                  ///< when, since the start of the run
+  /// Tasks that passed after failing (their last attempt passed, an earlier one failed).
+  std::size_t flaky = 0;
 };
 
 /// Receives what happens during a run. Reporters implement it; the runner knows nothing of

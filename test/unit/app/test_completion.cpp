@@ -37,9 +37,10 @@ TEST_CASE("the completions know mtask's commands and its own options") {
   app::Cli cli;
   const app::CommandSpec mtask = app::describe_commands(cli.app());
   CHECK(mtask.name.empty());
-  REQUIRE(mtask.commands.size() == 2);
+  REQUIRE(mtask.commands.size() == 3);
   CHECK(mtask.commands[0].name == "run");
-  CHECK(mtask.commands[1].name == "completion");
+  CHECK(mtask.commands[1].name == "list");
+  CHECK(mtask.commands[2].name == "completion");
   CHECK(option(mtask, "--version").value == app::ValueKind::kNone);
   CHECK(option(mtask, "--help").short_names == Names{"-h"});
 }

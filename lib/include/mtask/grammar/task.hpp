@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mtask/grammar/duration.hpp"
 
@@ -56,7 +58,17 @@ struct Task {
   std::uint64_t count = 3;
   Duration interval = std::chrono::milliseconds(500);
   std::string command{};  ///< empty for a built-in task
-  std::size_t index = 0;  ///< position on the command line, from 0
+  std::size_t index = 0;  ///< position in the task list (command line or file), from 0
+  // What a task file may give a task beyond the TASK grammar (docs/tasks.md).
+  std::optional<Duration> timeout{};                       ///< its own --timeout; unset: the run's
+  std::optional<std::uint64_t> retries{};                  ///< its own --retries; unset: the run's
+  std::vector<std::pair<std::string, std::string>> env{};  ///< set in its environment
+  std::string cwd{};  ///< its working directory; empty: mtask's
+  // Services, readiness and needs (docs/tasks.md): read and checked, shown by `mtask list`.
+  bool service = false;
+  std::string ready{};                      ///< the readiness probe as written; empty: none
+  std::optional<Duration> ready_timeout{};  ///< unset: the default
+  std::vector<std::string> needs{};         ///< names of tasks that must be ready first
 
   bool is_command() const { return !command.empty(); }
 };

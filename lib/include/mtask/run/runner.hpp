@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -17,6 +18,10 @@ struct RunOptions {
   Duration timeout{0};   ///< 0: none
   Duration kill_after = std::chrono::seconds(2);
   bool fail_fast = false;
+  /// A task that fails runs again up to this many more times (a task's own `retries` wins),
+  /// `retry_delay` after its failed attempt ended (docs/tasks.md, "Retries").
+  std::uint64_t retries = 0;
+  Duration retry_delay{0};
   /// Text mode: while one task is in the middle of a long line on a destination, other tasks'
   /// pipes for that destination are not read (docs/design.md, "Output").
   bool hold_partial_lines = false;
