@@ -164,7 +164,8 @@ std::string taken_as_value(std::string_view option, std::string_view type, std::
 }
 
 std::string no_task_message(const CLI::App& run, const std::vector<std::string>& with_equals) {
-  constexpr std::string_view kNoTask = "no TASK given";
+  // Said only when there is no task file to read either (make_config()).
+  constexpr std::string_view kNoTask = "no TASK given and no ./mtask.toml";
   for (const CLI::Option* option : run.get_options()) {
     if (option->get_positional() || option->get_expected_max() == 0) continue;
     if (std::ranges::find(with_equals, long_name(*option)) != with_equals.end()) continue;

@@ -37,6 +37,7 @@ std::string taken_as_value(std::string_view option, std::string_view type, std::
 
 /// The message for a command line without a TASK: when an option of `run` took what looks like
 /// a TASK as its value, says so (not for the options in `with_equals`, given as --name=VALUE).
+/// It says that there is no ./mtask.toml either: make_config() throws it only then.
 std::string no_task_message(const CLI::App& run, const std::vector<std::string>& with_equals);
 
 }  // namespace app

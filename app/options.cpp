@@ -16,6 +16,7 @@
 #include "mtask/error.hpp"
 #include "mtask/grammar/cpu_set.hpp"
 #include "mtask/grammar/duration.hpp"
+#include "plan_file.hpp"
 
 namespace app {
 namespace {
@@ -103,10 +104,25 @@ void decide_hints(const CommandLine& cli, const Surroundings& around, bool inter
   }
 }
 
+/// What the [run] table of a task file gives; the command line's options are decided after it
+/// and win (docs/tasks.md, "mtask.toml").
+void apply_file_run(const mtask::FileRunOptions& run, mtask::TaskDefaults& defaults,
+                    Config& config) {
+  defaults.count = run.count;
+  defaults.interval = run.interval;
+  if (run.jobs) config.run.jobs = *run.jobs;
+  if (run.timeout) config.run.timeout = *run.timeout;
+  if (run.kill_after) config.run.kill_after = *run.kill_after;
+  config.run.fail_fast = run.fail_fast.value_or(false);
+  if (run.retries) config.run.retries = *run.retries;
+  if (run.retry_delay) config.run.retry_delay = *run.retry_delay;
+}
+
 /// Tasks, their defaults, and how they run.
 void decide_run(const CommandLine& cli, const Surroundings& around, Config& config) {
-  if (cli.tasks.empty()) throw mtask::UsageError(cli.no_task);
+  const std::optional<PlanFile> plan = read_plan_file(cli, around);
   mtask::TaskDefaults defaults;
+  if (plan) apply_file_run(plan->file.run, defaults, config);
   if (cli.count) defaults.count = parse_option("--count", "N", *cli.count, mtask::parse_count);
   if (cli.interval) {
     defaults.interval =
@@ -120,7 +136,7 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
     config.run.kill_after =
         parse_option("--kill-after", "DURATION", *cli.kill_after, mtask::parse_duration);
   }
-  config.run.fail_fast = cli.fail_fast;
+  config.run.fail_fast = config.run.fail_fast || cli.fail_fast;
   if (cli.retries) {
     config.run.retries = parse_option("--retries", "N", *cli.retries, mtask::parse_count);
   }
@@ -130,7 +146,12 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
   }
   config.json = cli.output == OutputFormat::kJson;
   bool interval_used = false;
-  for (std::size_t i = 0; i < cli.tasks.size(); ++i) {
+  if (plan) {
+    config.tasks = file_tasks(*plan, cli, defaults, around);
+    interval_used = std::ranges::any_of(
+        plan->file.tasks, [](const mtask::FileTask& task) { return !task.spec.interval; });
+  }
+  for (std::size_t i = 0; !plan && i < cli.tasks.size(); ++i) {
     const mtask::TaskSpec spec = mtask::parse_task(cli.tasks[i]);
     interval_used = interval_used || !spec.interval;
     config.tasks.push_back(mtask::resolve(spec, defaults, i));

@@ -4,6 +4,7 @@
 // Surroundings that main reads once.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,10 +29,17 @@ struct Surroundings {
   std::function<std::string(const std::string& path, mtask::ReportWriting how)> cannot_write_report;
   /// Whether a NAME is a command on PATH (is_command_on_path); empty: no such hint.
   std::function<bool(const std::string& name)> is_command;
+  /// The contents of the task file `path` ("-": standard input, to its end); nullopt when there
+  /// is no such file (or this is empty). Throws mtask::UsageError saying why (strerror's words)
+  /// when it cannot be read.
+  std::function<std::optional<std::string>(const std::string& path)> read_file;
+  /// Why a task's `cwd` is no directory its child can change to (strerror's words); empty
+  /// when it is one.
+  std::function<std::string(const std::string& path)> cannot_enter;
 };
 
 /// The real surroundings: isatty() and the window size of stdout and stderr, the environment,
-/// sched_getaffinity(), and the file system for report files.
+/// sched_getaffinity(), and the file system for report files, task files and their cwd.
 Surroundings read_surroundings();
 
 /// Checks every value of `cli` and decides the run: tasks, limits, reports, the look of the

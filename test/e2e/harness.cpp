@@ -44,6 +44,7 @@ void append_from(int& fd, std::string& into) {
   if (options.stdin_closed) close(0);
   for (const int fd : options.closed_fds) close(fd);
   for (const std::string& entry : options.env) putenv(const_cast<char*>(entry.c_str()));
+  if (options.cwd && chdir(options.cwd->c_str()) != 0) _exit(126);
   std::vector<char*> argv;
   for (const std::string& arg : options.prefix) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(const_cast<char*>(options.binary ? options.binary->c_str() : binary()));
@@ -119,6 +120,10 @@ Run mtask(const std::vector<std::string>& args, const Options& options) {
       throw std::runtime_error("write to mtask's stdin");
     }
     close(in[0]);
+    if (options.input_ends) {
+      close(in[1]);
+      in[1] = -1;
+    }
   }
   int fds[2] = {out[0], err[0]};
   if (options.stderr_closed) {

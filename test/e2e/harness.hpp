@@ -54,6 +54,11 @@ struct Options {
   /// When set, mtask's stdin is a pipe holding this text (at most 4 KiB) that stays open until
   /// mtask ends, as a terminal would; else /dev/null.
   std::optional<std::string> input;
+  /// With `input`: close the pipe once the text is written, so that mtask reads to its end
+  /// (`-f -`), as `printf ... | mtask` gives it.
+  bool input_ends = false;
+  /// Run mtask in this directory; unset: the test's own.
+  std::optional<std::string> cwd;
   /// Run this copy of mtask instead of the one under test (e.g. one another user can reach).
   std::optional<std::string> binary;
 };

@@ -89,6 +89,14 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
   const Hello hello{static_cast<std::int32_t>(getpid()), static_cast<std::int32_t>(getppid())};
   if (!posix::write_all(STDOUT_FILENO, &hello, sizeof hello)) _exit(128 + SIGPIPE);
 
+  // A task file's cwd, for the task and all it starts (docs/tasks.md). mtask checked it before
+  // the run; should it have gone since, the task fails as one whose shell cannot run.
+  if (!task.cwd.empty() && chdir(task.cwd.c_str()) != 0) {
+    char buffer[1024];
+    posix::write_all(STDERR_FILENO, cannot_enter_message(task.name, task.cwd, errno, buffer));
+    _exit(127);
+  }
+
   if (plan != nullptr) run_command_task(*plan, getpid());
   run_builtin_task(task, context.busy);
 }

@@ -155,7 +155,10 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   slot->forked_at = forked_at;
   slot->adopted = &adopted_;
   adopted_.task_started(child.pid, index);
-  if (options_.timeout.count() > 0) slot->stop.set_timeout(forked_at + options_.timeout);
+  // A task's own timeout (from a task file) wins over the run's; 0 is none for either.
+  if (const Duration timeout = task.timeout.value_or(options_.timeout); timeout.count() > 0) {
+    slot->stop.set_timeout(forked_at + timeout);
+  }
   log().info("started task '{}' as pid {}", task.name, child.pid);
   log().debug("task '{}' is number {} of the run; its pipes are fds {} and {}", task.name,
               index + 1, slot->pipe(Stream::kStdout).fd.get(),

@@ -68,6 +68,18 @@ constexpr std::size_t kMessageSize = 512;
 
 }  // namespace
 
+std::string_view cannot_enter_message(std::string_view name, std::string_view cwd, int error,
+                                      std::span<char> buffer) noexcept {
+  return FixedLine(buffer)
+      .add("mtask: task '")
+      .add(name)
+      .add("': cannot change to directory ")
+      .add(cwd)
+      .add(": ")
+      .add_reason(error)
+      .finish();
+}
+
 ExecPlan::ExecPlan(const Task& task, const char* const* environment, std::string shell,
                    std::string run_entry)
     : shell_(std::move(shell)),
@@ -80,10 +92,23 @@ ExecPlan::ExecPlan(const Task& task, const char* const* environment, std::string
       interval_nanos_(task.interval.count()) {
   set_iteration(1);
   argv_ = {arg0_, arg1_, command_.data(), nullptr};
+  // The task's own variables (a task file's env) replace mtask's of the same names. Built whole
+  // before any pointer into it is taken: the vector is never resized after.
+  task_env_.reserve(task.env.size());
+  for (const auto& [name, value] : task.env) task_env_.push_back(name + "=" + value);
+  const auto set_by_task = [&task](std::string_view entry) {
+    return std::any_of(task.env.begin(), task.env.end(), [entry](const auto& variable) {
+      return entry.size() > variable.first.size() && entry.starts_with(variable.first) &&
+             entry[variable.first.size()] == '=';
+    });
+  };
   for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
     // execve takes char* const[] but never writes through it.
-    if (!is_own_variable(*entry)) envp_.push_back(const_cast<char*>(*entry));
+    if (!is_own_variable(*entry) && !set_by_task(*entry)) {
+      envp_.push_back(const_cast<char*>(*entry));
+    }
   }
+  for (std::string& entry : task_env_) envp_.push_back(entry.data());
   envp_.push_back(task_entry_.data());
   envp_.push_back(count_entry_.data());
   envp_.push_back(iteration_entry_);

@@ -24,9 +24,10 @@ class ExecPlan {
 
   /// The plan for `task`. `environment` is a null-terminated array like `environ`: its entries
   /// are not copied (they must outlive the plan), except that every MTASK_TASK, MTASK_COUNT,
-  /// MTASK_ITERATION and MTASK_RUN in it is left out, and the task's own three are added at the
-  /// end, then `run_entry` (MTASK_RUN=..., by which mtask knows the processes of its run) unless
-  /// it is empty. The iteration starts at 1. `shell` is the program run as `sh -c COMMAND`.
+  /// MTASK_ITERATION and MTASK_RUN in it is left out, and so is every variable the task's `env`
+  /// sets; then come the task's `env`, its own three MTASK_ variables, and `run_entry`
+  /// (MTASK_RUN=..., by which mtask knows the processes of its run) unless it is empty. The
+  /// iteration starts at 1. `shell` is the program run as `sh -c COMMAND`.
   ExecPlan(const Task& task, const char* const* environment, std::string shell = "/bin/sh",
            std::string run_entry = {});
   ExecPlan(const ExecPlan&) = delete;
@@ -72,6 +73,13 @@ class ExecPlan {
   std::int64_t interval_nanos_;
   std::vector<char*> argv_;
   std::vector<char*> envp_;
+  /// NAME=VALUE for each variable of the task's env; envp_ points into it.
+  std::vector<std::string> task_env_;
 };
+
+/// "mtask: task 'NAME': cannot change to directory CWD: REASON\n" (REASON as strerror gives it
+/// in the C locale), written into `buffer` as ExecPlan's messages are. Async-signal-safe.
+std::string_view cannot_enter_message(std::string_view name, std::string_view cwd, int error,
+                                      std::span<char> buffer) noexcept;
 
 }  // namespace mtask::detail

@@ -214,8 +214,9 @@ TEST_CASE("a command line without a run or a TASK is a usage error", "[app][opti
   CHECK(error_of({}) == "no command given (use: mtask run TASK...)");
   CHECK(error_of({"runn", "sing"}) == "unknown command 'runn' (did you mean 'run'?)");
   CHECK(error_of({"deploy", "sing"}) == "unknown command 'deploy' (use: mtask run TASK...)");
-  CHECK(error_of({"run"}) == "no TASK given (e.g. mtask run sing:3 dance:3)");
-  CHECK(error_of({"run", "-j", "2"}) == "no TASK given (e.g. mtask run sing:3 dance:3)");
+  CHECK(error_of({"run"}) == "no TASK given and no ./mtask.toml (e.g. mtask run sing:3 dance:3)");
+  CHECK(error_of({"run", "-j", "2"}) ==
+        "no TASK given and no ./mtask.toml (e.g. mtask run sing:3 dance:3)");
 }
 
 TEST_CASE("after --, every argument is a TASK", "[app][options]") {
@@ -353,10 +354,12 @@ TEST_CASE("CLI11's messages in mtask's words", "[app][cli]") {
 
 TEST_CASE("a TASK taken as an option's value is named as such", "[app][cli]") {
   CHECK(error_of({"run", "--junit", "sing:1"}) ==
-        "no TASK given: 'sing:1' was taken as the value of --junit (write --junit FILE before "
+        "no TASK given and no ./mtask.toml: 'sing:1' was taken as the value of --junit (write "
+        "--junit FILE before "
         "the tasks, or --junit=FILE)");
   CHECK(error_of({"run", "-j", "sing:1"}) ==
-        "no TASK given: 'sing:1' was taken as the value of --jobs (write --jobs N before the "
+        "no TASK given and no ./mtask.toml: 'sing:1' was taken as the value of --jobs (write "
+        "--jobs N before the "
         "tasks, or --jobs=N)");
   CHECK(error_of({"run", "-j", "sing:1", "dance:1"}) ==
         "--jobs 'sing:1': must be a whole number from 1 to 1000000000; 'sing:1' was taken as "
@@ -365,7 +368,7 @@ TEST_CASE("a TASK taken as an option's value is named as such", "[app][cli]") {
              Catch::Contains("'lint=make lint' was taken as the value of --timeout"));
   // A value that does not look like a TASK: the plain message.
   CHECK(error_of({"run", "--junit", "report.xml"}) ==
-        "no TASK given (e.g. mtask run sing:3 dance:3)");
+        "no TASK given and no ./mtask.toml (e.g. mtask run sing:3 dance:3)");
   CHECK(error_of({"run", "-j", "x", "sing"}) ==
         "--jobs 'x': must be a whole number from 1 to 1000000000");
 }
@@ -398,9 +401,11 @@ TEST_CASE("hints: a demo task named like a command, an INTERVAL without a unit",
 
 TEST_CASE("hints: a value given with '=' was meant as one", "[app][options]") {
   CHECK(config_of({"run", "--junit=sing:1", "dance:1"}).hints.empty());
-  CHECK(error_of({"run", "--junit=sing:1"}) == "no TASK given (e.g. mtask run sing:3 dance:3)");
+  CHECK(error_of({"run", "--junit=sing:1"}) ==
+        "no TASK given and no ./mtask.toml (e.g. mtask run sing:3 dance:3)");
   CHECK(error_of({"run", "--junit", "sing:1"}) ==
-        "no TASK given: 'sing:1' was taken as the value of --junit (write --junit FILE before "
+        "no TASK given and no ./mtask.toml: 'sing:1' was taken as the value of --junit (write "
+        "--junit FILE before "
         "the tasks, or --junit=FILE)");
 }
 

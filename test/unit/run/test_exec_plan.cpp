@@ -140,6 +140,23 @@ TEST_CASE("an exec plan replaces an inherited MTASK_RUN with the run's own", "[e
   CHECK(envp.back() == "MTASK_RUN=inner:2");
 }
 
+TEST_CASE("a task's env replaces inherited variables of its names, once each", "[exec_plan][env]") {
+  const char* const environment[] = {"FOO=outer", "HOME=/root", "FOOD=kept", nullptr};
+  mtask::Task task = command_task("t", 1, "true");
+  task.env = {{"FOO", "inner value"}, {"EMPTY", ""}};
+  const ExecPlan plan(task, environment);
+  const std::vector<std::string> envp = strings_of(plan.envp());
+  CHECK(envp == std::vector<std::string>{"HOME=/root", "FOOD=kept", "FOO=inner value", "EMPTY=",
+                                         "MTASK_TASK=t", "MTASK_COUNT=1", "MTASK_ITERATION=1"});
+}
+
+TEST_CASE("the message of a cwd the child cannot enter reads as strerror would say it",
+          "[exec_plan][message]") {
+  char buffer[512];
+  CHECK(mtask::detail::cannot_enter_message("web", "/gone", ENOENT, buffer) ==
+        "mtask: task 'web': cannot change to directory /gone: No such file or directory\n");
+}
+
 TEST_CASE("an exec plan with no environment has only mtask's variables", "[exec_plan][env]") {
   const char* const empty[] = {nullptr};
   const ExecPlan plan(command_task("t", 1'000'000'000, "true"), empty);

@@ -1,0 +1,149 @@
+// Which task file the command line reads and which of its tasks run (docs/tasks.md).
+#include "plan_file.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "mtask/error.hpp"
+#include "suggest.hpp"
+
+namespace app {
+namespace {
+
+constexpr const char* kDefaultFile = "mtask.toml";
+
+mtask::TaskFileFormat format_of(TaskFileFormat format) {
+  switch (format) {
+    case TaskFileFormat::kToml:
+      return mtask::TaskFileFormat::kToml;
+    case TaskFileFormat::kProcfile:
+      return mtask::TaskFileFormat::kProcfile;
+    case TaskFileFormat::kList:
+      break;
+  }
+  return mtask::TaskFileFormat::kList;
+}
+
+/// The directory of `path` as it is written ("ci/mtask.toml": "ci"), empty for one without.
+std::string dir_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return {};
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+/// "'x': no task of that name in FILE (did you mean 'y'?); its tasks: a, b, c".
+[[noreturn]] void fail_unknown(const std::string& name, const mtask::TaskFile& file) {
+  std::vector<std::string> names;
+  for (const mtask::FileTask& task : file.tasks) names.push_back(task.spec.name);
+  constexpr std::size_t kShown = 12;
+  std::string list;
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) {
+    list += (i == 0 ? "" : ", ") + names[i];
+  }
+  if (names.size() > kShown) list += fmt::format(" and {} more", names.size() - kShown);
+  throw mtask::UsageError(fmt::format("{}: no task of that name in {}{}; its tasks: {}",
+                                      mtask::quote_arg(name), file.name, did_you_mean(name, names),
+                                      list));
+}
+
+/// Whether each task of `file` runs: those `names` select and what they need, or all.
+std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::string>& names) {
+  std::vector<bool> chosen(file.tasks.size(), names.empty());
+  std::map<std::string_view, std::size_t> index;
+  for (std::size_t i = 0; i < file.tasks.size(); ++i) index[file.tasks[i].spec.name] = i;
+  std::vector<std::size_t> todo;
+  for (const std::string& name : names) {
+    const auto found = index.find(name);
+    if (found == index.end()) {
+      if (!mtask::name_error(name).empty()) {
+        throw mtask::UsageError(fmt::format(
+            "{}: with a task file, a TASK is the NAME of one of its tasks (the file gives the "
+            "rest)",
+            mtask::quote_arg(name)));
+      }
+      fail_unknown(name, file);
+    }
+    todo.push_back(found->second);
+  }
+  // Needs were checked when the file was read: every name is there, and there is no cycle.
+  while (!todo.empty()) {
+    const std::size_t task = todo.back();
+    todo.pop_back();
+    if (chosen[task]) continue;
+    chosen[task] = true;
+    for (const std::string& need : file.tasks[task].extras.needs) todo.push_back(index.at(need));
+  }
+  return chosen;
+}
+
+/// The task's cwd relative to the file's directory, checked to be one mtask can enter.
+std::string task_cwd(const PlanFile& plan, const mtask::FileTask& task,
+                     const Surroundings& around) {
+  const std::string& cwd = task.extras.cwd;
+  const std::string path = cwd.starts_with('/') || plan.dir.empty() ? cwd : plan.dir + "/" + cwd;
+  if (const std::string why = around.cannot_enter ? around.cannot_enter(path) : std::string();
+      !why.empty()) {
+    throw mtask::UsageError(mtask::file_message(
+        plan.file.name, task.cwd_at, fmt::format("cwd {}: {}", mtask::quote_arg(cwd), why)));
+  }
+  return path;
+}
+
+}  // namespace
+
+std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surroundings& around) {
+  if (!cli.file && !cli.tasks.empty()) {
+    if (cli.format) {
+      throw mtask::UsageError("--format: there is no task file to read (TASKs were given, no -f)");
+    }
+    return std::nullopt;
+  }
+  const std::string path = cli.file.value_or(kDefaultFile);
+  const bool from_stdin = path == "-";
+  std::optional<std::string> text;
+  try {
+    if (around.read_file) text = around.read_file(path);
+  } catch (const mtask::UsageError& error) {
+    throw mtask::UsageError(
+        fmt::format("-f {}: cannot read it: {}", mtask::quote_arg(path), error.what()));
+  }
+  if (!text) {
+    if (!cli.file) throw mtask::UsageError(cli.no_task);
+    throw mtask::UsageError(
+        fmt::format("-f {}: cannot read it: No such file or directory", mtask::quote_arg(path)));
+  }
+  const mtask::TaskFileFormat format =
+      cli.format ? format_of(*cli.format) : mtask::detect_format(from_stdin ? "" : path, *text);
+  PlanFile plan;
+  plan.file = mtask::read_task_file(from_stdin ? "<stdin>" : path, *text, format);
+  if (!from_stdin) plan.dir = dir_of(path);
+  return plan;
+}
+
+std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli,
+                                    const mtask::TaskDefaults& defaults,
+                                    const Surroundings& around) {
+  const std::vector<bool> chosen = selected(plan.file, cli.tasks);
+  std::vector<mtask::Task> tasks;
+  for (std::size_t i = 0; i < plan.file.tasks.size(); ++i) {
+    if (!chosen[i]) continue;
+    const mtask::FileTask& task = plan.file.tasks[i];
+    // The next issue starts services; until then a run that needs them would run wrong.
+    if (!cli.list && !task.services_key.empty()) {
+      throw mtask::UsageError(mtask::file_message(
+          plan.file.name, task.services_at,
+          fmt::format("{} is read and checked, but mtask run does not start services yet (see "
+                      "docs/tasks.md)",
+                      mtask::quote_arg(task.services_key))));
+    }
+    mtask::Task resolved = mtask::resolve(task, defaults, tasks.size());
+    if (!resolved.cwd.empty()) resolved.cwd = task_cwd(plan, task, around);
+    tasks.push_back(std::move(resolved));
+  }
+  return tasks;
+}
+
+}  // namespace app

@@ -1,0 +1,35 @@
+#pragma once
+// The tasks of a task file (docs/tasks.md): which file the command line reads, and which of its
+// tasks run. Pure but for the Surroundings passed in.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "mtask/grammar/task.hpp"
+#include "mtask/plan/task_file.hpp"
+#include "options.hpp"
+
+namespace app {
+
+/// A task file as read, and the directory a relative `cwd` in it is relative to.
+struct PlanFile {
+  mtask::TaskFile file;
+  std::string dir;  ///< empty: mtask's own (standard input, or a file in it)
+};
+
+/// The task file of the command line: `-f FILE` (`-` standard input), else `./mtask.toml` when
+/// no TASK is given; nullopt when the TASKs are the tasks. Throws mtask::UsageError: no TASK and
+/// no mtask.toml, a file that cannot be read, an error in the file, --format without a file.
+std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surroundings& around);
+
+/// The tasks of `plan` that the TASKs of `cli` select by NAME (all of them when none is
+/// given), with every task they need, in file order and indexed from 0; `defaults` for what
+/// they leave out. Each cwd is made relative to the file's directory and must be a directory.
+/// `mtask run` (not `list`) refuses tasks that use services, ready or needs.
+std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli,
+                                    const mtask::TaskDefaults& defaults,
+                                    const Surroundings& around);
+
+}  // namespace app

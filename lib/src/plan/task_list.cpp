@@ -1,0 +1,25 @@
+// A list: one TASK per line in the command line's grammar (docs/tasks.md, "Lists").
+#include <utility>
+
+#include "mtask/error.hpp"
+#include "plan/file_text.hpp"
+
+namespace mtask::detail {
+
+TaskFile read_list(std::string name, std::string_view text) {
+  TaskFile file{.name = std::move(name), .format = TaskFileFormat::kList};
+  for (const Line& line : meaningful_lines(text)) {
+    FileTask task;
+    task.at = FilePlace{line.number, line.column};
+    try {
+      task.spec = parse_task(line.text);
+    } catch (const UsageError& error) {
+      fail_at(file.name, task.at, error.what());
+    }
+    add_task(file, std::move(task));
+  }
+  require_tasks(file, "a task is a line NAME[:COUNT][@INTERVAL][=COMMAND]");
+  return file;
+}
+
+}  // namespace mtask::detail
