@@ -72,8 +72,10 @@ std::string output_file(const char* option, const std::string& path, const Surro
 
 /// Warnings for what is valid but likely not meant (hints.hpp): after the tasks parsed.
 /// `interval_used`: some task gives no INTERVAL of its own, so --interval counts.
+/// `in_grammar`: the tasks are written as TASKs (command line, list), where NAME=COMMAND is the
+/// way to run a command; in mtask.toml or a Procfile it is not.
 void decide_hints(const CommandLine& cli, const Surroundings& around, bool interval_used,
-                  Config& config) {
+                  bool in_grammar, Config& config) {
   if (config.log_level > spdlog::level::warn) return;  // -q: nobody would see them
   if (cli.interval && interval_used) {
     if (std::string hint = bare_interval_option_hint(*cli.interval); !hint.empty()) {
@@ -97,7 +99,7 @@ void decide_hints(const CommandLine& cli, const Surroundings& around, bool inter
       config.hints.push_back(std::move(hint));
     }
   }
-  if (around.is_command) {
+  if (around.is_command && in_grammar) {
     for (std::string& hint : command_name_hints(config.tasks, around.is_command)) {
       config.hints.push_back(std::move(hint));
     }
@@ -156,7 +158,8 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
     interval_used = interval_used || !spec.interval;
     config.tasks.push_back(mtask::resolve(spec, defaults, i));
   }
-  decide_hints(cli, around, interval_used, config);
+  decide_hints(cli, around, interval_used,
+               !plan || plan->file.format == mtask::TaskFileFormat::kList, config);
   config.run.hold_partial_lines = !config.json;
   config.run.watched_outputs = {STDOUT_FILENO};
 }

@@ -166,3 +166,18 @@ TEST_CASE("which file is read, and how", "[app][plan]") {
   CHECK(error_of({"run", "-f", "ci/tasks.toml"}, Files{files.files, {}}) ==
         "ci/tasks.toml:2:7: cwd 'out': No such file or directory");
 }
+
+TEST_CASE("the NAME=COMMAND hint is given for a list, not for mtask.toml", "[app][plan]") {
+  const Files files{{{"mtask.toml", "[tasks.make]\ncount = 1\n"}, {"list.txt", "make:1\n"}}, {}};
+  const auto hints = [&files](const std::string& file) {
+    app::Surroundings with_make = around(files);
+    with_make.is_command = [](const std::string& name) { return name == "make"; };
+    app::Cli cli;
+    cli.parse({"run", "-f", file});
+    return app::make_config(cli.values(), with_make).hints;
+  };
+  CHECK(hints("mtask.toml").empty());
+  REQUIRE(hints("list.txt").size() == 1);
+  CHECK(hints("list.txt")[0] ==
+        "'make' is a built-in demo task; to run the command write 'make=make'");
+}
