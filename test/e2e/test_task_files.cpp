@@ -105,9 +105,14 @@ TEST_CASE("a task's own timeout stops it, and wins over --timeout", "[e2e][task_
     CHECK(e2e::contains(run.out, "timed out"));
   }
   // --timeout still holds for the tasks without their own.
-  const e2e::Run run = e2e::mtask({"run", "--timeout", "200ms", "quick"}, in(dir.path()));
+  const e2e::Run run =
+      e2e::mtask({"run", "--timeout", "200ms", "-f", "mtask.toml", "quick"}, in(dir.path()));
   REQUIRE_FALSE(run.timed_out);
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.status == 1);
+  CHECK(e2e::contains(run.out, "quick"));
+  CHECK(e2e::contains(run.out, "timed out"));
+  CHECK_FALSE(e2e::contains(run.out, "slow"));
 }
 
 TEST_CASE("TASKs beside a task file select its tasks by NAME", "[e2e][task_file]") {
@@ -136,7 +141,7 @@ TEST_CASE("options on the command line win over [run]", "[e2e][task_file]") {
   e2e::TempDir dir;
   write_file(dir.file("mtask.toml"),
              "[run]\ntimeout = '300ms'\ncount = 3\n\n[tasks.slow]\nrun = 'sleep 2'\ncount = "
-             "1\n\n[tasks.tick]\nrun = 'echo tick $MTASK_ITERATION'\n");
+             "1\n\n[tasks.tick]\nrun = 'echo tick $MTASK_ITERATION'\ntimeout = '20s'\n");
   const e2e::Run from_file = e2e::mtask({"run"}, in(dir.path()));
   REQUIRE_FALSE(from_file.timed_out);
   INFO("stdout: " << from_file.out << "\nstderr: " << from_file.err);
