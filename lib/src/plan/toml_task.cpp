@@ -1,6 +1,8 @@
 // One [tasks.NAME] table of mtask.toml, key by key (docs/tasks.md, "mtask.toml").
+#include <algorithm>
 #include <array>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -46,13 +48,20 @@ bool valid_probe(std::string_view probe) {
 }
 
 void read_env(const TomlValues& values, const toml::node& node, Task& task) {
+  std::vector<std::pair<FilePlace, std::pair<std::string, std::string>>> variables;
   for (const auto& [key, value] : values.table(node, "env")) {
     if (const std::string rule = variable_error(key.str()); !rule.empty()) {
       values.fail(key.source(), fmt::format("env: {}: {}", quote_arg(key.str()), rule));
     }
     const std::string name = fmt::format("env.{}", key.str());
-    task.env.emplace_back(std::string(key.str()), values.string(value, name, true));
+    variables.push_back({TomlValues::place(key.source()),
+                         {std::string(key.str()), values.string(value, name, true)}});
   }
+  // In the file's order (toml++ keeps a table's keys sorted), as `mtask list` shows them.
+  std::ranges::sort(variables, [](const auto& a, const auto& b) {
+    return std::pair(a.first.line, a.first.column) < std::pair(b.first.line, b.first.column);
+  });
+  for (auto& variable : variables) task.env.push_back(std::move(variable.second));
 }
 
 void read_needs(const TomlValues& values, const toml::node& node, FileTask& task) {

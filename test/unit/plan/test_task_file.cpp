@@ -100,7 +100,9 @@ needs = ["api", "sing"]
   CHECK(lint.at == FilePlace{12, 8});  // the NAME in [tasks.lint]
   CHECK(lint.extras.timeout == 60s);
   CHECK(lint.extras.retries == 2u);
-  CHECK(lint.extras.env.size() == 2);
+  // In the file's order, not sorted.
+  CHECK(lint.extras.env ==
+        std::vector<std::pair<std::string, std::string>>{{"FOO", "bar"}, {"CC", "clang"}});
   CHECK(lint.extras.cwd == "sub");
   CHECK(lint.cwd_at == FilePlace{17, 7});
   CHECK(lint.services_key.empty());
@@ -225,8 +227,7 @@ TEST_CASE("an error in a Procfile points at its line and column", "[unit][task_f
   };
   CHECK(error("web: x\n  just words\n") ==
         "Procfile:2:3: 'just words': expected 'name: command' (a Procfile line)");
-  CHECK(error("web: x\nw b: y\n") ==
-        "Procfile:2:1: 'w b': task name must not contain a space");
+  CHECK(error("web: x\nw b: y\n") == "Procfile:2:1: 'w b': task name must not contain a space");
   CHECK(error("web:   \n") == "Procfile:1:5: no command after 'web:'");
   CHECK(error("web: x\nweb: y\n") == "Procfile:2:1: task 'web' is defined twice (first at line 1)");
   CHECK(error("# nothing\n\n") == "Procfile:1:1: no tasks (a task is a line 'name: command')");
