@@ -4,6 +4,7 @@
 // Surroundings that main reads once.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "cli.hpp"
 #include "config.hpp"
+#include "mtask/plan/shard.hpp"
 #include "mtask/report/report_file.hpp"
 #include "mtask/report/terminal.hpp"
 
@@ -28,6 +30,10 @@ struct Surroundings {
   std::function<std::string(const std::string& path, mtask::ReportWriting how)> cannot_write_report;
   /// Whether a NAME is a command on PATH (is_command_on_path); empty: no such hint.
   std::function<bool(const std::string& name)> is_command;
+  /// The environment, for the CI's variables of `--shard auto`; empty: nothing is set.
+  mtask::GetEnv getenv;
+  /// The whole of a file (--resume-failed), or nullopt and `error` set to why it cannot be read.
+  std::function<std::optional<std::string>(const std::string& path, std::string& error)> read_file;
 };
 
 /// The real surroundings: isatty() and the window size of stdout and stderr, the environment,

@@ -2,7 +2,11 @@
 // environment and the system. make_config() (options.cpp) only decides.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <system_error>
 
 #include "hints.hpp"
 #include "mtask/grammar/cpu_set.hpp"
@@ -20,6 +24,16 @@ Surroundings read_surroundings() {
   around.cannot_write_report = mtask::cannot_write_report;
   around.is_command = [path = std::getenv("PATH")](const std::string& name) {
     return is_command_on_path(name, path);
+  };
+  around.getenv = [](const char* name) { return std::getenv(name); };
+  around.read_file = [](const std::string& path, std::string& error) -> std::optional<std::string> {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+      if (!in.bad()) return text;
+    }
+    error = std::generic_category().message(errno != 0 ? errno : EIO);
+    return std::nullopt;
   };
   return around;
 }
