@@ -31,8 +31,9 @@ std::vector<bool> decide_resume(const std::string& path, const Surroundings& aro
     return mtask::UsageError(fmt::format("--resume-failed {}: {}", mtask::quote_arg(path), why));
   };
   if (path.empty()) throw mtask::UsageError("--resume-failed '': needs a file name");
-  std::string error;
-  const std::optional<std::string> text = around.read_file(path, error);
+  std::string error = "no file can be read here";
+  const std::optional<std::string> text =
+      around.read_file ? around.read_file(path, error) : std::nullopt;
   if (!text) throw fail("cannot read it: " + error);
   try {
     return mtask::tasks_to_resume(*text, tasks);

@@ -182,7 +182,7 @@ TEST_CASE("four shards run every task exactly once between them", "[e2e][plan][s
   CHECK(all == std::multiset<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
 }
 
-TEST_CASE("--shard auto reads each CI's variables with its own base", "[e2e][plan][shard]") {
+TEST_CASE("shard auto reads each CI's variables with its own base", "[e2e][plan][shard]") {
   // Each is the second of four slices: tasks 1, 5 and 9.
   const std::map<std::string, std::vector<std::string>> cis{
       {"GitLab", {"CI_NODE_INDEX=2", "CI_NODE_TOTAL=4"}},
@@ -203,7 +203,7 @@ TEST_CASE("--shard auto reads each CI's variables with its own base", "[e2e][pla
   }
 }
 
-TEST_CASE("--shard auto with no CI variable runs every task", "[e2e][plan][shard]") {
+TEST_CASE("shard auto with no CI variable runs every task", "[e2e][plan][shard]") {
   const e2e::Run run =
       e2e::mtask(args({"run", "-o", "json", "--shard", "auto"}, ten_tasks()), quick());
   CHECK(run.status == 0);
@@ -212,7 +212,7 @@ TEST_CASE("--shard auto with no CI variable runs every task", "[e2e][plan][shard
   CHECK(r.summary["shard"] == nullptr);
 }
 
-TEST_CASE("--shard auto: a half-set pair is a usage error naming it", "[e2e][plan][shard]") {
+TEST_CASE("shard auto: a half-set pair is a usage error naming it", "[e2e][plan][shard]") {
   e2e::TempDir dir;
   const e2e::Run run = e2e::mtask({"run", "--shard", "auto", "mark=touch " + dir.file("m")},
                                   quick({"CI_NODE_INDEX=2"}));
@@ -272,7 +272,7 @@ TEST_CASE("a shard's JUnit suite is valid and keeps every task's output", "[e2e]
   }
 }
 
-TEST_CASE("--resume-failed runs only the tasks that failed or did not run", "[e2e][plan][resume]") {
+TEST_CASE("resume-failed runs only the tasks that failed or did not run", "[e2e][plan][resume]") {
   e2e::TempDir dir;
   const std::string joblog = dir.file("j.log");
   const std::string flag = dir.file("flag");
@@ -300,7 +300,7 @@ TEST_CASE("--resume-failed runs only the tasks that failed or did not run", "[e2
   CHECK(json_lines(listed)[0]["task"] == "bad");
 }
 
-TEST_CASE("--resume-failed with nothing to resume runs nothing and says so",
+TEST_CASE("resume-failed with nothing to resume runs nothing and says so",
           "[e2e][plan][resume]") {
   e2e::TempDir dir;
   const std::string joblog = dir.file("j.log");
@@ -315,7 +315,7 @@ TEST_CASE("--resume-failed with nothing to resume runs nothing and says so",
   CHECK(e2e::contains(again.err, "every task passed there; nothing to run"));
 }
 
-TEST_CASE("--resume-failed with the job log of another task list is a usage error",
+TEST_CASE("resume-failed with the job log of another task list is a usage error",
           "[e2e][plan][resume]") {
   e2e::TempDir dir;
   const std::string joblog = dir.file("j.log");
