@@ -2,6 +2,11 @@
 // failed tasks"); the decisions themselves are the plan layer's.
 #include "narrow.hpp"
 
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
@@ -25,12 +30,18 @@ std::optional<mtask::Shard> decide_shard(const std::string& text, const Surround
 }
 
 /// --resume-failed FILE: per task of `tasks`, whether it runs again.
-std::vector<bool> decide_resume(const std::string& path, const Surroundings& around,
-                                const std::vector<mtask::Task>& tasks) {
+std::vector<bool> decide_resume(const std::string& path, const std::string& joblog,
+                                const Surroundings& around, const std::vector<mtask::Task>& tasks) {
   const auto fail = [&path](const std::string& why) {
     return mtask::UsageError(fmt::format("--resume-failed {}: {}", mtask::quote_arg(path), why));
   };
   if (path.empty()) throw mtask::UsageError("--resume-failed '': needs a file name");
+  // The new job log would replace the one read, and with it the rows of the tasks that passed.
+  if (joblog == path) {
+    throw fail(
+        "is also the --joblog of this run, which would replace it with the rows of the "
+        "resumed tasks alone (write this run's job log to another file)");
+  }
   std::string error = "no file can be read here";
   const std::optional<std::string> text =
       around.read_file ? around.read_file(path, error) : std::nullopt;
@@ -47,7 +58,9 @@ std::vector<bool> decide_resume(const std::string& path, const Surroundings& aro
 void narrow_tasks(const CommandLine& cli, const Surroundings& around, Config& config) {
   if (cli.shard) config.shard = decide_shard(*cli.shard, around);
   std::vector<bool> again;
-  if (cli.resume_failed) again = decide_resume(*cli.resume_failed, around, config.tasks);
+  if (cli.resume_failed) {
+    again = decide_resume(*cli.resume_failed, cli.joblog.value_or(""), around, config.tasks);
+  }
   // The shard is taken from the whole list, so that a resumed slice is the same slice.
   std::vector<mtask::Task> kept;
   bool in_shard = false;

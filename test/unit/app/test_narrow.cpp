@@ -103,6 +103,9 @@ TEST_CASE("resume-failed keeps the tasks that failed or did not run", "[app][res
   CHECK(error_of({"run", "--resume-failed", "j.tsv", "a", "x"}, around) ==
         "--resume-failed 'j.tsv': line 3: task 1 is 'b' there but 'x' here (the job log belongs "
         "to another task list)");
+  CHECK(error_of({"run", "--joblog", "j.tsv", "--resume-failed", "j.tsv", "a", "b"}, around) ==
+        "--resume-failed 'j.tsv': is also the --joblog of this run, which would replace it with "
+        "the rows of the resumed tasks alone (write this run's job log to another file)");
   CHECK(error_of({"run", "--resume-failed", "none.tsv", "a"}, around) ==
         "--resume-failed 'none.tsv': cannot read it: No such file or directory");
 }
