@@ -1,12 +1,14 @@
 #pragma once
 // The run that the command line asks for, after every value was checked.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <spdlog/common.h>
 
 #include "mtask/grammar/task.hpp"
+#include "mtask/plan/shard.hpp"
 #include "mtask/report/terminal.hpp"
 #include "mtask/report/text_reporter.hpp"
 #include "mtask/report/timeline.hpp"
@@ -20,12 +22,16 @@ struct Config {
   /// `mtask list`: show the plan, run nothing.
   bool list = false;
   std::vector<mtask::Task> tasks;
+  /// The slice of the task list this run is (--shard); unset: the whole list.
+  std::optional<mtask::Shard> shard;
   mtask::RunOptions run;
   bool json = false;
   spdlog::level::level_enum log_level = spdlog::level::warn;
   /// Warnings about a command line that is valid but likely not what was meant (hints.hpp),
   /// logged before the run.
   std::vector<std::string> hints;
+  /// What mtask says on stderr before the run about the plan it made (nothing to resume).
+  std::vector<std::string> notes;
   // Where the output goes, decided once: every writer asks these.
   mtask::TerminalFacts out_terminal;  ///< standard output
   mtask::TerminalFacts err_terminal;  ///< standard error

@@ -1,5 +1,6 @@
 // mtask: parse the command line (cli.cpp), check it into a Config (options.cpp), run it
-// (reporters.cpp). Usage errors exit 2, system errors 3 (docs/usage.md, "Exit status").
+// (reporters.cpp) or list it (list.cpp). Usage errors exit 2, system errors 3 (docs/usage.md, "Exit
+// status").
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "cli.hpp"
 #include "cli_messages.hpp"
 #include "completion.hpp"
+#include "list.hpp"
 #include "log_sink.hpp"
 #include "mtask/error.hpp"
 #include "options.hpp"
@@ -82,6 +84,12 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(config.log_level);
   for (const std::string& hint : config.hints) spdlog::warn("{}", hint);
+  for (const std::string& note : config.notes) spdlog::warn("{}", note);
+  // `mtask list`: the plan, and nothing forked.
+  if (config.list) {
+    std::fputs(app::list(config).c_str(), stdout);
+    return flushed(0);
+  }
   try {
     return app::run(config);
   } catch (const std::exception& e) {

@@ -16,6 +16,7 @@
 #include "mtask/error.hpp"
 #include "mtask/grammar/cpu_set.hpp"
 #include "mtask/grammar/duration.hpp"
+#include "narrow.hpp"
 #include "plan_file.hpp"
 
 namespace app {
@@ -215,6 +216,7 @@ Config make_config(const CommandLine& cli, const Surroundings& around) {
   config.list = cli.list;
   config.log_level = log_level(cli, around.log_level);
   decide_run(cli, around, config);
+  narrow_tasks(cli, around, config);
   decide_reports(cli, around, config);
   decide_lesson(cli, around, config);
   return config;

@@ -12,6 +12,7 @@
 
 #include "cli.hpp"
 #include "config.hpp"
+#include "mtask/plan/shard.hpp"
 #include "mtask/report/report_file.hpp"
 #include "mtask/report/terminal.hpp"
 
@@ -36,6 +37,8 @@ struct Surroundings {
   /// Why a task's `cwd` is no directory its child can change to (strerror's words); empty
   /// when it is one.
   std::function<std::string(const std::string& path)> cannot_enter;
+  /// The environment, for the CI's variables of `--shard auto`; empty: nothing is set.
+  mtask::GetEnv getenv;
 };
 
 /// The real surroundings: isatty() and the window size of stdout and stderr, the environment,

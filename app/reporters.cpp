@@ -61,8 +61,9 @@ void report_error(const std::string& error, bool& failed) {
 /// The JUnit report, with a message on stderr when it could not be written.
 class JunitFile final : public mtask::EventSink {
  public:
-  JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path, bool& failed)
-      : junit_(tasks, path), failed_(failed) {}
+  JunitFile(const std::vector<mtask::Task>& tasks, const std::string& path,
+            const mtask::RunContext& context, bool& failed)
+      : junit_(tasks, path, mtask::JunitReporter::kDefaultKeepBytes, context), failed_(failed) {}
   void on_begin(const mtask::BeginEvent& e) override { junit_.on_begin(e); }
   void on_line(const mtask::LineEvent& e) override { junit_.on_line(e); }
   void on_summary(const mtask::SummaryEvent& e) override {
@@ -78,8 +79,8 @@ class JunitFile final : public mtask::EventSink {
 /// The job log, with a message on stderr (once, at the end) when it could not be written.
 class JoblogFile final : public mtask::EventSink {
  public:
-  JoblogFile(const std::string& path, bool& failed)
-      : joblog_(mtask::JoblogReporter::open(path)), failed_(failed) {}
+  JoblogFile(const std::string& path, const mtask::RunContext& context, bool& failed)
+      : joblog_(mtask::JoblogReporter::open(path, context)), failed_(failed) {}
   void on_begin(const mtask::BeginEvent& e) override { joblog_->on_begin(e); }
   void on_exit(const mtask::ExitEvent& e) override { joblog_->on_exit(e); }
   void on_summary(const mtask::SummaryEvent&) override {
@@ -111,18 +112,23 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
 }
 
 void add_reporters(const Config& config, Reporters& reporters) {
+  // What every report says of the run that its events do not: the shard.
+  const mtask::RunContext context{config.shard ? config.shard->label() : std::string()};
   // Standard output: exactly one format.
   if (config.json) {
-    reporters.add<mtask::JsonReporter>(reporters.out);
+    reporters.add<mtask::JsonReporter>(reporters.out, context);
   } else {
     const mtask::TextOptions options = text_options(config, reporters);
-    reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err, options);
+    reporters.add<mtask::TextReporter>(config.tasks, reporters.out, reporters.err, options,
+                                       context);
   }
   // Reports: files beside standard output.
   if (!config.junit.empty()) {
-    reporters.add<JunitFile>(config.tasks, config.junit, reporters.report_failed);
+    reporters.add<JunitFile>(config.tasks, config.junit, context, reporters.report_failed);
   }
-  if (!config.joblog.empty()) reporters.add<JoblogFile>(config.joblog, reporters.report_failed);
+  if (!config.joblog.empty()) {
+    reporters.add<JoblogFile>(config.joblog, context, reporters.report_failed);
+  }
   // The lesson: the narration on stderr, and the pictures of the run once it is over
   // (written on the summary, which also comes after a stop by signal).
   if (config.explain) {

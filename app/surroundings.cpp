@@ -89,6 +89,7 @@ Surroundings read_surroundings() {
   };
   around.read_file = read_task_file;
   around.cannot_enter = cannot_enter;
+  around.getenv = [](const char* name) { return std::getenv(name); };
   return around;
 }
 

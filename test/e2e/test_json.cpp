@@ -94,7 +94,7 @@ TEST_CASE("JSON keys come in the documented order", "[e2e][json]") {
         "max_rss_kb", "stopped", "t"}},
       {"summary",
        {"event", "parent_pid", "tasks", "failed", "wall_s", "task_wall_sum_s", "speedup",
-        "exit_code", "stopped", "not_started"}},
+        "exit_code", "stopped", "not_started", "shard"}},
   };
   const JsonRun json = run_json(kMixedTasks);
   std::map<std::string, int> seen;

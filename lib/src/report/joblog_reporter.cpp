@@ -63,12 +63,14 @@ std::string joblog_command(const Task& task) {
   return out;
 }
 
-JoblogReporter::JoblogReporter(Output& out) : out_(out) {
+JoblogReporter::JoblogReporter(Output& out, const RunContext& context) : out_(out) {
+  if (!context.shard.empty()) out_.write(fmt::format("# shard {}\n", context.shard));
   out_.write(kHeader);
   out_.write("\n");
 }
 
-std::unique_ptr<JoblogReporter> JoblogReporter::open(const std::string& path) {
+std::unique_ptr<JoblogReporter> JoblogReporter::open(const std::string& path,
+                                                     const RunContext& context) {
   // Opened as it is, not replaced: the log grows as tasks end and may be read meanwhile, and a
   // symlink, device or FIFO is written through (docs/output.md, "Report files").
   const int fd = posix::open_stream(path, 0644);
@@ -77,7 +79,7 @@ std::unique_ptr<JoblogReporter> JoblogReporter::open(const std::string& path) {
                                   std::generic_category().message(errno)));
   }
   auto file = std::make_unique<FileOutput>(fd);
-  auto reporter = std::make_unique<JoblogReporter>(*file);
+  auto reporter = std::make_unique<JoblogReporter>(*file, context);
   reporter->owned_ = std::move(file);
   reporter->path_ = path;
   return reporter;

@@ -174,8 +174,13 @@ void JsonReporter::on_summary(const SummaryEvent& e) {
   append_reason(line_, e.stopped);
   std::size_t not_started = 0;
   for (const TaskResult& r : e.results) not_started += r.outcome == Outcome::kNotStarted ? 1 : 0;
-  append(line_, R"(,"not_started":{}}})", not_started);
-  line_ += '\n';
+  append(line_, R"(,"not_started":{},"shard":)", not_started);
+  if (context_.shard.empty()) {
+    line_ += "null";
+  } else {
+    append_string(line_, context_.shard);
+  }
+  line_ += "}\n";
   out_.write(line_);
 }
 

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -52,8 +54,13 @@ std::string junit_error(const std::string& path, const posix::FileError& error) 
 }  // namespace
 
 JunitReporter::JunitReporter(const std::vector<Task>& tasks, std::string path,
-                             std::size_t keep_bytes)
-    : tasks_(tasks), path_(std::move(path)), keep_bytes_(keep_bytes), outputs_(tasks.size()) {}
+                             std::size_t keep_bytes, RunContext context)
+    : tasks_(tasks), path_(std::move(path)), context_(std::move(context)), keep_bytes_(keep_bytes) {
+  // By the task's index, which under --shard is its place in the whole list, not in this one.
+  std::size_t size = 0;
+  for (const Task& task : tasks) size = std::max(size, task.index + 1);
+  outputs_.resize(size);
+}
 
 JunitReporter::~JunitReporter() = default;
 
@@ -107,13 +114,21 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
   for (const TaskResult& r : e.results) {
     if (r.outcome == Outcome::kNotStarted || r.was_stopped()) ++skipped;
   }
+  const std::string name =
+      context_.shard.empty() ? "mtask" : fmt::format("mtask (shard {})", context_.shard);
   const std::string suite_attrs = fmt::format(
-      "name=\"mtask\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"",
-      e.tasks.size(), e.failed, skipped, seconds_3(e.wall));
+      "name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"",
+      attr(name), e.tasks.size(), e.failed, skipped, seconds_3(e.wall));
   file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   file.write(fmt::format("<testsuites {}>\n", suite_attrs));
   file.write(fmt::format("  <testsuite {} timestamp=\"{}\" hostname=\"{}\">\n", suite_attrs,
                          iso_utc(run_start_), attr(hostname())));
+  if (!context_.shard.empty()) {
+    // CI tools merge the suites of N jobs; the property tells which slice each one ran.
+    file.write(fmt::format(
+        "    <properties>\n      <property name=\"shard\" value=\"{}\"/>\n    </properties>\n",
+        attr(context_.shard)));
+  }
   for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
     const Task& task = e.tasks[i];
     const TaskResult& r = e.results[i];

@@ -51,7 +51,9 @@ class Picture {
         "(bar: alive, from fork to wait; ticks: lines of output)</text>\n",
         kWidth, height, timeline_.tasks.size(), human_duration(timeline_.wall));
     draw_parent();
-    for (const TimelineTask& task : timeline_.tasks) draw_task(task);
+    for (std::size_t row = 0; row < timeline_.tasks.size(); ++row) {
+      draw_task(timeline_.tasks[row], row + 1);
+    }
     draw_axis(kTop + rows * kRowHeight + 4);
     svg_ += "</svg>\n";
     return std::move(svg_);
@@ -77,8 +79,10 @@ class Picture {
         human_duration(timeline_.wall));
   }
 
-  void draw_task(const TimelineTask& task) {
-    const double y = row_y(task.index + 1);
+  /// `row`: the task's place in the picture, below the parent's (under --shard its index may be
+  /// larger).
+  void draw_task(const TimelineTask& task, std::size_t row) {
+    const double y = row_y(row);
     const std::string_view fill = kFills[task.index % std::size(kFills)];
     const std::string name = escaped(task.name);
     svg_ += fmt::format(

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -162,8 +163,8 @@ std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall,
 }
 
 TextReporter::TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
-                           const TextOptions& options)
-    : out_(out), err_(err), options_(options), states_(tasks.size()) {
+                           const TextOptions& options, RunContext context)
+    : out_(out), err_(err), options_(options), context_(std::move(context)), states_(tasks.size()) {
   for (const Task& task : tasks) name_width_ = std::max(name_width_, display_width(task.name));
 }
 
@@ -308,6 +309,7 @@ void TextReporter::on_summary(const SummaryEvent& e) {
   std::string text = "\n";
   append_table(text, e, options_.colour_out);
   append_totals(text, e);
+  if (!context_.shard.empty()) text += fmt::format("shard {} of the task list\n", context_.shard);
   out_.write(text);
 }
 

@@ -95,9 +95,13 @@ void append_axis(std::string& out, std::size_t indent, std::size_t columns, Dura
 // ---- recording -----------------------------------------------------------------------------
 
 TimelineTask& TimelineRecorder::task(const Task& t) {
-  if (t.index >= timeline_.tasks.size()) timeline_.tasks.resize(t.index + 1);
+  if (t.index >= timeline_.tasks.size()) {
+    timeline_.tasks.resize(t.index + 1);
+    used_.resize(t.index + 1);
+  }
   TimelineTask& task = timeline_.tasks[t.index];
   task.index = t.index;
+  used_[t.index] = true;
   if (task.name.empty()) task.name = t.name;
   return task;
 }
@@ -128,7 +132,9 @@ void TimelineRecorder::on_exit(const ExitEvent& e) {
 }
 
 void TimelineRecorder::on_summary(const SummaryEvent& e) {
-  exits_.resize(std::max(exits_.size(), e.tasks.size()), Duration::max());
+  std::size_t indexes = e.tasks.size();
+  for (const Task& task : e.tasks) indexes = std::max(indexes, task.index + 1);
+  exits_.resize(std::max(exits_.size(), indexes), Duration::max());
   timeline_.parent_pid = e.parent_pid;
   timeline_.wall = e.wall;
   for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
@@ -148,6 +154,15 @@ void TimelineRecorder::on_summary(const SummaryEvent& e) {
     t.failed = r.failed();
     t.cpu = r.user_cpu + r.sys_cpu;
   }
+  // One row per task of this run: none for the indexes of other shards' tasks.
+  std::size_t row = 0;
+  for (std::size_t i = 0; i < timeline_.tasks.size(); ++i) {
+    if (!used_[i]) continue;
+    if (row != i) timeline_.tasks[row] = std::move(timeline_.tasks[i]);
+    ++row;
+  }
+  timeline_.tasks.resize(row);
+  used_.assign(row, true);
   for (const Writer& writer : writers_) writer(timeline_);
 }
 

@@ -234,11 +234,22 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has the documented keys
   const Json j = take();
   CHECK(raw() == R"({"event":"summary","parent_pid":4241,"tasks":2,"failed":0,"wall_s":1.5031,)"
                  R"("task_wall_sum_s":3.0019,"speedup":1.997,"exit_code":0,"stopped":null,)"
-                 R"("not_started":0})");
+                 R"("not_started":0,"shard":null})");
   CHECK(keys(j) == std::vector<std::string>{"event", "parent_pid", "tasks", "failed", "wall_s",
                                             "task_wall_sum_s", "speedup", "exit_code", "stopped",
-                                            "not_started"});
+                                            "not_started", "shard"});
   CHECK(out.writes == 1);
+}
+
+TEST_CASE("json: the summary names the shard of the run", "[json_reporter]") {
+  CountingOutput out;
+  const std::vector<mtask::Task> none;
+  const std::vector<TaskResult> results;
+  mtask::JsonReporter reporter(out, mtask::RunContext{"2/4"});
+  reporter.on_summary({4241, none, results, 0, 0us, 0us, 0.0, 0, 0us});
+  const Json j = Json::parse(out.str());
+  CHECK(j["shard"] == "2/4");
+  CHECK(j["tasks"] == 0);
 }
 
 TEST_CASE_METHOD(JsonReporterFixture, "json: tasks that never started count in the summary",

@@ -256,6 +256,59 @@ TEST_CASE("junit: a report never written leaves no file behind", "[junit]") {
   CHECK(dir.entries() == 0);
 }
 
+TEST_CASE("junit: a shard names the suite, has a property and keeps its tasks' output",
+          "[junit][shard]") {
+  TempDir dir;
+  const std::string path = dir.file("r.xml");
+  // The second of three slices of six tasks: indexes 1 and 4 of the whole list.
+  const std::vector<mtask::Task> tasks{{.name = "b", .index = 1}, {.name = "e", .index = 4}};
+  const std::vector<TaskResult> results{{.outcome = Outcome::kExited, .pid = 10},
+                                        {.outcome = Outcome::kExited, .pid = 11}};
+  {
+    mtask::JunitReporter junit(tasks, path, mtask::JunitReporter::kDefaultKeepBytes,
+                               mtask::RunContext{"2/3"});
+    junit.on_begin(begin(tasks, std::chrono::system_clock::time_point(1795000000s)));
+    junit.on_line({tasks[1], 11, Stream::kStdout, "from e", false, 0ms});
+    junit.on_summary({1, tasks, results, 0, 1ms, 0ms, 0.0, 0, 1ms});
+    CHECK(junit.error().empty());
+  }
+  const std::string text = read_all(path);
+  CAPTURE(text);
+  CHECK(text.find("<testsuites name=\"mtask (shard 2/3)\" tests=\"2\"") != std::string::npos);
+  CHECK(text.find("hostname=") < text.find("    <properties>\n      <property name=\"shard\" "
+                                           "value=\"2/3\"/>\n    </properties>\n    <testcase"));
+  CHECK(text.find("<system-out>from e\n</system-out>") != std::string::npos);
+}
+
+TEST_CASE("junit: an empty shard is an empty suite", "[junit][shard]") {
+  TempDir dir;
+  const std::vector<mtask::Task> none;
+  const std::vector<TaskResult> results;
+  {
+    mtask::JunitReporter junit(none, dir.file("r.xml"), mtask::JunitReporter::kDefaultKeepBytes,
+                               mtask::RunContext{"3/4"});
+    junit.on_begin(begin(none, std::chrono::system_clock::time_point(1795000000s)));
+    junit.on_summary({1, none, results, 0, 1ms, 0ms, 0.0, 0, 1ms});
+    CHECK(junit.error().empty());
+  }
+  const std::string text = read_all(dir.file("r.xml"));
+  CHECK(text.find("tests=\"0\" failures=\"0\"") != std::string::npos);
+  CHECK(text.find("<testcase") == std::string::npos);
+  CHECK(text.ends_with("    </properties>\n  </testsuite>\n</testsuites>\n"));
+}
+
+TEST_CASE("joblog: a shard is a comment line before the header", "[joblog][shard]") {
+  mtask::StringOutput out;
+  mtask::JoblogReporter joblog(out, mtask::RunContext{"2/4"});
+  CHECK(joblog.flush());
+  CHECK(out.str() ==
+        std::string("# shard 2/4\n") + std::string(mtask::JoblogReporter::kHeader) + "\n");
+  mtask::StringOutput plain;
+  mtask::JoblogReporter unsharded(plain);
+  CHECK(unsharded.flush());
+  CHECK(plain.str().starts_with("index\t"));
+}
+
 TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
   const std::vector<mtask::Task> tasks{
       {.name = "sing", .count = 3, .interval = 500ms, .index = 0},

@@ -360,6 +360,17 @@ TEST_CASE_METHOD(TextReporterFixture, "text: the summary closes open lines first
   CHECK(err.str() == "dance    4243 | cut too\n");
 }
 
+TEST_CASE("text: a shard's summary names it, an empty one too", "[text_reporter][shard]") {
+  const std::vector<mtask::Task> none;
+  const std::vector<TaskResult> results;
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(none, out, err, {}, mtask::RunContext{"3/4"});
+  reporter.on_summary({4241, none, results, 0, 1ms, 0ms, 0.0, 0, 1ms});
+  CHECK(out.str().ends_with("\nshard 3/4 of the task list\n"));
+  CHECK(out.str().find("0 tasks, none failed\n") != std::string::npos);
+}
+
 TEST_CASE("text: flush fails only when stdout's reader is gone", "[text_reporter]") {
   const std::vector<mtask::Task> tasks{{.name = "t", .index = 0}};
   mtask::StringOutput fine;

@@ -263,3 +263,32 @@ TEST_CASE("a task that never started has a row but no span and no track", "[time
   CHECK(mtask::render_timeline_svg(recorder.timeline()).find("never (not started)") !=
         std::string::npos);
 }
+
+TEST_CASE("a shard's timeline has one row per task of the run, whatever their indexes",
+          "[timeline][shard]") {
+  // The second of three slices of six tasks: indexes 1 and 4 of the whole list.
+  const std::vector<mtask::Task> tasks{{.name = "b", .index = 1}, {.name = "e", .index = 4}};
+  std::vector<TaskResult> results(2);
+  mtask::TimelineRecorder recorder;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const int pid = 10 + static_cast<int>(i);
+    recorder.on_start({tasks[i], pid, 1, 0ms});
+    recorder.on_line({tasks[i], pid, Stream::kStdout, "hi", false, 10ms});
+    results[i] = TaskResult{.outcome = Outcome::kExited, .pid = pid, .ppid = 1, .wall = 20ms};
+    recorder.on_exit({tasks[i], results[i], 20ms});
+  }
+  recorder.on_summary({1, tasks, results, 0, 30ms, 40ms, 1.3, 0, 30ms});
+  const mtask::Timeline& timeline = recorder.timeline();
+  REQUIRE(timeline.tasks.size() == 2);
+  CHECK(timeline.tasks[0].name == "b");
+  CHECK(timeline.tasks[0].index == 1);
+  CHECK(timeline.tasks[0].lines == 1);
+  CHECK(timeline.tasks[1].name == "e");
+  CHECK(timeline.tasks[1].index == 4);
+  CHECK(timeline.tasks[1].started);
+  // Two rows below the parent's in the SVG, none for the other slices' tasks.
+  const std::string svg = mtask::render_timeline_svg(timeline);
+  CHECK(svg.find("data-index=\"1\"") != std::string::npos);
+  CHECK(svg.find("data-index=\"4\"") != std::string::npos);
+  CHECK(svg.find("(not started)") == std::string::npos);
+}

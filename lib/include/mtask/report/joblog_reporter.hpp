@@ -6,6 +6,7 @@
 
 #include "mtask/events.hpp"
 #include "mtask/report/output.hpp"
+#include "mtask/report/run_context.hpp"
 
 namespace mtask {
 
@@ -20,12 +21,14 @@ class JoblogReporter final : public EventSink {
       "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
       "stopped\tcommand";
 
-  /// Writes the header to `out`, then a row per task.
-  explicit JoblogReporter(Output& out);
+  /// Writes the header to `out`, then a row per task. A shard of `context` comes first, as a
+  /// comment line `# shard K/N` (readers skip lines starting with '#').
+  explicit JoblogReporter(Output& out, const RunContext& context = {});
   /// Opens FILE as it is (created or truncated; a symlink, device or FIFO written through, a
   /// FIFO waiting for its reader), writes the header; throws SystemError when FILE cannot be
   /// opened. Check it first with cannot_write_report() (report_file.hpp).
-  static std::unique_ptr<JoblogReporter> open(const std::string& path);
+  static std::unique_ptr<JoblogReporter> open(const std::string& path,
+                                              const RunContext& context = {});
 
   /// Takes the wall-clock time of the run's time 0: a row's start is that plus the task's
   /// start offset.

@@ -2,17 +2,21 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mtask/events.hpp"
 #include "mtask/report/output.hpp"
+#include "mtask/report/run_context.hpp"
 
 namespace mtask {
 
-/// JSON Lines (docs/output.md): exactly one object per line on `out`, nothing else.
+/// JSON Lines (docs/output.md): exactly one object per line on `out`, nothing else. The summary
+/// names the shard of `context` (null when there is none).
 class JsonReporter final : public EventSink {
  public:
-  explicit JsonReporter(Output& out) : out_(out) {}
+  explicit JsonReporter(Output& out, RunContext context = {})
+      : out_(out), context_(std::move(context)) {}
 
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
@@ -34,6 +38,7 @@ class JsonReporter final : public EventSink {
   };
 
   Output& out_;
+  RunContext context_;
   std::string line_;                       ///< the object being built, reused from event to event
   std::vector<LinePrefix> line_prefixes_;  ///< by task index
 };

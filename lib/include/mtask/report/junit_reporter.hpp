@@ -7,6 +7,7 @@
 
 #include "mtask/events.hpp"
 #include "mtask/report/output.hpp"
+#include "mtask/report/run_context.hpp"
 #include "mtask/report/spill_buffer.hpp"
 
 namespace mtask {
@@ -24,9 +25,10 @@ class JunitReporter final : public EventSink {
   static constexpr std::size_t kDefaultKeepBytes = 4 * 1024 * 1024;
 
   /// Touches no file until the summary: check `path` first with cannot_write_report()
-  /// (report_file.hpp). The report's timestamp is the wall-clock time on_begin() gives.
+  /// (report_file.hpp). The report's timestamp is the wall-clock time on_begin() gives. A shard
+  /// of `context` names the suite `mtask (shard K/N)` and is its `shard` property.
   explicit JunitReporter(const std::vector<Task>& tasks, std::string path,
-                         std::size_t keep_bytes = kDefaultKeepBytes);
+                         std::size_t keep_bytes = kDefaultKeepBytes, RunContext context = {});
   JunitReporter(const JunitReporter&) = delete;
   JunitReporter& operator=(const JunitReporter&) = delete;
   ~JunitReporter() override;
@@ -58,6 +60,7 @@ class JunitReporter final : public EventSink {
 
   const std::vector<Task>& tasks_;
   std::string path_;
+  RunContext context_;
   bool written_ = false;
   std::chrono::system_clock::time_point run_start_;
   std::size_t keep_bytes_;

@@ -10,6 +10,7 @@
 #include "mtask/events.hpp"
 #include "mtask/report/output.hpp"
 #include "mtask/report/progress.hpp"
+#include "mtask/report/run_context.hpp"
 #include "mtask/report/spill_buffer.hpp"
 
 namespace mtask {
@@ -34,10 +35,11 @@ struct TextOptions {
 
 /// The text output (docs/output.md): start lines, prefixed task lines, end lines and a summary
 /// table. Task stdout lines and mtask's own lines go to `out`; task stderr lines go to `err`.
+/// The summary names the shard of `context`, if any.
 class TextReporter final : public EventSink {
  public:
   TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
-               const TextOptions& options = {});
+               const TextOptions& options = {}, RunContext context = {});
 
   /// Takes the wall-clock time of the run's time 0 (for Timestamps::kWall).
   void on_begin(const BeginEvent& e) override;
@@ -77,6 +79,7 @@ class TextReporter final : public EventSink {
   Output& out_;
   Output& err_;
   TextOptions options_;
+  RunContext context_;
   std::chrono::system_clock::time_point wall_start_{};
   std::size_t name_width_ = 0;
   std::vector<TaskState> states_;

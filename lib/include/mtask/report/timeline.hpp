@@ -68,6 +68,8 @@ class TimelineRecorder final : public EventSink {
   Timeline timeline_;
   std::size_t kept_ = 0;
   std::vector<Duration> exits_;  ///< per task index: when its exit event came
+  /// Per task index: a task of this run has it (under --shard, the others' indexes have none).
+  std::vector<bool> used_;
   std::vector<Writer> writers_;
 };
 

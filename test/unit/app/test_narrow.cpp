@@ -1,0 +1,109 @@
+// --shard and --resume-failed through make_config: the slice and the tasks to resume, with
+// made-up surroundings (the CI's variables, the job log's text).
+#include <map>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "cli.hpp"
+#include "mtask/error.hpp"
+#include "options.hpp"
+
+namespace {
+
+app::Surroundings around_with(std::map<std::string, std::string> vars,
+                              std::map<std::string, std::string> files = {}) {
+  app::Surroundings around;
+  around.cannot_write_report = [](const std::string&, mtask::ReportWriting) {
+    return std::string();
+  };
+  around.getenv = [vars](const char* name) -> const char* {
+    const auto found = vars.find(name);
+    return found == vars.end() ? nullptr : found->second.c_str();
+  };
+  around.read_file = [files](const std::string& path) -> std::optional<std::string> {
+    const auto found = files.find(path);
+    if (found != files.end()) return found->second;
+    return std::nullopt;
+  };
+  return around;
+}
+
+app::Config config_of(std::vector<std::string> args, const app::Surroundings& around) {
+  app::Cli cli;
+  cli.parse(std::move(args));
+  return app::make_config(cli.values(), around);
+}
+
+std::vector<std::size_t> indexes(const app::Config& config) {
+  std::vector<std::size_t> out;
+  for (const mtask::Task& task : config.tasks) out.push_back(task.index);
+  return out;
+}
+
+std::string error_of(std::vector<std::string> args, const app::Surroundings& around) {
+  try {
+    config_of(std::move(args), around);
+  } catch (const mtask::UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kHeader =
+    "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
+    "stopped\tcommand\n";
+
+std::string row(int index, const std::string& name, const std::string& exit) {
+  return std::to_string(index) + "\t" + name + "\t1\t1\t1.0\t0\t0\t0\t0\t" + exit +
+         "\t-\t0\t-\tx\n";
+}
+
+}  // namespace
+
+TEST_CASE("shard K/N keeps the slice, each task with its index", "[app][shard]") {
+  const app::Config config =
+      config_of({"run", "--shard", "2/3", "a", "b", "c", "d", "e"}, around_with({}));
+  CHECK(indexes(config) == std::vector<std::size_t>{1, 4});
+  REQUIRE(config.shard);
+  CHECK(config.shard->label() == "2/3");
+  CHECK_FALSE(config_of({"run", "a"}, around_with({})).shard);
+}
+
+TEST_CASE("shard auto reads the CI's variables; none: no shard", "[app][shard]") {
+  const app::Config gitlab =
+      config_of({"run", "--shard", "auto", "a", "b", "c"},
+                around_with({{"CI_NODE_INDEX", "3"}, {"CI_NODE_TOTAL", "3"}}));
+  CHECK(indexes(gitlab) == std::vector<std::size_t>{2});
+  const app::Config none = config_of({"run", "--shard", "auto", "a", "b"}, around_with({}));
+  CHECK(indexes(none) == std::vector<std::size_t>{0, 1});
+  CHECK_FALSE(none.shard);
+  CHECK(error_of({"run", "--shard", "auto", "a"}, around_with({{"CIRCLE_NODE_INDEX", "1"}})) ==
+        "--shard 'auto': CIRCLE_NODE_INDEX is set but CIRCLE_NODE_TOTAL is not (set both, or "
+        "neither)");
+  CHECK(error_of({"run", "--shard", "2of4", "a"}, around_with({})) ==
+        "--shard '2of4': expected K/N (e.g. 2/4) or auto");
+}
+
+TEST_CASE("resume-failed keeps the tasks that failed or did not run", "[app][resume]") {
+  const auto around = around_with({}, {{"j.tsv", kHeader + row(0, "a", "0") + row(1, "b", "1")}});
+  CHECK(indexes(config_of({"run", "--resume-failed", "j.tsv", "a", "b", "c"}, around)) ==
+        std::vector<std::size_t>{1, 2});
+  // The slice of the whole list, then what it has to resume.
+  CHECK(indexes(config_of({"run", "--shard", "1/2", "--resume-failed", "j.tsv", "a", "b", "c"},
+                          around)) == std::vector<std::size_t>{2});
+  const app::Config done = config_of({"run", "--resume-failed", "ok.tsv", "a"},
+                                     around_with({}, {{"ok.tsv", kHeader + row(0, "a", "0")}}));
+  CHECK(done.tasks.empty());
+  CHECK(done.notes == std::vector<std::string>{
+                          "--resume-failed 'ok.tsv': every task passed there; nothing to run"});
+  CHECK(error_of({"run", "--resume-failed", "j.tsv", "a", "x"}, around) ==
+        "--resume-failed 'j.tsv': line 3: task 1 is 'b' there but 'x' here (the job log belongs "
+        "to another task list)");
+  CHECK(error_of({"run", "--joblog", "j.tsv", "--resume-failed", "j.tsv", "a", "b"}, around) ==
+        "--resume-failed 'j.tsv': is also the --joblog of this run, which would replace it with "
+        "the rows of the resumed tasks alone (write this run's job log to another file)");
+  CHECK(error_of({"run", "--resume-failed", "none.tsv", "a"}, around) ==
+        "--resume-failed 'none.tsv': cannot read it: No such file or directory");
+}

@@ -1,0 +1,105 @@
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "mtask/report/plan_list.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<mtask::Task> sample_tasks() {
+  mtask::Task sing{.name = "sing", .count = 3, .interval = 500ms};
+  mtask::Task lint{.name = "lint", .count = 1, .interval = 0s, .command = "make lint", .index = 1};
+  lint.timeout = 30s;
+  lint.retries = 2;
+  lint.env = {{"CC", "gcc"}, {"MODE", "a b"}};
+  lint.cwd = "src";
+  lint.needs = {"sing", "db"};
+  lint.service = true;
+  lint.ready = "tcp:8000";
+  lint.ready_timeout = 5s;
+  return {sing, lint};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("plan_table: a header, then a row per task with every field", "[unit][plan_list]") {
+  const std::string table = mtask::plan_table(sample_tasks(), {.timeout = 0s, .retries = 1});
+  CHECK(table ==
+        "task  command    count  interval  timeout  retries  env                cwd  needs    "
+        "shard\n"
+        "sing  built-in       3     500ms        -        1  -                  -    -        -\n"
+        "lint  make lint      1        0s      30s        2  CC=gcc 'MODE=a b'  src  sing,db  "
+        "-\n");
+}
+
+TEST_CASE("plan_table: the run's timeout and the shard fill in", "[unit][plan_list]") {
+  const auto lines =
+      lines_of(mtask::plan_table(sample_tasks(), {.timeout = 2s, .retries = 0, .shard = "2/4"}));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].find("     2s ") != std::string::npos);
+  CHECK(lines[1].ends_with("2/4"));
+  CHECK(lines[2].ends_with("2/4"));
+}
+
+TEST_CASE("plan_table: names of any width line up, controls are escaped", "[unit][plan_list]") {
+  std::vector<mtask::Task> tasks{
+      mtask::Task{.name = "a-rather-long-task-name", .command = "printf 'x\\ty'\nexit 1"},
+      mtask::Task{.name = "日本語", .index = 1}};
+  const auto lines = lines_of(mtask::plan_table(tasks, {}));
+  REQUIRE(lines.size() == 3);
+  // The command column starts at the same display column on every row.
+  CHECK(lines[0].find("command") == std::string("a-rather-long-task-name  ").size());
+  CHECK(lines[1].find("'printf") == lines[0].find("command"));
+  CHECK(lines[2].starts_with("日本語" + std::string(23 - 6 + 2, ' ') + "built-in"));
+  CHECK(lines[1].find("\\n") != std::string::npos);
+  for (const std::string& line : lines) CHECK_FALSE(line.ends_with(" "));
+}
+
+TEST_CASE("plan_table: an empty plan is its header", "[unit][plan_list]") {
+  CHECK(mtask::plan_table({}, {}) ==
+        "task  command  count  interval  timeout  retries  env  cwd  needs  shard\n");
+  CHECK(mtask::plan_json({}, {}).empty());
+}
+
+TEST_CASE("plan_json: one object per task, the agreed keys in order", "[unit][plan_list]") {
+  const auto lines = lines_of(mtask::plan_json(sample_tasks(), {.retries = 1, .shard = "1/2"}));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] ==
+        R"({"task":"sing","index":0,"command":null,"count":3,"interval_s":0.5,"timeout_s":null,)"
+        R"("retries":1,"env":{},"cwd":null,"service":false,"ready":null,"ready_timeout_s":null,)"
+        R"("needs":[],"shard":"1/2"})");
+  const auto lint = nlohmann::json::parse(lines[1]);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : lint.items()) keys.push_back(key);
+  // nlohmann sorts keys; the order on the line is checked above.
+  CHECK(keys.size() == 14);
+  CHECK(lint["command"] == "make lint");
+  CHECK(lint["timeout_s"] == 30.0);
+  CHECK(lint["retries"] == 2);
+  CHECK(lint["env"] == nlohmann::json{{"CC", "gcc"}, {"MODE", "a b"}});
+  CHECK(lint["cwd"] == "src");
+  CHECK(lint["service"] == true);
+  CHECK(lint["ready"] == "tcp:8000");
+  CHECK(lint["ready_timeout_s"] == 5.0);
+  CHECK(lint["needs"] == nlohmann::json{"sing", "db"});
+  CHECK(mtask::plan_json(sample_tasks(), {}).find(R"("shard":null)") != std::string::npos);
+}
+
+TEST_CASE("plan_json: strings are escaped", "[unit][plan_list]") {
+  std::vector<mtask::Task> tasks{mtask::Task{.name = "q", .command = "echo \"a\"\n\x01"}};
+  const auto object = nlohmann::json::parse(mtask::plan_json(tasks, {}));
+  CHECK(object["command"] == "echo \"a\"\n\x01");
+}
