@@ -94,6 +94,10 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
   say(fmt::format("parent {}: wait4({}) -> {}{} after {}, {} CPU", options_.parent_pid, r.pid,
                   how_it_ended(r), stopped, human_duration(r.wall),
                   human_duration(r.user_cpu + r.sys_cpu)));
+  if (e.retrying) {
+    say(fmt::format("parent {}: attempt {} of {} of {} failed: it will fork it again",
+                    options_.parent_pid, r.attempt, r.max_attempts, e.task.name));
+  }
 }
 
 void ExplainReporter::on_summary(const SummaryEvent& e) {
