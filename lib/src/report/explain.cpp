@@ -95,8 +95,8 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
                   how_it_ended(r), stopped, human_duration(r.wall),
                   human_duration(r.user_cpu + r.sys_cpu)));
   if (e.retrying) {
-    say(fmt::format("parent {}: attempt {} of {} of {} failed: it will fork it again",
-                    options_.parent_pid, r.attempt, r.max_attempts, e.task.name));
+    say(fmt::format("parent {}: {} failed on attempt {} of {}: it will be forked again",
+                    options_.parent_pid, e.task.name, r.attempt, r.max_attempts));
   }
 }
 
