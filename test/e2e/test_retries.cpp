@@ -351,3 +351,27 @@ TEST_CASE("retries: the summary says when a stop kept a task from running again"
   CHECK(run.status == 143);
   CHECK(e2e::contains(run.out, "exit 1 (attempt 1/3, not retried)"));
 }
+
+TEST_CASE("retries: a stop during a later attempt leaves it skipped, the earlier ones reruns",
+          "[e2e][retries][junit][signals]") {
+  e2e::TempDir dir;
+  const std::string report = dir.file("report.xml");
+  const std::string marker = e2e::unique_marker();
+  e2e::Options options = e2e::marked(marker, 30s);
+  options.actions.push_back(e2e::send_signal(1000ms, SIGTERM));
+  const std::string seen = dir.file("seen");
+  const e2e::Run run =
+      e2e::mtask({"run", "--retries", "2", "--junit", report,
+                  "slow=test -e " + seen + " && exec sleep 30; touch " + seen + "; exit 1"},
+                 options);
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 143);
+  CHECK(e2e::contains(run.out, ", retrying (2/3)\n"));
+  CHECK(e2e::contains(run.out, "), attempt 2/3\n"));
+  check_valid_junit(report);
+  CHECK(xpath(report, "string(//testsuite/@failures)") == "0");
+  CHECK(xpath(report, "string(//testsuite/@skipped)") == "1");
+  CHECK(xpath(report, "count(//testcase[@name='slow']/skipped)") == "1");
+  CHECK(xpath(report, "count(//testcase[@name='slow']/rerunFailure)") == "1");
+  CHECK(e2e::left_after(marker, 1s).empty());
+}
