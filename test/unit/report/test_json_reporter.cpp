@@ -77,8 +77,9 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: a start event has the documented ke
                  "[json_reporter]") {
   reporter.on_start({tasks[0], 4242, 4241, 1100us});
   const Json j = take();
-  CHECK(raw() ==
-        R"({"event":"start","task":"sing","index":0,"pid":4242,"ppid":4241,"attempt":1,"t":0.0011})");
+  CHECK(
+      raw() ==
+      R"({"event":"start","task":"sing","index":0,"pid":4242,"ppid":4241,"attempt":1,"t":0.0011})");
   CHECK(keys(j) ==
         std::vector<std::string>{"event", "task", "index", "pid", "ppid", "attempt", "t"});
   CHECK(j["index"].is_number_integer());
