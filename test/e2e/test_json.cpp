@@ -87,14 +87,14 @@ TEST_CASE("JSON output is one object per line and nothing else", "[e2e][json]") 
 
 TEST_CASE("JSON keys come in the documented order", "[e2e][json]") {
   const std::map<std::string, std::vector<std::string>> expected = {
-      {"start", {"event", "task", "index", "pid", "ppid", "t"}},
+      {"start", {"event", "task", "index", "pid", "ppid", "attempt", "t"}},
       {"line", {"event", "task", "index", "pid", "stream", "text", "t"}},
       {"exit",
        {"event", "task", "index", "pid", "code", "signal", "timed_out", "wall_s", "user_s", "sys_s",
-        "max_rss_kb", "stopped", "t"}},
+        "max_rss_kb", "stopped", "attempt", "retrying", "t"}},
       {"summary",
        {"event", "parent_pid", "tasks", "failed", "wall_s", "task_wall_sum_s", "speedup",
-        "exit_code", "stopped", "not_started", "shard"}},
+        "exit_code", "stopped", "not_started", "flaky", "shard"}},
   };
   const JsonRun json = run_json(kMixedTasks);
   std::map<std::string, int> seen;

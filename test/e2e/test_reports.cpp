@@ -183,7 +183,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
   REQUIRE(rows.size() == 5);
   CHECK(rows[0] ==
         "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-        "stopped\tcommand");
+        "stopped\tattempt\tcommand");
   const double earliest = std::chrono::duration<double>(before.time_since_epoch()).count();
   const double latest = std::chrono::duration<double>(after.time_since_epoch()).count();
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -191,7 +191,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
     std::vector<std::string> f;
     std::istringstream fields(rows[r]);
     for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
-    REQUIRE(f.size() == 14);
+    REQUIRE(f.size() == 15);
     const nlohmann::json& e = exits.at(std::stoul(f[0]));
     CHECK(f[1] == e["task"]);
     CHECK(std::stoi(f[2]) == e["pid"]);
@@ -205,6 +205,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
     CHECK(f[10] == (e["signal"].is_null() ? "-" : e["signal"].get<std::string>()));
     CHECK(f[11] == "0");
     CHECK(f[12] == "-");
+    CHECK(std::stoi(f[13]) == e["attempt"]);
   }
   CHECK(read_all(log).find("printf 'a\\\\tb\\\\n'") != std::string::npos);
 }

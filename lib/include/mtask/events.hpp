@@ -50,6 +50,8 @@ struct TaskResult {
   StopReason stopped = StopReason::kNone;
   /// Which attempt of the task this is, from 1 (--retries runs a failed task again).
   std::uint32_t attempt = 1;
+  /// How many attempts the task may have: 1 + its retries (docs/tasks.md, "Retries").
+  std::uint32_t max_attempts = 1;
 
   /// A task failed when it did not exit 0 on its own: not one mtask stopped, nor one that
   /// never started.
@@ -57,6 +59,8 @@ struct TaskResult {
     if (outcome == Outcome::kNotStarted || was_stopped()) return false;
     return outcome != Outcome::kExited || code != 0;
   }
+  /// It passed on a later attempt after an earlier one failed (--retries): it counts as passed.
+  bool flaky() const { return attempt > 1 && outcome == Outcome::kExited && code == 0; }
   /// A task that had started and was ended by mtask's stop (status `stopped`).
   bool was_stopped() const {
     return outcome != Outcome::kNotStarted && stopped != StopReason::kNone;
@@ -78,7 +82,8 @@ struct StartEvent {
   int pid;
   int ppid;
   Duration t;
-  std::uint32_t attempt = 1;  ///< which attempt of the task, from 1 (--retries)
+  std::uint32_t attempt = 1;       ///< which attempt of the task, from 1 (--retries)
+  std::uint32_t max_attempts = 1;  ///< how many it may have: 1 + its retries
 };
 
 /// One line (or, for a very long line, one piece of it) of a task's output.
@@ -117,6 +122,10 @@ struct SummaryEvent {
   Duration stopped_at{0};                  ///< when, since the start of the run
   /// Tasks that passed after failing (their last attempt passed, an earlier one failed).
   std::size_t flaky = 0;
+  /// The wall and CPU times of attempts that failed and were run again (--retries): the
+  /// results hold only each task's last attempt. Already counted in `task_wall_sum`.
+  Duration retried_wall{0};
+  Duration retried_cpu{0};
 };
 
 /// Receives what happens during a run. Reporters implement it; the runner knows nothing of

@@ -94,6 +94,10 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
   say(fmt::format("parent {}: wait4({}) -> {}{} after {}, {} CPU", options_.parent_pid, r.pid,
                   how_it_ended(r), stopped, human_duration(r.wall),
                   human_duration(r.user_cpu + r.sys_cpu)));
+  if (e.retrying) {
+    say(fmt::format("parent {}: {} failed on attempt {} of {}: it will be forked again",
+                    options_.parent_pid, e.task.name, r.attempt, r.max_attempts));
+  }
 }
 
 void ExplainReporter::on_summary(const SummaryEvent& e) {

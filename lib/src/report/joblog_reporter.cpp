@@ -95,13 +95,13 @@ void JoblogReporter::on_exit(const ExitEvent& e) {
   const auto start_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(start.time_since_epoch()).count();
   const int signal = ending_signal(r);
-  out_.write(
-      fmt::format("{}\t{}\t{}\t{}\t{}.{:03}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.task.index,
-                  e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000, seconds_3(r.wall),
-                  seconds_3(r.user_cpu), seconds_3(r.sys_cpu), r.max_rss_kb,
-                  r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
-                  signal != 0 ? signal_name(signal) : "-", r.outcome == Outcome::kTimedOut ? 1 : 0,
-                  r.was_stopped() ? stop_reason_name(r.stopped) : "-", joblog_command(e.task)));
+  out_.write(fmt::format(
+      "{}\t{}\t{}\t{}\t{}.{:03}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.task.index,
+      e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000, seconds_3(r.wall),
+      seconds_3(r.user_cpu), seconds_3(r.sys_cpu), r.max_rss_kb,
+      r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
+      signal != 0 ? signal_name(signal) : "-", r.outcome == Outcome::kTimedOut ? 1 : 0,
+      r.was_stopped() ? stop_reason_name(r.stopped) : "-", r.attempt, joblog_command(e.task)));
 }
 
 bool JoblogReporter::flush() {

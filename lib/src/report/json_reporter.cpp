@@ -96,7 +96,7 @@ void JsonReporter::end_event(Duration t) {
 
 void JsonReporter::on_start(const StartEvent& e) {
   begin_task_event("start", e.task, e.pid);
-  append(line_, R"(,"ppid":{})", e.ppid);
+  append(line_, R"(,"ppid":{},"attempt":{})", e.ppid, e.attempt);
   end_event(e.t);
 }
 
@@ -158,6 +158,7 @@ void JsonReporter::on_exit(const ExitEvent& e) {
   append(line_, R"(,"max_rss_kb":{})", r.max_rss_kb);
   line_ += R"(,"stopped":)"sv;
   append_reason(line_, r.was_stopped() ? r.stopped : StopReason::kNone);
+  append(line_, R"(,"attempt":{},"retrying":{})", r.attempt, e.retrying);
   end_event(e.t);
 }
 
@@ -174,7 +175,7 @@ void JsonReporter::on_summary(const SummaryEvent& e) {
   append_reason(line_, e.stopped);
   std::size_t not_started = 0;
   for (const TaskResult& r : e.results) not_started += r.outcome == Outcome::kNotStarted ? 1 : 0;
-  append(line_, R"(,"not_started":{},"shard":)", not_started);
+  append(line_, R"(,"not_started":{},"flaky":{},"shard":)", not_started, e.flaky);
   if (context_.shard.empty()) {
     line_ += "null";
   } else {

@@ -36,14 +36,17 @@ std::string hostname() {
   return name;
 }
 
+// What kind of failure a failed attempt was: the type attribute of its element.
+std::string_view failure_type(const TaskResult& r) {
+  if (r.outcome == Outcome::kSignaled) return "signal";
+  if (r.outcome == Outcome::kTimedOut) return "timeout";
+  return "exit";
+}
+
 // The failure element of a failed task: the type says what kind of failure, the message how.
 std::string failure_element(const TaskResult& r) {
-  const std::string how = describe(r);
-  std::string_view type = "exit";
-  if (r.outcome == Outcome::kSignaled) type = "signal";
-  if (r.outcome == Outcome::kTimedOut) type = "timeout";
-  return fmt::format("      <failure message=\"{0}\" type=\"{1}\">{0}</failure>\n", attr(how),
-                     type);
+  return fmt::format("      <failure message=\"{0}\" type=\"{1}\">{0}</failure>\n",
+                     attr(describe(r)), failure_type(r));
 }
 
 // What went wrong, in words that name the option, the call and the file.
@@ -60,11 +63,21 @@ JunitReporter::JunitReporter(const std::vector<Task>& tasks, std::string path,
   std::size_t size = 0;
   for (const Task& task : tasks) size = std::max(size, task.index + 1);
   outputs_.resize(size);
+  earlier_.resize(size);
 }
 
 JunitReporter::~JunitReporter() = default;
 
 void JunitReporter::on_begin(const BeginEvent& e) { run_start_ = e.wall_start; }
+
+void JunitReporter::on_exit(const ExitEvent& e) {
+  if (!e.retrying || e.task.index >= outputs_.size()) return;
+  // The attempt failed and the task runs again: what it wrote goes with its failure, and the
+  // next attempt keeps its own output (docs/output.md, "JUnit XML").
+  std::vector<FailedAttempt>& earlier = earlier_[e.task.index];
+  earlier.push_back(FailedAttempt{e.result, std::move(outputs_[e.task.index])});
+  outputs_[e.task.index] = TaskOutput{};
+}
 
 void JunitReporter::on_line(const LineEvent& e) {
   if (e.task.index >= outputs_.size()) return;
@@ -142,17 +155,36 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
     } else if (r.failed()) {
       file.write(failure_element(r));
     }
-    if (task.index < outputs_.size()) write_output(outputs_[task.index], file);
+    if (task.index < earlier_.size()) {
+      // Maven Surefire's elements for runs again: the failed attempts of a task that passed
+      // in the end are flaky failures of a passing test, those of one that never passed reruns.
+      const bool passed = r.outcome == Outcome::kExited && r.code == 0;
+      for (const FailedAttempt& attempt : earlier_[task.index]) {
+        write_attempt(passed ? "flakyFailure" : "rerunFailure", attempt, file);
+      }
+    }
+    if (task.index < outputs_.size()) write_output(outputs_[task.index], file, "      ");
     file.write("    </testcase>\n");
   }
   file.write("  </testsuite>\n</testsuites>\n");
 }
 
-void JunitReporter::write_output(const TaskOutput& output, Output& file) {
+void JunitReporter::write_attempt(std::string_view element, const FailedAttempt& attempt,
+                                  Output& file) {
+  const TaskResult& r = attempt.result;
+  file.write(fmt::format(
+      "      <{} message=\"{}\" type=\"{}\">\n", element,
+      attr(fmt::format("{} on attempt {} of {}", describe(r), r.attempt, r.max_attempts)),
+      failure_type(r)));
+  write_output(attempt.output, file, "        ");
+  file.write(fmt::format("      </{}>\n", element));
+}
+
+void JunitReporter::write_output(const TaskOutput& output, Output& file, std::string_view indent) {
   for (const auto& [element, c] :
        {std::pair{"system-out", &output.out}, std::pair{"system-err", &output.err}}) {
     if (c->kept == 0 && c->left_out == 0) continue;
-    file.write(fmt::format("      <{}>", element));
+    file.write(fmt::format("{}<{}>", indent, element));
     c->escaped.write_to(file);
     if (c->left_out > 0 || c->escaped.dropped() > 0) {
       file.write(fmt::format("[mtask: {} of output not kept]\n",

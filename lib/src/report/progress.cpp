@@ -45,6 +45,11 @@ void Progress::task_ended(std::size_t index, bool failed) {
   }
 }
 
+void Progress::attempt_failed(std::size_t index) {
+  if (running_ > 0) --running_;
+  if (index < started_at_.size()) started_at_[index].reset();
+}
+
 std::string Progress::text(Duration elapsed) const {
   std::string line = fmt::format("mtask: {}/{} done, {} running, {} failed, {} elapsed", done_,
                                  tasks_, running_, failed_, short_duration(elapsed));

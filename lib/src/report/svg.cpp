@@ -96,6 +96,17 @@ class Picture {
     }
     svg_ += fmt::format("<text x=\"10\" y=\"{:.1f}\" fill=\"{}\">{} (pid {})</text>\n", y + 14,
                         fill, name, task.pid);
+    for (std::size_t i = 0; i < task.earlier.size(); ++i) {
+      const TimelineAttempt& attempt = task.earlier[i];
+      const double from = x_of(attempt.start);
+      svg_ += fmt::format(
+          "<rect class=\"span attempt\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+          "height=\"{}\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"{}\" "
+          "stroke-dasharray=\"4 2\"><title>{}, attempt {}, pid {}: {} to {}, {}</title></rect>\n",
+          from, y + 2, std::max(x_of(attempt.end) - from, 1.0), kBarHeight, fill, fill, name, i + 1,
+          attempt.pid, human_duration(attempt.start), human_duration(attempt.end),
+          escaped(attempt.status));
+    }
     const double left = x_of(task.start);
     const double width = std::max(x_of(task.end) - left, 1.0);
     svg_ += fmt::format(

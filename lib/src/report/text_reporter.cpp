@@ -43,6 +43,21 @@ constexpr std::array<Column, 8> kColumns{{{"task", false},
                                           {"max rss", true}}};
 using Row = std::array<std::string, kColumns.size()>;
 
+// The status column: how the task ended, and on which attempt when it had several
+// (docs/output.md, "Retries").
+std::string status_of(const TaskResult& r) {
+  std::string status = describe(r);
+  if (r.flaky()) {
+    status += fmt::format(" (flaky, attempt {}/{})", r.attempt, r.max_attempts);
+  } else if (r.failed() && r.attempt < r.max_attempts) {
+    // Its retry never came: the run was stopped first.
+    status += fmt::format(" (attempt {}/{}, not retried)", r.attempt, r.max_attempts);
+  } else if (r.attempt > 1) {
+    status += fmt::format(" (attempt {}/{})", r.attempt, r.max_attempts);
+  }
+  return status;
+}
+
 Row summary_row(const Task& task, const TaskResult& result) {
   if (result.outcome == Outcome::kNotStarted) {
     return {task.name, "-", "-", describe(result), "-", "-", "-", "-"};
@@ -50,7 +65,7 @@ Row summary_row(const Task& task, const TaskResult& result) {
   return {task.name,
           std::to_string(result.pid),
           std::to_string(result.ppid),
-          describe(result),
+          status_of(result),
           human_duration(result.wall),
           human_duration(result.user_cpu),
           human_duration(result.sys_cpu),
@@ -111,6 +126,7 @@ void append_totals(std::string& out, const SummaryEvent& e) {
       e.results.begin(), e.results.end(), [](const TaskResult& r) { return r.was_stopped(); }));
   out += count_of(e.tasks.size(), "task");
   out += e.failed == 0 ? ", none failed" : fmt::format(", {} failed", e.failed);
+  if (e.flaky > 0) out += fmt::format(", {} flaky", e.flaky);
   if (stopped > 0) out += fmt::format(", {} stopped", stopped);
   if (not_started > 0) out += fmt::format(", {} not started", not_started);
   out += '\n';
@@ -119,7 +135,15 @@ void append_totals(std::string& out, const SummaryEvent& e) {
                        human_duration(e.stopped_at));
   }
 
-  Duration cpu{0};
+  for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
+    const TaskResult& r = e.results[i];
+    if (r.flaky()) {
+      out += fmt::format("flaky: {} (passed on attempt {} of {})\n", e.tasks[i].name, r.attempt,
+                         r.max_attempts);
+    }
+  }
+
+  Duration cpu = e.retried_cpu;  // attempts that failed and ran again worked too
   for (const TaskResult& r : e.results) cpu += r.user_cpu + r.sys_cpu;
   out += conclusion_line(e.tasks.size(), cpu, e.wall, e.task_wall_sum);
   out += '\n';
@@ -228,7 +252,9 @@ void TextReporter::on_begin(const BeginEvent& e) { wall_start_ = e.wall_start; }
 
 void TextReporter::on_start(const StartEvent& e) {
   if (options_.progress != nullptr) options_.progress->task_started(e.task.index);
-  write_own_line(e.task, e.pid, kStartMarker, fmt::format("started (ppid {})", e.ppid), e.t);
+  std::string text = fmt::format("started (ppid {})", e.ppid);
+  if (e.attempt > 1) text += fmt::format(", attempt {}/{}", e.attempt, e.max_attempts);
+  write_own_line(e.task, e.pid, kStartMarker, text, e.t);
 }
 
 void TextReporter::on_line(const LineEvent& e) {
@@ -285,7 +311,11 @@ void TextReporter::release_held(TaskState& st) {
 
 void TextReporter::on_exit(const ExitEvent& e) {
   if (options_.progress != nullptr && e.result.outcome != Outcome::kNotStarted) {
-    options_.progress->task_ended(e.task.index, e.result.failed());
+    if (e.retrying) {
+      options_.progress->attempt_failed(e.task.index);
+    } else {
+      options_.progress->task_ended(e.task.index, e.result.failed());
+    }
   }
   if (e.result.outcome == Outcome::kNotStarted) return;  // shown in the summary only
   TaskState& st = state(e.task, e.result.pid);
@@ -296,9 +326,11 @@ void TextReporter::on_exit(const ExitEvent& e) {
     if (open_[slot] == e.task.index) close_open_line(stream);
     st.in_line[slot] = false;
   }
-  write_own_line(e.task, e.result.pid, kEndMarker,
-                 fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall)), e.t,
-                 e.result.failed());
+  std::string text = fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall));
+  if (e.retrying) {
+    text += fmt::format(", retrying ({}/{})", e.result.attempt + 1, e.result.max_attempts);
+  }
+  write_own_line(e.task, e.result.pid, kEndMarker, text, e.t, e.result.failed());
 }
 
 void TextReporter::on_summary(const SummaryEvent& e) {

@@ -52,11 +52,13 @@ void append_bar(std::string& out, const TimelineTask& task, const Timeline& time
                 std::size_t columns, const Glyphs& g) {
   // 0: nothing, 1: alive, 2: a line came out.
   std::vector<char> cells(columns, 0);
-  if (task.started) {
-    const std::size_t first = column_of(task.start, timeline.wall, columns);
-    const std::size_t last = column_of(task.end, timeline.wall, columns);
+  const auto alive = [&](Duration start, Duration end) {
+    const std::size_t first = column_of(start, timeline.wall, columns);
+    const std::size_t last = column_of(end, timeline.wall, columns);
     for (std::size_t c = first; c <= last; ++c) cells[c] = 1;
-  }
+  };
+  for (const TimelineAttempt& attempt : task.earlier) alive(attempt.start, attempt.end);
+  if (task.started) alive(task.start, task.end);
   for (const TimelineMark& mark : task.marks) cells[column_of(mark.t, timeline.wall, columns)] = 2;
   for (const char cell : cells)
     out += cell == 0 ? std::string_view(" ") : cell == 1 ? g.alive : g.line;
@@ -129,6 +131,11 @@ void TimelineRecorder::on_line(const LineEvent& e) {
 void TimelineRecorder::on_exit(const ExitEvent& e) {
   if (e.task.index >= exits_.size()) exits_.resize(e.task.index + 1, Duration::max());
   exits_[e.task.index] = e.t;
+  if (e.retrying) {
+    const TaskResult& r = e.result;
+    task(e.task).earlier.push_back(
+        TimelineAttempt{r.pid, r.started, std::min(r.started + r.wall, e.t), describe(r)});
+  }
 }
 
 void TimelineRecorder::on_summary(const SummaryEvent& e) {

@@ -80,6 +80,7 @@ class Trace {
         "\"tid\":{}}}",
         json_string(fmt::format("wait4({}) -> {}", task.pid, task.status)), micros(task.end),
         parent, parent));
+    for (std::size_t i = 0; i < task.earlier.size(); ++i) write_attempt(task, i);
     for (const TimelineMark& mark : task.marks) {
       add(
           fmt::format("{{\"name\":{},\"cat\":\"{}\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
@@ -87,6 +88,18 @@ class Trace {
                       json_string(mark.text), mark.stream == Stream::kStdout ? "stdout" : "stderr",
                       micros(mark.t), task.pid, task.pid));
     }
+  }
+
+  // A failed attempt before the last: a slice on a track of its own process.
+  void write_attempt(const TimelineTask& task, std::size_t i) {
+    const TimelineAttempt& attempt = task.earlier[i];
+    name_track(attempt.pid, fmt::format("{} (pid {}, attempt {})", task.name, attempt.pid, i + 1),
+               task.index + 1);
+    add(fmt::format(
+        "{{\"name\":{},\"cat\":\"task\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},\"tid\":{},"
+        "\"args\":{{\"index\":{},\"attempt\":{},\"status\":{}}}}}",
+        json_string(task.name), micros(attempt.start), micros(attempt.end - attempt.start),
+        attempt.pid, attempt.pid, task.index, i + 1, json_string(attempt.status)));
   }
 
   const Timeline& timeline_;

@@ -3,6 +3,7 @@
 #include "mtask/events.hpp"
 #include "run/children.hpp"
 #include "run/output_queues.hpp"
+#include "run/retry_queue.hpp"
 #include "run/task_timers.hpp"
 
 namespace mtask::detail {
@@ -12,8 +13,9 @@ namespace mtask::detail {
 /// one.
 class JobControl {
  public:
-  JobControl(const Children& children, TaskTimers& timers, OutputQueues& queues, EventSink& sink)
-      : children_(children), timers_(timers), queues_(queues), sink_(sink) {}
+  JobControl(const Children& children, TaskTimers& timers, RetryQueue& retries,
+             OutputQueues& queues, EventSink& sink)
+      : children_(children), timers_(timers), retries_(retries), queues_(queues), sink_(sink) {}
 
   /// `sig` (SIGTSTP, SIGTTIN or SIGTTOU) came: stops the group of every task not yet reaped
   /// (SIGSTOP), pauses the tasks' clocks (and the output queues'), then stops mtask itself as `sig`
@@ -25,6 +27,7 @@ class JobControl {
  private:
   const Children& children_;
   TaskTimers& timers_;
+  RetryQueue& retries_;   ///< a retry's delay stands still too
   OutputQueues& queues_;  ///< their readers' clocks pause too
   EventSink& sink_;
 };

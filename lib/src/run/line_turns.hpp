@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <limits>
@@ -43,6 +44,11 @@ class LineTurns final : public Source {
     int pid;
     int ppid;
     Duration t;
+    /// For an exit: the attempt's result as it ended. A copy, since a retry of the task may
+    /// start before the event is released (docs/tasks.md, "Retries").
+    TaskResult result{};
+    std::uint32_t attempt = 1;  ///< for a start: which attempt of the task
+    bool retrying = false;      ///< for an exit: the task runs again
   };
   using Release = std::function<void(const Deferred&)>;
   using Fairness = TurnFairness;

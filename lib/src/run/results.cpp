@@ -1,6 +1,7 @@
 #include "run/results.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "mtask/grammar/duration.hpp"
 #include "run/wait_status.hpp"
@@ -13,6 +14,31 @@ Duration to_duration(const timeval& tv) {
 }
 
 }  // namespace
+
+Results::Results(const std::vector<Task>& tasks, pid_t parent_pid, std::uint64_t retries)
+    : tasks_(tasks), parent_pid_(parent_pid), results_(tasks.size()) {
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    // At most kMaxCount retries (parse_count): 1 + that fits.
+    const std::uint64_t own = tasks[i].retries.value_or(retries);
+    results_[i].max_attempts = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(own + 1, std::numeric_limits<std::uint32_t>::max()));
+  }
+}
+
+bool Results::may_retry(std::size_t index) const {
+  const TaskResult& result = results_[index];
+  return result.failed() && result.attempt < result.max_attempts;
+}
+
+void Results::next_attempt(std::size_t index) {
+  TaskResult& result = results_[index];
+  retried_wall_ += result.wall;
+  retried_cpu_ += result.user_cpu + result.sys_cpu;
+  TaskResult next;
+  next.attempt = result.attempt + 1;
+  next.max_attempts = result.max_attempts;
+  result = next;
+}
 
 void Results::record_end(const Slot& slot) {
   TaskResult& result = results_[slot.index];
@@ -54,15 +80,22 @@ bool Results::any_failed() const {
 }
 
 SummaryEvent Results::summary(Duration wall, int status) const {
-  Duration task_wall_sum{0};
+  // Every attempt was work done: the tasks one after another would have taken it all.
+  Duration task_wall_sum = retried_wall_;
   std::size_t failed = 0;
+  std::size_t flaky = 0;
   for (const TaskResult& r : results_) {
     task_wall_sum += r.wall;
     if (r.failed()) ++failed;
+    if (r.flaky()) ++flaky;
   }
   const double speedup = wall.count() > 0 ? to_seconds(task_wall_sum) / to_seconds(wall) : 0.0;
-  return SummaryEvent{parent_pid_, tasks_, results_, failed,       wall,       task_wall_sum,
-                      speedup,     status, wall,     stop_reason_, stopped_at_};
+  SummaryEvent summary{parent_pid_, tasks_, results_, failed,       wall,       task_wall_sum,
+                       speedup,     status, wall,     stop_reason_, stopped_at_};
+  summary.flaky = flaky;
+  summary.retried_wall = retried_wall_;
+  summary.retried_cpu = retried_cpu_;
+  return summary;
 }
 
 }  // namespace mtask::detail

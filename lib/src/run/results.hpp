@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "mtask/events.hpp"
@@ -15,8 +16,8 @@ namespace mtask::detail {
 /// mtask's exit status (docs/output.md, "Stopped tasks"; docs/usage.md, "Exit status").
 class Results {
  public:
-  Results(const std::vector<Task>& tasks, pid_t parent_pid)
-      : tasks_(tasks), parent_pid_(parent_pid), results_(tasks.size()) {}
+  /// `retries`: the run's --retries, for the tasks that do not give their own.
+  Results(const std::vector<Task>& tasks, pid_t parent_pid, std::uint64_t retries = 0);
 
   TaskResult& operator[](std::size_t index) { return results_[index]; }
   const TaskResult& operator[](std::size_t index) const { return results_[index]; }
@@ -27,6 +28,11 @@ class Results {
   /// The run's stop reached the task of `slot`, for `reason`: it is a victim, not a failure,
   /// when it still ran and no stop of its own was under way. True when it was marked.
   bool mark_victim(const Slot& slot, StopReason reason);
+  /// The task failed and has attempts left: whether it may run again.
+  bool may_retry(std::size_t index) const;
+  /// Task `index` is forked again: its last attempt's times go to the totals, and its result
+  /// becomes that of the new attempt.
+  void next_attempt(std::size_t index);
   /// The run was stopped for `reason` at `t` (the first stop is kept).
   void stopped(StopReason reason, Duration t);
   bool any_failed() const;
@@ -37,6 +43,8 @@ class Results {
   const std::vector<Task>& tasks_;
   pid_t parent_pid_;
   std::vector<TaskResult> results_;
+  Duration retried_wall_{0};  // of attempts that failed and were run again
+  Duration retried_cpu_{0};
   StopReason stop_reason_ = StopReason::kNone;  // what stopped the run first
   Duration stopped_at_{0};
 };

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "posix/process_info.hpp"
 #include "posix/signals.hpp"
@@ -20,6 +22,7 @@
 #include "run/loop.hpp"
 #include "run/output_queues.hpp"
 #include "run/results.hpp"
+#include "run/retry_queue.hpp"
 #include "run/task_pipes.hpp"
 #include "run/task_timers.hpp"
 #include "run/watched_outputs.hpp"
@@ -52,6 +55,9 @@ class Run final : public detail::PipeEvents {
   void round();
   void take_signals();
   void start_pending();
+  bool may_start() const;
+  bool spawn(std::size_t index, bool retry);
+  void cancel_retries(StopReason reason);
   void catch_up();
   void give_up_pending(StopReason reason);
   void finish_ready();
@@ -76,6 +82,7 @@ class Run final : public detail::PipeEvents {
   detail::TaskPipes pipes_;
   detail::WatchedOutputs watched_;
   detail::TaskTimers timers_;
+  detail::RetryQueue retries_;
   detail::JobControl job_control_;
   detail::Ticker ticker_;
   detail::Hurry hurry_;
@@ -95,7 +102,7 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
     : tasks_(tasks),
       options_(options),
       sink_(sink),
-      results_(tasks, getpid()),
+      results_(tasks, getpid(), options.retries),
       signals_(static_cast<bool>(options.on_resize)),
       children_(
           signals_, options,
@@ -107,12 +114,13 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                  if (stop_status_ == 0) stop_all(128 + SIGPIPE);
                }),
       timers_(children_, pipes_),
-      job_control_(children_, timers_, queues_, sink_),
+      retries_(options.retry_delay),
+      job_control_(children_, timers_, retries_, queues_, sink_),
       ticker_(options.wake_every),
       queues_(options.queued_outputs, options.kill_after) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
   for (detail::Source* source : std::initializer_list<detail::Source*>{
-           &pipes_, &watched_, &timers_, &turns_, &ticker_, &hurry_, &queues_}) {
+           &pipes_, &watched_, &timers_, &retries_, &turns_, &ticker_, &hurry_, &queues_}) {
     loop_.add(*source);
   }
   pipes_.pause_while([this] { return queues_.backed_up(); });
@@ -128,7 +136,8 @@ int Run::execute() {
   sink_.on_begin(BeginEvent{parent_pid_, tasks_, start_, std::chrono::system_clock::now()});
 
   start_pending();
-  while (!children_.empty()) {
+  // A task waiting to run again keeps the run going while nothing else runs.
+  while (!children_.empty() || !retries_.empty()) {
     round();
     if (!sink_.flush() && stop_status_ == 0) stop_all(128 + SIGPIPE);
     notice_stops();
@@ -194,31 +203,18 @@ void Run::take_signals() {
   }
 }
 
+bool Run::may_start() const {
+  return !stopping_ && !system_failed_ && children_.has_room() &&
+         (options_.jobs == 0 || children_.running().size() < options_.jobs);
+}
+
 void Run::start_pending() {
-  while (!stopping_ && !system_failed_ && children_.has_room() && next_task_ < tasks_.size() &&
-         (options_.jobs == 0 || children_.running().size() < options_.jobs)) {
-    switch (children_.spawn(tasks_[next_task_], next_task_)) {
-      case detail::Children::Spawn::kStarted: {
-        const Slot& slot = *children_.running().back();
-        for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
-          turns_.add(slot.pipe(stream), stream, slot.index);
-        }
-        results_[next_task_].started = slot.forked_at - start_;
-        ++next_task_;
-        // Forking many tasks takes a while: tasks that ended meanwhile are reaped every few
-        // forks, not after the last one, so that their wall time is theirs. (A fork or two
-        // between rounds, as when -j keeps a few slots turning, needs no extra round.)
-        if (++forks_since_round_ >= kForksPerLook && detail::SignalGuard::child_exit_pending()) {
-          catch_up();
-        }
-        break;
-      }
-      case detail::Children::Spawn::kNoRoomYet:
-        return;
-      case detail::Children::Spawn::kFailed:
-        system_failed_ = true;
-        return;
-    }
+  // A task due to run again goes first: it has begun, and its result is what the run waits
+  // for (docs/tasks.md, "Retries").
+  while (may_start()) {
+    const std::optional<std::size_t> retry = retries_.due(Clock::now());
+    if (!retry && next_task_ >= tasks_.size()) break;
+    if (!spawn(retry ? *retry : next_task_, retry.has_value())) return;
   }
   if (!stopping_ && next_task_ < tasks_.size() && next_task_ >= told_waiting_ &&
       options_.jobs != 0 && children_.running().size() >= options_.jobs) {
@@ -226,6 +222,39 @@ void Run::start_pending() {
     detail::log().debug("task '{}' waits for a free slot (-j {})", tasks_[next_task_].name,
                         options_.jobs);
   }
+}
+
+bool Run::spawn(std::size_t index, bool retry) {
+  switch (children_.spawn(tasks_[index], index)) {
+    case detail::Children::Spawn::kStarted: {
+      const Slot& slot = *children_.running().back();
+      for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
+        turns_.add(slot.pipe(stream), stream, slot.index);
+      }
+      if (retry) {
+        retries_.pop();
+        results_.next_attempt(index);
+      } else {
+        ++next_task_;
+      }
+      results_[index].started = slot.forked_at - start_;
+      // Forking many tasks takes a while: tasks that ended meanwhile are reaped every few
+      // forks, not after the last one, so that their wall time is theirs. (A fork or two
+      // between rounds, as when -j keeps a few slots turning, needs no extra round.)
+      if (++forks_since_round_ >= kForksPerLook && detail::SignalGuard::child_exit_pending()) {
+        catch_up();
+      }
+      return true;
+    }
+    case detail::Children::Spawn::kNoRoomYet:
+      return false;
+    case detail::Children::Spawn::kFailed:
+      system_failed_ = true;
+      // What waits to run again ends with its failed attempt.
+      cancel_retries(StopReason::kNone);
+      return false;
+  }
+  return false;
 }
 
 void Run::catch_up() {
@@ -237,8 +266,10 @@ void Run::catch_up() {
 
 void Run::on_hello(Slot& slot) {
   const bool said = slot.said_hello();
-  turns_.deliver({false, slot.index, said ? slot.hello.pid : slot.pid,
-                  said ? slot.hello.ppid : parent_pid_, since_start()});
+  detail::LineTurns::Deferred start{false, slot.index, said ? slot.hello.pid : slot.pid,
+                                    said ? slot.hello.ppid : parent_pid_, since_start()};
+  start.attempt = results_[slot.index].attempt;
+  turns_.deliver(start);
 }
 
 void Run::on_line(Slot& slot, Stream stream, std::string_view text, bool partial, TimePoint at) {
@@ -248,9 +279,10 @@ void Run::on_line(Slot& slot, Stream stream, std::string_view text, bool partial
 void Run::release(const detail::LineTurns::Deferred& event) {
   const Task& task = tasks_[event.task];
   if (event.is_exit) {
-    sink_.on_exit(ExitEvent{task, results_[event.task], event.t});
+    sink_.on_exit(ExitEvent{task, event.result, event.t, event.retrying});
   } else {
-    sink_.on_start(StartEvent{task, event.pid, event.ppid, event.t});
+    sink_.on_start(StartEvent{task, event.pid, event.ppid, event.t, event.attempt,
+                              results_[event.task].max_attempts});
   }
 }
 
@@ -274,7 +306,17 @@ void Run::finish(Slot& slot) {
   if (!slot.started) pipes_.read_hello(slot);
   results_.record_end(slot);
   const TaskResult& result = results_[slot.index];
-  turns_.deliver({true, slot.index, result.pid, result.ppid, since_start()});
+  // A stop under way runs nothing again: the task ends with this attempt.
+  const bool retry = !stopping_ && !system_failed_ && results_.may_retry(slot.index);
+  turns_.deliver({true, slot.index, result.pid, result.ppid, since_start(), result, 1, retry});
+  if (retry) {
+    detail::log().info("task '{}' failed ({}) on attempt {} of {}: it runs again in {}",
+                       slot.task.name, describe(result), result.attempt, result.max_attempts,
+                       human_duration(options_.retry_delay));
+    retries_.add(slot.index, Clock::now());
+    return;
+  }
+  // Only a task that failed for good (no attempt left) stops the run.
   if (options_.fail_fast && result.failed() && !stopping_) {
     detail::log().info("task '{}' failed ({}) and --fail-fast is on", slot.task.name,
                        describe(result));
@@ -289,7 +331,7 @@ void Run::stop_all(int status) {
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
   // A signal or a lost reader stops the run whatever is left; --fail-fast only when it stops
   // or holds back a task.
-  bool stops_something = status != 0 || next_task_ < tasks_.size();
+  bool stops_something = status != 0 || next_task_ < tasks_.size() || !retries_.empty();
   const TimePoint now = Clock::now();
   queues_.lose_patience(now);
   for (const auto& slot : children_.running()) {
@@ -299,7 +341,19 @@ void Run::stop_all(int status) {
     slot->stop.stop(now);
   }
   if (stops_something) results_.stopped(reason, since_start());
+  cancel_retries(reason);
   give_up_pending(reason);
+}
+
+void Run::cancel_retries(StopReason reason) {
+  // Each ends with its last attempt, which failed (docs/tasks.md, "Retries"): its exit event
+  // went out already, and the summary counts it failed.
+  for (const std::size_t index : retries_.cancel()) {
+    detail::log().info(
+        "task '{}' does not run again ({}): it failed on attempt {} of {}", tasks_[index].name,
+        reason == StopReason::kNone ? "mtask cannot start tasks" : stop_reason_name(reason),
+        results_[index].attempt, results_[index].max_attempts);
+  }
 }
 
 void Run::give_up_pending(StopReason reason) {

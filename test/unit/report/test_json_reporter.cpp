@@ -77,8 +77,11 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: a start event has the documented ke
                  "[json_reporter]") {
   reporter.on_start({tasks[0], 4242, 4241, 1100us});
   const Json j = take();
-  CHECK(raw() == R"({"event":"start","task":"sing","index":0,"pid":4242,"ppid":4241,"t":0.0011})");
-  CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "ppid", "t"});
+  CHECK(
+      raw() ==
+      R"({"event":"start","task":"sing","index":0,"pid":4242,"ppid":4241,"attempt":1,"t":0.0011})");
+  CHECK(keys(j) ==
+        std::vector<std::string>{"event", "task", "index", "pid", "ppid", "attempt", "t"});
   CHECK(j["index"].is_number_integer());
   CHECK(j["t"].is_number_float());
   CHECK(out.writes == 1);
@@ -166,10 +169,10 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has the documented ke
                              .max_rss_kb = 1480});
   CHECK(raw() == R"({"event":"exit","task":"dance","index":1,"pid":4243,"code":0,"signal":null,)"
                  R"("timed_out":false,"wall_s":1.5012,"user_s":0.0004,"sys_s":0.0011,)"
-                 R"("max_rss_kb":1480,"stopped":null,"t":1.5027})");
+                 R"("max_rss_kb":1480,"stopped":null,"attempt":1,"retrying":false,"t":1.5027})");
   CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "code", "signal",
                                             "timed_out", "wall_s", "user_s", "sys_s", "max_rss_kb",
-                                            "stopped", "t"});
+                                            "stopped", "attempt", "retrying", "t"});
   CHECK(j["code"].is_number_integer());
   CHECK(j["timed_out"].is_boolean());
   CHECK(j["max_rss_kb"].is_number_integer());
@@ -234,10 +237,10 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has the documented keys
   const Json j = take();
   CHECK(raw() == R"({"event":"summary","parent_pid":4241,"tasks":2,"failed":0,"wall_s":1.5031,)"
                  R"("task_wall_sum_s":3.0019,"speedup":1.997,"exit_code":0,"stopped":null,)"
-                 R"("not_started":0,"shard":null})");
+                 R"("not_started":0,"flaky":0,"shard":null})");
   CHECK(keys(j) == std::vector<std::string>{"event", "parent_pid", "tasks", "failed", "wall_s",
                                             "task_wall_sum_s", "speedup", "exit_code", "stopped",
-                                            "not_started", "shard"});
+                                            "not_started", "flaky", "shard"});
   CHECK(out.writes == 1);
 }
 

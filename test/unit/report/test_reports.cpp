@@ -344,14 +344,14 @@ TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
   CHECK(joblog.flush());
   CHECK(out.str() ==
         "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-        "stopped\tcommand\n"
-        "1\tcmd\t11\t1\t1795000001.250\t0.003\t0.001\t0.002\t1480\t3\t-\t0\t-\t"
+        "stopped\tattempt\tcommand\n"
+        "1\tcmd\t11\t1\t1795000001.250\t0.003\t0.001\t0.002\t1480\t3\t-\t0\t-\t1\t"
         "printf 'a\\\\tb'\\techo\\\\\\nx\n"
-        "0\tsing\t10\t1\t1795000000.000\t1.500\t0.000\t0.000\t0\t0\t-\t0\t-\t"
+        "0\tsing\t10\t1\t1795000000.000\t1.500\t0.000\t0.000\t0\t0\t-\t0\t-\t1\t"
         "(builtin sing:3@500ms)\n"
-        "2\tseg\t12\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGSEGV\t0\tfail-fast\t"
+        "2\tseg\t12\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGSEGV\t0\tfail-fast\t1\t"
         "kill -SEGV $$\n"
-        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\t-\tsleep 9\n");
+        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\t-\t1\tsleep 9\n");
 }
 
 TEST_CASE("joblog: a file that cannot be made fails before the run", "[joblog]") {

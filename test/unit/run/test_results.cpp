@@ -82,3 +82,42 @@ TEST_CASE("results: the summary keeps the first stop of the run and counts only 
   CHECK(summary.parent_pid == 100);
   CHECK(summary.exit_code == 1);
 }
+
+TEST_CASE("results: a task's own retries win over the run's", "[run][results][retries]") {
+  auto tasks = two_tasks();
+  tasks[1].retries = 0;
+  Results results(tasks, 100, 2);
+  CHECK(results[0].max_attempts == 3);
+  CHECK(results[1].max_attempts == 1);
+}
+
+TEST_CASE("results: a failed attempt with attempts left runs again, as a fresh attempt",
+          "[run][results][retries]") {
+  const auto tasks = two_tasks();
+  Results results(tasks, 100, 1);
+  Slot first(tasks[0], 0, 200, 1s);
+  ended(first, 1 << 8);  // exit 1
+  results.record_end(first);
+  CHECK(results.may_retry(0));
+  results.next_attempt(0);
+  CHECK(results[0].attempt == 2);
+  CHECK(results[0].max_attempts == 2);
+  CHECK(results[0].outcome == Outcome::kNotStarted);
+
+  Slot second(tasks[0], 0, 201, 1s);
+  ended(second, 0);  // exit 0: flaky
+  results.record_end(second);
+  CHECK_FALSE(results.may_retry(0));
+  CHECK(results[0].flaky());
+  Slot other(tasks[1], 1, 202, 1s);
+  ended(other, 1 << 8);
+  results.record_end(other);
+  CHECK(results.may_retry(1));  // its first of 2 attempts failed
+
+  const mtask::SummaryEvent summary = results.summary(1s, 1);
+  CHECK(summary.flaky == 1);
+  CHECK(summary.failed == 1);
+  // Three attempts of 250 ms each: the retried one counts as task time.
+  CHECK(summary.task_wall_sum == 750ms);
+  CHECK(summary.retried_wall == 250ms);
+}

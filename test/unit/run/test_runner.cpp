@@ -207,3 +207,41 @@ TEST_CASE(
   const pid_t escaped = static_cast<pid_t>(std::stol(line.substr(12)));
   CHECK(kill(escaped, 0) != 0);
 }
+
+namespace {
+
+/// Records each start and exit with its attempt, e.g. "start bad 1/2", "exit bad 1 retrying".
+class AttemptRecorder final : public mtask::EventSink {
+ public:
+  void on_start(const mtask::StartEvent& e) override {
+    events.push_back("start " + e.task.name + " " + std::to_string(e.attempt) + "/" +
+                     std::to_string(e.max_attempts));
+  }
+  void on_exit(const mtask::ExitEvent& e) override {
+    events.push_back("exit " + e.task.name + " " + std::to_string(e.result.attempt) +
+                     (e.retrying ? " retrying" : ""));
+  }
+  void on_summary(const mtask::SummaryEvent& e) override { flaky = e.flaky; }
+
+  std::vector<std::string> events;
+  std::size_t flaky = 0;
+};
+
+}  // namespace
+
+TEST_CASE("runner: a failed task runs again, its own retries winning over the run's",
+          "[runner][retries]") {
+  std::vector<mtask::Task> tasks = {
+      mtask::Task{.name = "bad", .count = 1, .interval = 0ns, .command = "exit 1", .index = 0},
+      mtask::Task{.name = "once", .count = 1, .interval = 0ns, .command = "exit 2", .index = 1}};
+  tasks[1].retries = 0;
+  mtask::RunOptions options;
+  options.jobs = 1;
+  options.retries = 1;
+  AttemptRecorder recorder;
+  CHECK(mtask::run_tasks(tasks, options, recorder) == 1);
+  CHECK(recorder.events == std::vector<std::string>{"start bad 1/2", "exit bad 1 retrying",
+                                                    "start bad 2/2", "exit bad 2", "start once 1/1",
+                                                    "exit once 1"});
+  CHECK(recorder.flaky == 0);
+}

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mtask/events.hpp"
@@ -14,11 +15,12 @@ namespace mtask {
 
 /// Writes a JUnit XML report (`--junit FILE`) when the run is over: one testsuite for the run,
 /// one testcase per task with its output, a failure for a task that failed and skipped for one
-/// that never started. A regular FILE is written to a temporary beside it and renamed over
-/// it, so a reader never sees half a report and nothing is on disk before that; a symlink,
-/// device or FIFO is written through (docs/output.md, "Report files"). Each stream of each task
-/// keeps at most `keep_bytes` of output (a note says how much more there was); what is kept waits
-/// in a SpillBuffer.
+/// that never started; the failed attempts of a task run again (--retries) as `flakyFailure`
+/// (it passed in the end) or `rerunFailure` elements, each with its own output. A regular FILE is
+/// written to a temporary beside it and renamed over it, so a reader never sees half a report and
+/// nothing is on disk before that; a symlink, device or FIFO is written through (docs/output.md,
+/// "Report files"). Each stream of each attempt of a task keeps at most `keep_bytes` of output (a
+/// note says how much more there was); what is kept waits in a SpillBuffer.
 class JunitReporter final : public EventSink {
  public:
   /// Output kept per task and stream: 4 MiB.
@@ -34,6 +36,8 @@ class JunitReporter final : public EventSink {
   ~JunitReporter() override;
 
   void on_begin(const BeginEvent& e) override;
+  /// Keeps each failed attempt of a task that runs again, with its output (--retries).
+  void on_exit(const ExitEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
 
@@ -50,12 +54,19 @@ class JunitReporter final : public EventSink {
     Captured out;
     Captured err;
   };
+  /// An attempt that failed before the task ran again, with what it wrote.
+  struct FailedAttempt {
+    TaskResult result;
+    TaskOutput output;
+  };
 
   /// The file's permissions (before the umask).
   static constexpr unsigned kMode = 0644;
 
   void write_report(const SummaryEvent& e, Output& file) const;
-  static void write_output(const TaskOutput& output, Output& file);
+  static void write_output(const TaskOutput& output, Output& file, std::string_view indent);
+  /// A `flakyFailure` or `rerunFailure` element for a failed attempt, with its output.
+  static void write_attempt(std::string_view element, const FailedAttempt& attempt, Output& file);
   std::string testcase_name(const Task& task) const;
 
   const std::vector<Task>& tasks_;
@@ -64,7 +75,8 @@ class JunitReporter final : public EventSink {
   bool written_ = false;
   std::chrono::system_clock::time_point run_start_;
   std::size_t keep_bytes_;
-  std::vector<TaskOutput> outputs_;
+  std::vector<TaskOutput> outputs_;                  ///< per task: its current attempt's
+  std::vector<std::vector<FailedAttempt>> earlier_;  ///< per task: its failed attempts before
   std::string error_;
   std::string scratch_;
 };

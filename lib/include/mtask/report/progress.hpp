@@ -52,6 +52,9 @@ class Progress {
   /// for its estimate.
   void task_started(std::size_t index);
   void task_ended(std::size_t index, bool failed);
+  /// An attempt of the task failed and it runs again (--retries): it is not done, and its
+  /// time does not count towards the estimate.
+  void attempt_failed(std::size_t index);
 
   /// Removes the line if it is shown (carriage return, erase to end of line) and flushes.
   void erase();

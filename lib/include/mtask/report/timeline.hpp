@@ -19,7 +19,16 @@ struct TimelineMark {
   std::string text;  ///< the line's first bytes (at most kTimelineTextSize, never a cut character)
 };
 
-/// One task of a run in time.
+/// An attempt of a task that failed before the task ran again (--retries).
+struct TimelineAttempt {
+  int pid = 0;
+  Duration start{0};   ///< fork, since the start of the run
+  Duration end{0};     ///< reaping, since the start of the run
+  std::string status;  ///< "exit 1", "timed out", ...
+};
+
+/// One task of a run in time: its last attempt, and the failed ones before it.
+
 struct TimelineTask {
   std::string name;
   std::size_t index = 0;
@@ -30,9 +39,10 @@ struct TimelineTask {
   Duration end{0};     ///< reaping, since the start of the run
   std::string status;  ///< "exit 0", "SIGTERM", "timed out", ...
   bool failed = false;
-  Duration cpu{0};                  ///< user + system CPU time
-  std::vector<TimelineMark> marks;  ///< the lines kept, in order
-  std::uint64_t lines = 0;          ///< every line, kept or not
+  Duration cpu{0};                       ///< user + system CPU time
+  std::vector<TimelineMark> marks;       ///< the lines kept, in order
+  std::uint64_t lines = 0;               ///< every line, kept or not
+  std::vector<TimelineAttempt> earlier;  ///< attempts that failed before the last, in order
 };
 
 /// What a run looked like in time: when each task lived and when its lines came out.
@@ -90,7 +100,7 @@ std::string render_timeline_svg(const Timeline& timeline);
 
 /// The run as Chrome trace-event JSON ({"traceEvents":[...]}, timestamps in microseconds), as
 /// Perfetto and chrome://tracing open it: a track per task and one for the parent, a complete
-/// ("X") event for each task's life and an instant ("i") event per line.
+/// ("X") event for each task's life (one per attempt) and an instant ("i") event per line.
 std::string render_trace(const Timeline& timeline);
 
 }  // namespace mtask
