@@ -98,7 +98,7 @@ int xpath_count(const std::string& file, const std::string& expression) {
 
 // These need task files, retries, shards and `mtask list` (docs/tasks.md).
 
-TEST_CASE("The example mtask.toml runs every task; its flaky task passes on a second attempt",
+TEST_CASE("The example mtask.toml runs every task, its flaky task passing on a second attempt",
           "[examples]") {
   Copy copy;
   const e2e::Run run = mtask_in(copy.dir.path(), {"run", "-o", "json", "--junit", "report.xml"});
