@@ -97,7 +97,7 @@ function __mtask_tasks
     end
     set file (string replace -r -- '^~' $HOME $file)
     # Standard input (-f -) is the user's to type.
-    test "$file" != -; and test -r "$file"; or return 0
+    test "$file" != -; and test -r "$file"; and command -q mtask; or return 0
     command mtask list -o json -f $file 2>/dev/null </dev/null |
         string replace -rf -- '^\{{"task":"([^"]*)".*' '$1'
 end
