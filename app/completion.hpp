@@ -36,8 +36,8 @@ struct CommandSpec {
   std::string description;
   std::vector<OptionSpec> options;
   std::vector<std::string> operand_choices;  ///< the words an operand may be (bash zsh fish)
-  /// Its operands are TASKs. No task names can be offered yet (task files do not exist): each
-  /// script calls one function for them that prints nothing today (docs/usage.md).
+  /// Its operands are TASKs: each script calls one function for them, which offers the names
+  /// of the tasks of the task file, asking `mtask list -o json` (docs/usage.md).
   bool tasks = false;
   std::vector<CommandSpec> commands;  ///< the subcommands, for mtask itself
 };

@@ -69,8 +69,24 @@ std::string bash_script(const CommandSpec& mtask) {
 # command-line definitions: do not edit. Load it with `source <(mtask completion bash)`, or
 # install it as bash-completion's completions/mtask.
 
-# The names a TASK may start with: none yet. Task files will add them here.
-_mtask_tasks() {{ :; }}
+# The names of the tasks of the task file, which a TASK may start with: the file of -f or
+# --file on the line so far, else ./mtask.toml; none when it is missing or has a mistake.
+# `mtask list -o json` writes one task a line, its name first (docs/tasks.md).
+_mtask_tasks() {{
+  local file=mtask.toml i
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    case ${{COMP_WORDS[i]}} in
+      -f|--file)  # bash splits --file=x into --file, =, x
+        [[ ${{COMP_WORDS[i+1]}} == = ]] && (( i++ ))
+        (( i + 1 < COMP_CWORD )) && file=${{COMP_WORDS[i+1]}} ;;
+      --file=*) file=${{COMP_WORDS[i]#--file=}} ;;
+      -f?*) file=${{COMP_WORDS[i]#-f}} ;;
+    esac
+  done
+  file=${{file/#\~/$HOME}}
+  [[ $file != - && -r $file ]] || return 0  # standard input is the user's to type
+  command mtask list -o json -f "$file" 2>/dev/null </dev/null | sed -n 's/^{{"task":"\([^"]*\)".*/\1/p'
+}}
 
 # COMPREPLY: the words of $1 that start with $2.
 _mtask_reply() {{

@@ -56,7 +56,7 @@ std::string fish_script(const CommandSpec& mtask) {
   std::string lines = command_lines(mtask);
   for (const CommandSpec& command : mtask.commands) lines += "\n" + command_lines(command);
   return fmt::format(
-      R"(# fish completion for mtask, written by `mtask completion fish` from mtask's own
+      R"script(# fish completion for mtask, written by `mtask completion fish` from mtask's own
 # command-line definitions: do not edit. Install it as mtask.fish in a directory of
 # $fish_complete_path, or load it with `mtask completion fish | source`.
 
@@ -77,12 +77,33 @@ function __mtask_using
     test "$command" = "$argv[1]"
 end
 
-# The names a TASK may start with: none yet. Task files will add them here.
+# The names of the tasks of the task file, which a TASK may start with: the file of -f or
+# --file on the line so far, else ./mtask.toml; none when it is missing or has a mistake.
+# `mtask list -o json` writes one task a line, its name first (docs/tasks.md).
 function __mtask_tasks
+    set -l file mtask.toml
+    set -l tokens (commandline -opc)
+    for i in (seq 2 (count $tokens))
+        switch $tokens[$i]
+            case -f --file
+                if test $i -lt (count $tokens)
+                    set file $tokens[(math $i + 1)]
+                end
+            case '--file=*'
+                set file (string replace -- --file= '' $tokens[$i])
+            case '-f?*'
+                set file (string sub -s 3 -- $tokens[$i])
+        end
+    end
+    set file (string replace -r -- '^~' $HOME $file)
+    # Standard input (-f -) is the user's to type.
+    test "$file" != -; and test -r "$file"; and command -q mtask; or return 0
+    command mtask list -o json -f $file 2>/dev/null </dev/null |
+        string replace -rf -- '^\{{"task":"([^"]*)".*' '$1'
 end
 
 complete -c mtask -f
-{})",
+{})script",
       lines);
 }
 

@@ -90,9 +90,28 @@ std::string zsh_script(const CommandSpec& mtask) {
 # definitions: do not edit. Install it as _mtask in a directory of $fpath, or load it with
 # `source <(mtask completion zsh)` after compinit.
 
-# The names a TASK may start with: none yet. Task files will add them here.
+# The names of the tasks of the task file, which a TASK may start with: the file of -f or
+# --file on the line so far, else ./mtask.toml; none when it is missing or has a mistake.
+# `mtask list -o json` writes one task a line, its name first (docs/tasks.md).
 _mtask_tasks() {{
-  _message 'TASK: NAME[:COUNT][@INTERVAL][=COMMAND]'
+  local file=mtask.toml expl i
+  local -a names
+  for (( i = 2; i < CURRENT; i++ )); do
+    case $words[i] in
+      (-f|--file) (( i + 1 < CURRENT )) && file=${{(Q)words[i+1]}} ;;
+      (--file=*) file=${{(Q)words[i]#--file=}} ;;
+      (-f?*) file=${{(Q)words[i]#-f}} ;;
+    esac
+  done
+  file=${{file/#\~/$HOME}}
+  # Standard input (-f -) is the user's to type.
+  [[ $file != - && -r $file ]] && names=(${{(f)"$(command mtask list -o json -f $file \
+    2>/dev/null </dev/null | sed -n 's/^{{"task":"\([^"]*\)".*/\1/p')"}})
+  if (( $#names )); then
+    _wanted tasks expl 'task' compadd -a names
+  else
+    _message 'TASK: NAME[:COUNT][@INTERVAL][=COMMAND]'
+  fi
 }}
 
 {}_mtask() {{

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -20,7 +21,8 @@
 
 namespace {
 
-/// The words a shell offers to complete `line` (e.g. "mtask run --"), with `script` loaded.
+/// The words a shell offers to complete `line` (e.g. "mtask run --") in `script_dir`, with the
+/// script there loaded.
 using Complete =
     std::function<std::vector<std::string>(const std::string& script_dir, const std::string& line)>;
 
@@ -34,6 +36,10 @@ struct Shell {
 std::string run_shell(const std::string& program, const std::vector<std::string>& args) {
   e2e::Options options;
   options.binary = program;
+  // The scripts run `mtask list` for task names: the mtask under test.
+  const std::string bin = e2e::binary();
+  const char* path = std::getenv("PATH");
+  options.env = {"PATH=" + bin.substr(0, bin.rfind('/')) + ":" + (path ? path : "/usr/bin:/bin")};
   options.timeout = std::chrono::milliseconds(40'000);  // beyond zsh_complete.zsh's own 20 s
   const e2e::Run run = e2e::mtask(args, options);
   INFO(program << " stderr: " << run.err);
@@ -62,7 +68,8 @@ std::vector<std::string> bash_complete(const std::string& dir, const std::string
       "--norc",
       "--noprofile",
       "-c",
-      "source \"$1\" || exit 9; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1));"
+      "cd \"${1%/*}\" && source \"$1\" || exit 9; shift; COMP_WORDS=(\"$@\");"
+      " COMP_CWORD=$(($# - 1));"
       " COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; _mtask; printf '%s\\n' \"${COMPREPLY[@]}\"",
       "bash",
       dir + "/mtask"};
@@ -91,8 +98,9 @@ std::vector<std::string> zsh_complete(const std::string& dir, const std::string&
 /// fish: `complete -C LINE` with the script sourced; the word before each tab.
 std::vector<std::string> fish_complete(const std::string& dir, const std::string& line) {
   const std::string out =
-      run_shell("fish", {"--no-config", "-c", "source $argv[1]; or exit 9; complete -C $argv[2]",
-                         dir + "/mtask.fish", line});
+      run_shell("fish", {"--no-config", "-c",
+                         "cd $argv[3]; and source $argv[1]; or exit 9; complete -C $argv[2]",
+                         dir + "/mtask.fish", line, dir});
   std::vector<std::string> offered;
   for (const std::string& entry : e2e::split_lines(out))
     offered.push_back(entry.substr(0, entry.find('\t')));
@@ -190,7 +198,50 @@ void check_shell_and_its_failure(const Shell& shell) {
   CHECK(lacking == std::vector<std::string>{"--explain"});
 }
 
+/// Checks that `shell` offers the names of the tasks of the task file where a TASK goes: those
+/// of ./mtask.toml, or of the file of -f/--file, and none from a file that is missing or wrong.
+void check_task_names(const Shell& shell) {
+  e2e::TempDir dir;
+  write_file(dir.file(shell.file), completion_script(shell.name));
+  write_file(dir.file("mtask.toml"),
+             "[tasks.alpha]\nrun = \"true\"\n\n[tasks.beta]\ncount = 1\n\n"
+             "[tasks.albatross]\nrun = \"true\"\n");
+  write_file(dir.file("other.toml"), "[tasks.gamma]\nrun = \"true\"\n");
+  write_file(dir.file("bad.toml"), "[tasks.delta]\nrun = 3\n");
+  using Words = std::vector<std::string>;
+  const auto expect = [&](const std::string& line, const Words& names) {
+    Words offered = shell.complete(dir.path(), line);
+    std::sort(offered.begin(), offered.end());
+    INFO(shell.name << " after '" << line << "': " << e2e::joined(offered));
+    CHECK(offered == names);
+  };
+  expect("mtask run ", {"albatross", "alpha", "beta"});
+  expect("mtask run al", {"albatross", "alpha"});
+  expect("mtask list --output json b", {"beta"});
+  expect("mtask run -f other.toml ", {"gamma"});
+  expect("mtask list --file=other.toml ", {"gamma"});
+  expect("mtask run -f bad.toml ", {});
+  expect("mtask run -f missing.toml ", {});
+}
+
 }  // namespace
+
+// These need `mtask list -o json` (docs/tasks.md, "mtask list"): the scripts ask it for the
+// names.
+TEST_CASE("bash completion offers the names of the tasks of the task file", "[completion]") {
+  check_task_names({"bash", "mtask", bash_complete});
+}
+
+TEST_CASE("zsh completion offers the names of the tasks of the task file", "[completion]") {
+  if (!e2e::on_path("zsh")) return e2e::cannot_check("zsh is not installed (scripts/setup --test)");
+  check_task_names({"zsh", "_mtask", zsh_complete});
+}
+
+TEST_CASE("fish completion offers the names of the tasks of the task file", "[completion]") {
+  if (!e2e::on_path("fish"))
+    return e2e::cannot_check("fish is not installed (scripts/setup --test)");
+  check_task_names({"fish", "mtask.fish", fish_complete});
+}
 
 TEST_CASE("bash completion offers every option, command and value", "[completion]") {
   check_shell_and_its_failure({"bash", "mtask", bash_complete});
