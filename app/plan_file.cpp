@@ -34,8 +34,15 @@ std::string dir_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+/// Every TASK is a bare NAME: no COUNT, INTERVAL or COMMAND of its own.
+bool all_bare_names(const std::vector<std::string>& tasks) {
+  return std::ranges::all_of(
+      tasks, [](const std::string& task) { return mtask::name_error(task).empty(); });
+}
+
 /// "'x': no task of that name in FILE (did you mean 'y'?); its tasks: a, b, c".
-[[noreturn]] void fail_unknown(const std::string& name, const mtask::TaskFile& file) {
+[[noreturn]] void fail_unknown(const std::string& name, const mtask::TaskFile& file,
+                               bool implicit) {
   std::vector<std::string> names;
   for (const mtask::FileTask& task : file.tasks) names.push_back(task.spec.name);
   constexpr std::size_t kShown = 12;
@@ -44,13 +51,19 @@ std::string dir_of(const std::string& path) {
     list += (i == 0 ? "" : ", ") + names[i];
   }
   if (names.size() > kShown) list += fmt::format(" and {} more", names.size() - kShown);
-  throw mtask::UsageError(fmt::format("{}: no task of that name in {}{}; its tasks: {}",
+  // Read without -f because every TASK was a bare NAME: say how to run a demo task instead.
+  const std::string demo =
+      implicit ? fmt::format(" (a built-in demo task beside {} is written with its COUNT: {}:3)",
+                             file.name, name)
+               : std::string();
+  throw mtask::UsageError(fmt::format("{}: no task of that name in {}{}; its tasks: {}{}",
                                       mtask::quote_arg(name), file.name, did_you_mean(name, names),
-                                      list));
+                                      list, demo));
 }
 
 /// Whether each task of `file` runs: those `names` select and what they need, or all.
-std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::string>& names) {
+std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::string>& names,
+                           bool implicit) {
   std::vector<bool> chosen(file.tasks.size(), names.empty());
   std::map<std::string_view, std::size_t> index;
   for (std::size_t i = 0; i < file.tasks.size(); ++i) index[file.tasks[i].spec.name] = i;
@@ -64,7 +77,7 @@ std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::s
             "rest)",
             mtask::quote_arg(name)));
       }
-      fail_unknown(name, file);
+      fail_unknown(name, file, implicit);
     }
     todo.push_back(found->second);
   }
@@ -95,7 +108,10 @@ std::string task_cwd(const PlanFile& plan, const mtask::FileTask& task,
 }  // namespace
 
 std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surroundings& around) {
-  if (!cli.file && !cli.tasks.empty()) {
+  // TASKs that are all bare NAMEs select from ./mtask.toml when there is one, as `make lint`
+  // selects from the Makefile; one with ':', '@' or '=' is a task of its own (docs/tasks.md).
+  const bool implicit = !cli.file && !cli.tasks.empty();
+  if (implicit && !all_bare_names(cli.tasks)) {
     if (cli.format) {
       throw mtask::UsageError("--format: there is no task file to read (TASKs were given, no -f)");
     }
@@ -110,6 +126,12 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
     throw mtask::UsageError(
         fmt::format("-f {}: cannot read it: {}", mtask::quote_arg(path), error.what()));
   }
+  if (!text && implicit) {
+    if (cli.format) {
+      throw mtask::UsageError("--format: there is no task file to read (no ./mtask.toml, no -f)");
+    }
+    return std::nullopt;
+  }
   if (!text) {
     if (!cli.file) throw mtask::UsageError(cli.no_task);
     throw mtask::UsageError(
@@ -120,13 +142,14 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
   PlanFile plan;
   plan.file = mtask::read_task_file(from_stdin ? "<stdin>" : path, *text, format);
   if (!from_stdin) plan.dir = dir_of(path);
+  plan.implicit = implicit;
   return plan;
 }
 
 std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli,
                                     const mtask::TaskDefaults& defaults,
                                     const Surroundings& around) {
-  const std::vector<bool> chosen = selected(plan.file, cli.tasks);
+  const std::vector<bool> chosen = selected(plan.file, cli.tasks, plan.implicit);
   std::vector<mtask::Task> tasks;
   for (std::size_t i = 0; i < plan.file.tasks.size(); ++i) {
     if (!chosen[i]) continue;

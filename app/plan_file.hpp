@@ -17,11 +17,14 @@ namespace app {
 struct PlanFile {
   mtask::TaskFile file;
   std::string dir;  ///< empty: mtask's own (standard input, or a file in it)
+  /// ./mtask.toml read without -f, because every TASK given was a bare NAME.
+  bool implicit = false;
 };
 
 /// The task file of the command line: `-f FILE` (`-` standard input), else `./mtask.toml` when
-/// no TASK is given; nullopt when the TASKs are the tasks. Throws mtask::UsageError: no TASK and
-/// no mtask.toml, a file that cannot be read, an error in the file, --format without a file.
+/// no TASK is given or every TASK is a bare NAME (and the file exists); nullopt when the TASKs
+/// are the tasks. Throws mtask::UsageError: no TASK and no mtask.toml, a file that cannot be
+/// read, an error in the file, --format without a file.
 std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surroundings& around);
 
 /// The tasks of `plan` that the TASKs of `cli` select by NAME (all of them when none is

@@ -137,6 +137,38 @@ TEST_CASE("TASKs beside a task file select its tasks by NAME", "[e2e][task_file]
                    "its tasks: lint, test, docs");
 }
 
+TEST_CASE("bare NAMEs select from ./mtask.toml without -f; a TASK with ':' stays a task of its own",
+          "[e2e][task_file]") {
+  e2e::TempDir dir;
+  write_file(dir.file("mtask.toml"),
+             "[tasks.lint]\nrun = 'echo really linting'\n[tasks.test]\nrun = 'echo testing'\n");
+  const e2e::Run lint = e2e::mtask({"run", "lint"}, in(dir.path()));
+  REQUIRE_FALSE(lint.timed_out);
+  INFO("stdout: " << lint.out << "\nstderr: " << lint.err);
+  CHECK(lint.status == 0);
+  CHECK(e2e::contains(lint.out, "really linting"));
+  CHECK_FALSE(e2e::contains(lint.out, "lint... (1/3)"));
+  CHECK_FALSE(e2e::contains(lint.out, "testing"));
+
+  // A demo task beside the file is written with its COUNT.
+  const e2e::Run demo = e2e::mtask({"run", "sing:1@0"}, in(dir.path()));
+  REQUIRE_FALSE(demo.timed_out);
+  CHECK(demo.status == 0);
+  CHECK(e2e::contains(demo.out, "sing... (1/1)"));
+
+  const e2e::Run sing = e2e::mtask({"run", "sing"}, in(dir.path()));
+  check_file_error(sing,
+                   "'sing': no task of that name in mtask.toml; its tasks: lint, test (a built-in "
+                   "demo task beside mtask.toml is written with its COUNT: sing:3)");
+
+  // Without a mtask.toml, a bare NAME is the demo task, as always.
+  e2e::TempDir empty;
+  const e2e::Run plain = e2e::mtask({"run", "-n", "1", "-i", "0", "lint"}, in(empty.path()));
+  REQUIRE_FALSE(plain.timed_out);
+  CHECK(plain.status == 0);
+  CHECK(e2e::contains(plain.out, "lint... (1/1)"));
+}
+
 TEST_CASE("options on the command line win over [run]", "[e2e][task_file]") {
   e2e::TempDir dir;
   write_file(dir.file("mtask.toml"),
