@@ -61,16 +61,17 @@ bool all_bare_names(const std::vector<std::string>& tasks) {
                                       list, demo));
 }
 
-/// Whether each task of `file` runs: those `names` select and what they need, or all.
+/// Whether each task of `file` runs: those `names` select (every task of a NAME: a list may
+/// give one twice) and what they need, or all.
 std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::string>& names,
                            bool implicit) {
   std::vector<bool> chosen(file.tasks.size(), names.empty());
-  std::map<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < file.tasks.size(); ++i) index[file.tasks[i].spec.name] = i;
+  std::multimap<std::string_view, std::size_t> index;
+  for (std::size_t i = 0; i < file.tasks.size(); ++i) index.emplace(file.tasks[i].spec.name, i);
   std::vector<std::size_t> todo;
   for (const std::string& name : names) {
-    const auto found = index.find(name);
-    if (found == index.end()) {
+    const auto [first, last] = index.equal_range(name);
+    if (first == last) {
       if (!mtask::name_error(name).empty()) {
         throw mtask::UsageError(fmt::format(
             "{}: with a task file, a TASK is the NAME of one of its tasks (the file gives the "
@@ -79,7 +80,7 @@ std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::s
       }
       fail_unknown(name, file, implicit);
     }
-    todo.push_back(found->second);
+    for (auto found = first; found != last; ++found) todo.push_back(found->second);
   }
   // Needs were checked when the file was read: every name is there, and there is no cycle.
   while (!todo.empty()) {
@@ -87,7 +88,9 @@ std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::s
     todo.pop_back();
     if (chosen[task]) continue;
     chosen[task] = true;
-    for (const std::string& need : file.tasks[task].extras.needs) todo.push_back(index.at(need));
+    for (const std::string& need : file.tasks[task].extras.needs) {
+      todo.push_back(index.find(need)->second);
+    }
   }
   return chosen;
 }

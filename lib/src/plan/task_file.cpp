@@ -59,6 +59,12 @@ void require_tasks(const TaskFile& file, std::string_view what) {
 
 namespace {
 
+/// `text` without the UTF-8 byte order mark some editors put first: it is no part of a name.
+std::string_view without_bom(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return text.starts_with(kBom) ? text.substr(kBom.size()) : text;
+}
+
 /// The format the last component of `path` names, if it names one.
 std::optional<TaskFileFormat> format_by_name(std::string_view path) {
   const std::size_t slash = path.rfind('/');
@@ -96,7 +102,7 @@ std::string file_message(std::string_view file, FilePlace at, std::string_view m
 
 TaskFileFormat detect_format(std::string_view path, std::string_view text) {
   if (const auto by_name = format_by_name(path)) return *by_name;
-  const std::vector<detail::Line> lines = detail::meaningful_lines(text);
+  const std::vector<detail::Line> lines = detail::meaningful_lines(without_bom(text));
   if (lines.empty()) return TaskFileFormat::kList;
   if (looks_like_toml(lines.front().text)) return TaskFileFormat::kToml;
   if (looks_like_procfile(lines.front().text)) return TaskFileFormat::kProcfile;
@@ -104,6 +110,7 @@ TaskFileFormat detect_format(std::string_view path, std::string_view text) {
 }
 
 TaskFile read_task_file(std::string name, std::string_view text, TaskFileFormat format) {
+  text = without_bom(text);
   switch (format) {
     case TaskFileFormat::kToml:
       return detail::read_toml(std::move(name), text);

@@ -16,7 +16,9 @@ TaskFile read_list(std::string name, std::string_view text) {
     } catch (const UsageError& error) {
       fail_at(file.name, task.at, error.what());
     }
-    add_task(file, std::move(task));
+    // Two lines may share a NAME, as two TASKs on the command line may; `index` tells them
+    // apart, and selecting the NAME selects both.
+    file.tasks.push_back(std::move(task));
   }
   require_tasks(file, "a task is a line NAME[:COUNT][@INTERVAL][=COMMAND]");
   return file;

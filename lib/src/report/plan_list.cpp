@@ -16,12 +16,14 @@
 namespace mtask {
 namespace {
 
-constexpr std::array<std::string_view, 10> kTitles{
-    "task", "command", "count", "interval", "timeout", "retries", "env", "cwd", "needs", "shard"};
+constexpr std::array<std::string_view, 11> kTitles{"task",    "command", "count", "interval",
+                                                   "timeout", "retries", "env",   "cwd",
+                                                   "ready",   "needs",   "shard"};
 /// Numbers read best aligned on the right.
-constexpr std::array<bool, 10> kRight{false, false, true,  true,  true,
-                                      true,  false, false, false, false};
-using Row = std::array<std::string, kTitles.size()>;
+constexpr std::array<bool, 11> kRight{false, false, true,  true,  true, true,
+                                      false, false, false, false, false};
+/// How long a probe may take when the task file gives no `ready_timeout` (docs/tasks.md).
+constexpr Duration kReadyTimeout = std::chrono::seconds(30);
 
 /// `text` as it is when it is safe on a terminal, else quoted with its controls escaped.
 std::string cell(std::string_view text) {
@@ -38,6 +40,21 @@ Duration timeout_of(const Task& task, const PlanDefaults& defaults) {
 std::uint64_t retries_of(const Task& task, const PlanDefaults& defaults) {
   return task.retries.value_or(defaults.retries);
 }
+
+/// A task that something waits for: a service, or one with a readiness probe.
+bool is_awaited(const Task& task) { return task.service || !task.ready.empty(); }
+
+/// "service", the probe, and how long it may take: `service, tcp:8000 (30s)`; "-" for neither.
+std::string ready_cell(const Task& task) {
+  if (!is_awaited(task)) return "-";
+  std::string text = task.service ? "service" : "";
+  if (!task.ready.empty()) {
+    text += fmt::format("{}{} ({})", text.empty() ? "" : ", ", cell(task.ready),
+                        format_duration(task.ready_timeout.value_or(kReadyTimeout)));
+  }
+  return text;
+}
+using Row = std::array<std::string, kTitles.size()>;
 
 Row table_row(const Task& task, const PlanDefaults& defaults) {
   std::string env;
@@ -58,6 +75,7 @@ Row table_row(const Task& task, const PlanDefaults& defaults) {
           std::to_string(retries_of(task, defaults)),
           env.empty() ? "-" : env,
           cell(task.cwd),
+          ready_cell(task),
           needs.empty() ? "-" : needs,
           defaults.shard.empty() ? "-" : defaults.shard};
 }
@@ -141,7 +159,9 @@ std::string plan_json(const std::vector<Task>& tasks, const PlanDefaults& defaul
     out += task.service ? R"(,"service":true,"ready":)" : R"(,"service":false,"ready":)";
     append_string_or_null(out, task.ready);
     out += R"(,"ready_timeout_s":)";
-    append_seconds_or_null(out, task.ready_timeout);
+    append_seconds_or_null(out, is_awaited(task)
+                                    ? std::optional(task.ready_timeout.value_or(kReadyTimeout))
+                                    : task.ready_timeout);
     out += R"(,"needs":[)";
     for (std::size_t i = 0; i < task.needs.size(); ++i) {
       if (i > 0) out += ',';

@@ -247,13 +247,35 @@ TEST_CASE("a list gives one TASK per line in the command line's grammar", "[unit
   CHECK(file.tasks[1].at == FilePlace{4, 3});
 }
 
+TEST_CASE("a list may give a NAME twice, as the command line may", "[unit][task_file]") {
+  const mtask::TaskFile file =
+      mtask::read_task_file("<stdin>", "gz=gzip a\ngz=gzip b\n", TaskFileFormat::kList);
+  REQUIRE(file.tasks.size() == 2);
+  CHECK(file.tasks[0].spec.command == "gzip a");
+  CHECK(file.tasks[1].spec.command == "gzip b");
+}
+
+TEST_CASE("a byte order mark before the first line is no part of it, in every format",
+          "[unit][task_file]") {
+  const std::string bom = "\xEF\xBB\xBF";
+  for (const auto& [format, text] :
+       {std::pair{TaskFileFormat::kProcfile, bom + "web: echo a\n"},
+        std::pair{TaskFileFormat::kList, bom + "web=echo a\n"},
+        std::pair{TaskFileFormat::kToml, bom + "[tasks.web]\nrun = 'echo a'\n"}}) {
+    const mtask::TaskFile file = mtask::read_task_file("f", text, format);
+    REQUIRE(file.tasks.size() == 1);
+    CHECK(file.tasks[0].spec.name == "web");
+  }
+  CHECK(mtask::detect_format("", bom + "web: echo a\n") == TaskFileFormat::kProcfile);
+  CHECK(mtask::detect_format("", bom + "[tasks.web]\n") == TaskFileFormat::kToml);
+}
+
 TEST_CASE("an error in a list points at its line and column", "[unit][task_file]") {
   const auto error = [](std::string_view text) {
     return error_of(text, TaskFileFormat::kList, "<stdin>");
   };
   CHECK(error("sing\n\n  sing:3@1parsec\n") ==
         "<stdin>:3:3: 'sing:3@1parsec': unknown duration unit 'parsec' (use ns, us, ms, s, m, h)");
-  CHECK(error("a=x\nb=y\na=z\n") == "<stdin>:3:1: task 'a' is defined twice (first at line 1)");
   CHECK(error("") == "<stdin>:1:1: no tasks (a task is a line NAME[:COUNT][@INTERVAL][=COMMAND])");
   CHECK_THAT(error("sing:x\n"), Catch::StartsWith("<stdin>:1:1: 'sing:x': "));
 }

@@ -38,11 +38,12 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_CASE("plan_table: a header, then a row per task with every field", "[unit][plan_list]") {
   const std::string table = mtask::plan_table(sample_tasks(), {.timeout = 0s, .retries = 1});
   CHECK(table ==
-        "task  command    count  interval  timeout  retries  env                cwd  needs    "
-        "shard\n"
-        "sing  built-in       3     500ms        -        1  -                  -    -        -\n"
-        "lint  make lint      1        0s      30s        2  CC=gcc 'MODE=a b'  src  sing,db  "
-        "-\n");
+        "task  command    count  interval  timeout  retries  env                cwd  "
+        "ready                   needs    shard\n"
+        "sing  built-in       3     500ms        -        1  -                  -    "
+        "-                       -        -\n"
+        "lint  make lint      1        0s      30s        2  CC=gcc 'MODE=a b'  src  "
+        "service, tcp:8000 (5s)  sing,db  -\n");
 }
 
 TEST_CASE("plan_table: the run's timeout and the shard fill in", "[unit][plan_list]") {
@@ -68,9 +69,23 @@ TEST_CASE("plan_table: names of any width line up, controls are escaped", "[unit
   for (const std::string& line : lines) CHECK_FALSE(line.ends_with(" "));
 }
 
+TEST_CASE("the plan fills in the default ready_timeout of a task that is awaited",
+          "[unit][plan_list]") {
+  std::vector<mtask::Task> tasks{mtask::Task{.name = "web", .command = "serve"},
+                                 mtask::Task{.name = "plain", .command = "true", .index = 1}};
+  tasks[0].ready = "tcp:8000";
+  const auto lines = lines_of(mtask::plan_table(tasks, {}));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].find("tcp:8000 (30s)") != std::string::npos);
+  const auto json = lines_of(mtask::plan_json(tasks, {}));
+  REQUIRE(json.size() == 2);
+  CHECK(nlohmann::json::parse(json[0])["ready_timeout_s"] == 30.0);
+  CHECK(nlohmann::json::parse(json[1])["ready_timeout_s"].is_null());
+}
+
 TEST_CASE("plan_table: an empty plan is its header", "[unit][plan_list]") {
   CHECK(mtask::plan_table({}, {}) ==
-        "task  command  count  interval  timeout  retries  env  cwd  needs  shard\n");
+        "task  command  count  interval  timeout  retries  env  cwd  ready  needs  shard\n");
   CHECK(mtask::plan_json({}, {}).empty());
 }
 
