@@ -41,29 +41,25 @@ bool read_run_key(const TomlValues& values, std::string_view key, const toml::no
 }
 
 void read_run(const TomlValues& values, const toml::node& node, FileRunOptions& run) {
-  for (const auto& [key, value] : values.table(node, "run")) {
-    if (!read_run_key(values, key.str(), value, run)) {
-      values.fail(key.source(),
-                  fmt::format("unknown key {} in [run] (use {})", quote_arg(key.str()), kRunKeys));
+  for (const auto& [key, value] : in_file_order(values.table(node, "run"))) {
+    if (!read_run_key(values, key->str(), *value, run)) {
+      values.fail(key->source(),
+                  fmt::format("unknown key {} in [run] (use {})", quote_arg(key->str()), kRunKeys));
     }
   }
 }
 
 void read_tasks(const TomlValues& values, const toml::node& node, TaskFile& file) {
-  for (const auto& [key, value] : values.table(node, "tasks")) {
-    const std::string_view name = key.str();
+  for (const auto& [key, value] : in_file_order(values.table(node, "tasks"))) {
+    const std::string_view name = key->str();
     if (const std::string rule = name_error(name); !rule.empty()) {
-      values.fail(key.source(), fmt::format("{}: {}", quote_arg(name), rule));
+      values.fail(key->source(), fmt::format("{}: {}", quote_arg(name), rule));
     }
     const std::string where = fmt::format("tasks.{}", name);
-    FileTask task = read_toml_task(values, name, values.table(value, where));
-    task.at = TomlValues::place(key.source());
+    FileTask task = read_toml_task(values, name, values.table(*value, where));
+    task.at = TomlValues::place(key->source());
     file.tasks.push_back(std::move(task));
   }
-  // toml++ keeps a table's keys sorted; the file's order is the order of the tasks' places.
-  std::ranges::sort(file.tasks, [](const FileTask& a, const FileTask& b) {
-    return std::pair(a.at.line, a.at.column) < std::pair(b.at.line, b.at.column);
-  });
 }
 
 toml::table parse(const std::string& name, std::string_view text) {
@@ -80,14 +76,14 @@ TaskFile read_toml(std::string name, std::string_view text) {
   TaskFile file{.name = std::move(name), .format = TaskFileFormat::kToml};
   const toml::table root = parse(file.name, text);
   const TomlValues values(file.name);
-  for (const auto& [key, value] : root) {
-    if (key.str() == "run") {
-      read_run(values, value, file.run);
-    } else if (key.str() == "tasks") {
-      read_tasks(values, value, file);
+  for (const auto& [key, value] : in_file_order(root)) {
+    if (key->str() == "run") {
+      read_run(values, *value, file.run);
+    } else if (key->str() == "tasks") {
+      read_tasks(values, *value, file);
     } else {
-      values.fail(key.source(),
-                  fmt::format("unknown key {} (use [run] and [tasks.NAME])", quote_arg(key.str())));
+      values.fail(key->source(), fmt::format("unknown key {} (use [run] and [tasks.NAME])",
+                                             quote_arg(key->str())));
     }
   }
   require_tasks(file, "a task is a [tasks.NAME] table");

@@ -137,10 +137,10 @@ bool read_task_key(const TomlValues& values, std::string_view key, const toml::n
 FileTask read_toml_task(const TomlValues& values, std::string_view name, const toml::table& table) {
   FileTask task;
   task.spec.name = std::string(name);
-  for (const auto& [key, value] : table) {
-    if (!read_task_key(values, key.str(), value, task)) {
-      values.fail(key.source(), fmt::format("unknown key {} in [tasks.{}] (use {})",
-                                            quote_arg(key.str()), name, kTaskKeys));
+  for (const auto& [key, value] : in_file_order(table)) {
+    if (!read_task_key(values, key->str(), *value, task)) {
+      values.fail(key->source(), fmt::format("unknown key {} in [tasks.{}] (use {})",
+                                             quote_arg(key->str()), name, kTaskKeys));
     }
   }
   return task;

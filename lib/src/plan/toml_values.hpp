@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -42,6 +44,10 @@ class TomlValues {
 
   std::string_view file_;
 };
+
+/// The keys of `table` with their values in the file's order (toml++ keeps them sorted by
+/// name): checks then meet errors in the order a reader fixes them, top to bottom.
+std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& table);
 
 /// The task NAME of `[tasks.NAME]`, read from its table (toml_task.cpp).
 FileTask read_toml_task(const TomlValues& values, std::string_view name, const toml::table& table);

@@ -195,6 +195,15 @@ TEST_CASE("an error in mtask.toml points at its line and column", "[unit][task_f
         "mtask.toml:1:1: no tasks (a task is a [tasks.NAME] table)");
 }
 
+TEST_CASE("of several errors in mtask.toml, the first in the file is reported",
+          "[unit][task_file]") {
+  // toml++ keeps keys sorted by name: 'a' before 'z', 'bar' before 'foo'.
+  CHECK_THAT(toml_error("[tasks.z]\nrun = 'x'\ncount = 'bad'\n[tasks.a]\nrun = 'y'\ncomand = 1\n"),
+             Catch::StartsWith("mtask.toml:3:"));
+  CHECK_THAT(toml_error("[tasks.z]\ncount = 1\nrun = 'x'\nfoo = 1\nbar = 2\n"),
+             Catch::StartsWith("mtask.toml:4:1: unknown key 'foo'"));
+}
+
 TEST_CASE("needs name tasks of the file and make no cycle", "[unit][task_file]") {
   CHECK(toml_error("[tasks.a]\nneeds = ['b', 'x']\n[tasks.b]\n") ==
         "mtask.toml:2:15: task 'a' needs 'x', which is no task of this file");
