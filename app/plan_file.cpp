@@ -34,6 +34,19 @@ std::string dir_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+/// When a Procfile is here but no mtask.toml: how to run it. Looked for only on the way to an
+/// error, so it costs a run nothing.
+std::string procfile_hint(const Surroundings& around) {
+  try {
+    if (around.read_file && around.read_file("Procfile")) {
+      return "; a Procfile is here: mtask run -f Procfile";
+    }
+  } catch (const mtask::UsageError&) {
+    // Not readable: no hint, the error stands as it is.
+  }
+  return {};
+}
+
 /// Every TASK is a bare NAME: no COUNT, INTERVAL or COMMAND of its own.
 bool all_bare_names(const std::vector<std::string>& tasks) {
   return std::ranges::all_of(
@@ -136,7 +149,7 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
     return std::nullopt;
   }
   if (!text) {
-    if (!cli.file) throw mtask::UsageError(cli.no_task);
+    if (!cli.file) throw mtask::UsageError(cli.no_task + procfile_hint(around));
     throw mtask::UsageError(
         fmt::format("-f {}: cannot read it: No such file or directory", mtask::quote_arg(path)));
   }

@@ -73,6 +73,7 @@ std::optional<TaskFileFormat> format_by_name(std::string_view path) {
   if (base == "Procfile" || base.starts_with("Procfile.") || base.ends_with(".procfile")) {
     return TaskFileFormat::kProcfile;
   }
+  if (base.ends_with(".txt") || base.ends_with(".list")) return TaskFileFormat::kList;
   return std::nullopt;
 }
 

@@ -157,8 +157,11 @@ TEST_CASE("which file is read, and how", "[app][plan]") {
         "-f 'locked.toml': cannot read it: Permission denied");
   CHECK(
       error_of({"run", "-f", "-", "y"}, files).starts_with("'y': no task of that name in <stdin>"));
-  CHECK(error_of({"run"}, files) ==
+  CHECK(error_of({"run"}, Files{}) ==
         "no TASK given and no ./mtask.toml (e.g. mtask run sing:3 dance:3)");
+  CHECK(error_of({"run"}, files) ==
+        "no TASK given and no ./mtask.toml (e.g. mtask run sing:3 dance:3); a Procfile is here: "
+        "mtask run -f Procfile");
   // TASKs without -f are the tasks: no file is read, and --format has nothing to act on.
   CHECK(config_of({"run", "sing:1"}, kProject).tasks[0].name == "sing");
   CHECK(error_of({"run", "--format", "toml", "sing:1"}, kProject) ==

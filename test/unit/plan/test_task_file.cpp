@@ -38,6 +38,8 @@ TEST_CASE("the format comes from the file's name, else from its first meaningful
   CHECK(detect_format("Procfile", "[run]") == TaskFileFormat::kProcfile);
   CHECK(detect_format("dir/Procfile.dev", "") == TaskFileFormat::kProcfile);
   CHECK(detect_format("dev.procfile", "") == TaskFileFormat::kProcfile);
+  CHECK(detect_format("list.txt", "sing: 3\n") == TaskFileFormat::kList);
+  CHECK(detect_format("ci/jobs.list", "[x]\n") == TaskFileFormat::kList);
   CHECK(detect_format("-", "# tasks\n\n[tasks.a]\n") == TaskFileFormat::kToml);
   CHECK(detect_format("-", "tasks.a.run = 'x'\n") == TaskFileFormat::kToml);
   CHECK(detect_format("-", "run.jobs = 2\n") == TaskFileFormat::kToml);
