@@ -25,6 +25,24 @@ constexpr std::array<bool, 11> kRight{false, false, true,  true,  true, true,
 /// How long a probe may take when the task file gives no `ready_timeout` (docs/tasks.md).
 constexpr Duration kReadyTimeout = std::chrono::seconds(30);
 
+/// The widest a command shows in the table; `-o json` has it whole (docs/tasks.md).
+constexpr std::size_t kCommandColumns = 60;
+
+/// The first line of a command, cut to kCommandColumns with "…" when it is longer or has more
+/// lines: a table row stays one line that a terminal can show.
+std::string command_cell(std::string_view command) {
+  const std::size_t newline = command.find('\n');
+  std::string_view first = command.substr(0, newline);
+  // A script that starts with a newline shows its first line that has something.
+  if (first.find_first_not_of(" \t\r") == std::string_view::npos && newline != command.npos) {
+    return command_cell(command.substr(newline + 1));
+  }
+  const bool more = newline != std::string_view::npos &&
+                    command.find_first_not_of(" \t\r\n", newline) != std::string_view::npos;
+  if (!more && display_width(first) <= kCommandColumns) return std::string(first);
+  return std::string(first.substr(0, width_cut(first, kCommandColumns - 1))) + "…";
+}
+
 /// `text` as it is when it is safe on a terminal, else quoted with its controls escaped.
 std::string cell(std::string_view text) {
   if (text.empty()) return "-";
@@ -68,7 +86,7 @@ Row table_row(const Task& task, const PlanDefaults& defaults) {
   for (const std::string& name : task.needs) needs += (needs.empty() ? "" : ",") + name;
   const Duration timeout = timeout_of(task, defaults);
   return {task.name,
-          task.is_command() ? cell(task.command) : "built-in",
+          task.is_command() ? cell(command_cell(task.command)) : "built-in",
           std::to_string(task.count),
           format_duration(task.interval),
           timeout.count() > 0 ? format_duration(timeout) : "-",

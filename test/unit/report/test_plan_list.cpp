@@ -57,7 +57,7 @@ TEST_CASE("plan_table: the run's timeout and the shard fill in", "[unit][plan_li
 
 TEST_CASE("plan_table: names of any width line up, controls are escaped", "[unit][plan_list]") {
   std::vector<mtask::Task> tasks{
-      mtask::Task{.name = "a-rather-long-task-name", .command = "printf 'x\\ty'\nexit 1"},
+      mtask::Task{.name = "a-rather-long-task-name", .command = "printf 'x\ty'\nexit 1"},
       mtask::Task{.name = "日本語", .index = 1}};
   const auto lines = lines_of(mtask::plan_table(tasks, {}));
   REQUIRE(lines.size() == 3);
@@ -65,7 +65,10 @@ TEST_CASE("plan_table: names of any width line up, controls are escaped", "[unit
   CHECK(lines[0].find("command") == std::string("a-rather-long-task-name  ").size());
   CHECK(lines[1].find("'printf") == lines[0].find("command"));
   CHECK(lines[2].starts_with("日本語" + std::string(23 - 6 + 2, ' ') + "built-in"));
-  CHECK(lines[1].find("\\n") != std::string::npos);
+  // A tab is escaped; of a script of several lines the row shows the first, then "…".
+  CHECK(lines[1].find("\\t") != std::string::npos);
+  CHECK(lines[1].find("…") != std::string::npos);
+  CHECK(lines[1].find("exit") == std::string::npos);
   for (const std::string& line : lines) CHECK_FALSE(line.ends_with(" "));
 }
 
@@ -81,6 +84,17 @@ TEST_CASE("the plan fills in the default ready_timeout of a task that is awaited
   REQUIRE(json.size() == 2);
   CHECK(nlohmann::json::parse(json[0])["ready_timeout_s"] == 30.0);
   CHECK(nlohmann::json::parse(json[1])["ready_timeout_s"].is_null());
+}
+
+TEST_CASE("plan_table: a long command is cut to 60 columns; JSON has it whole",
+          "[unit][plan_list]") {
+  const std::string command = "echo " + std::string(100, 'x');
+  const std::vector<mtask::Task> tasks{mtask::Task{.name = "long", .command = command}};
+  const auto lines = lines_of(mtask::plan_table(tasks, {}));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].find("echo " + std::string(54, 'x') + "…  ") != std::string::npos);
+  CHECK(lines[1].find(std::string(55, 'x')) == std::string::npos);
+  CHECK(nlohmann::json::parse(mtask::plan_json(tasks, {}))["command"] == command);
 }
 
 TEST_CASE("plan_table: an empty plan is its header", "[unit][plan_list]") {
