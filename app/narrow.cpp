@@ -3,7 +3,6 @@
 #include "narrow.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,29 +31,27 @@ std::optional<mtask::Shard> decide_shard(const std::string& text, const Surround
   }
 }
 
-/// A job log names the shard its run was of: resumed under another, its tasks' rows are missing
-/// and other shards' tasks would run as never run (docs/tasks.md, "Resuming failed tasks").
-/// Shard 1/1 is every task, as no shard is.
-void check_same_shard(std::string_view joblog, const std::optional<mtask::Shard>& shard,
-                      const std::function<mtask::UsageError(const std::string&)>& fail) {
+/// Why a job log is not to be resumed under `shard`, or "": it names the shard its run was of,
+/// and resumed under another, its tasks' rows are missing and other shards' tasks would run as
+/// never run (docs/tasks.md, "Resuming failed tasks"). Shard 1/1 is every task, as no shard is.
+std::string other_shard(std::string_view joblog, const std::optional<mtask::Shard>& shard) {
   std::vector<mtask::Shard> named;
   for (const mtask::Shard& one : mtask::joblog_shards(joblog)) {
     if (one.n > 1) named.push_back(one);
   }
-  if (named.empty() || (shard && std::ranges::find(named, *shard) != named.end())) return;
+  if (named.empty() || (shard && std::ranges::find(named, *shard) != named.end())) return {};
   std::string labels;
   for (const mtask::Shard& one : named) labels += (labels.empty() ? "" : ", ") + one.label();
-  throw fail(fmt::format("the job log is of shard{} {}, this run {} (give --shard {})",
-                         named.size() > 1 ? "s" : "", labels,
-                         shard && shard->n > 1 ? "is shard " + shard->label() : "has no shard",
-                         named.size() > 1 ? "with one of them" : labels));
+  return fmt::format("the job log is of shard{} {}, this run {} (give --shard {})",
+                     named.size() > 1 ? "s" : "", labels,
+                     shard && shard->n > 1 ? "is shard " + shard->label() : "has no shard",
+                     named.size() > 1 ? "with one of them" : labels);
 }
 
 /// --resume-failed FILE: per task of `tasks`, whether it runs again.
 std::vector<bool> decide_resume(const std::string& path, const std::optional<mtask::Shard>& shard,
                                 const Surroundings& around, const std::vector<mtask::Task>& tasks) {
-  const std::function<mtask::UsageError(const std::string&)> fail = [&path](
-                                                                        const std::string& why) {
+  const auto fail = [&path](const std::string& why) {
     return mtask::UsageError(fmt::format("--resume-failed {}: {}", mtask::quote_arg(path), why));
   };
   if (path.empty()) throw mtask::UsageError("--resume-failed '': needs a file name");
@@ -65,7 +62,7 @@ std::vector<bool> decide_resume(const std::string& path, const std::optional<mta
     throw fail(fmt::format("cannot read it: {}", e.what()));
   }
   if (!text) throw fail("cannot read it: No such file or directory");
-  check_same_shard(*text, shard, fail);
+  if (const std::string why = other_shard(*text, shard); !why.empty()) throw fail(why);
   try {
     return mtask::tasks_to_resume(*text, tasks);
   } catch (const mtask::UsageError& e) {

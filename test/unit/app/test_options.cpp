@@ -373,7 +373,7 @@ TEST_CASE("an option of run given to list says whose it is", "[app][cli]") {
   CHECK(error_of({"list", "--frobnicate", "a"}) == "unknown option '--frobnicate'");
 }
 
-TEST_CASE("--format's help names its choices and its default", "[app][cli]") {
+TEST_CASE("the help of --format names its choices and its default", "[app][cli]") {
   app::Cli cli;
   for (const char* command : {"run", "list"}) {
     const std::string help =

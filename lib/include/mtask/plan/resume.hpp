@@ -17,10 +17,10 @@ namespace mtask {
 /// and blank lines are skipped; the first other line is the header, and columns are found by
 /// its names, so columns added later do not matter; the same header again (job logs put one
 /// after another) is skipped, and a later row of a task wins. A last line with no newline that
-/// cannot be read (the run was cut short while writing it) is left out: its task runs again. Throws
-/// UsageError, its message starting "line N: ", for a file that is not a job log, and for a row
-/// whose index names no task here or a task of another name (the job log belongs to another task
-/// list).
+/// cannot be read (the run was cut short while writing it) is left out: its task runs again.
+/// Throws UsageError, its message starting "line N: ", for a file that is not a job log, and
+/// for a row whose index names no task here or a task of another name (the job log belongs to
+/// another task list).
 std::vector<bool> tasks_to_resume(std::string_view joblog, const std::vector<Task>& tasks);
 
 /// The shards a job log names in its `# shard K/N` lines (docs/output.md, "Job log"), each
