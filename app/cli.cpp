@@ -104,7 +104,9 @@ void add_plan_options(CLI::App& command, CommandLine& cli) {
                   "TASK is given)")
       ->type_name("FILE");
   command
-      .add_option("--format", cli.format, "The format of the task file (default: from its name)")
+      .add_option("--format", cli.format,
+                  "The format of the task file: toml, procfile or list (default: from the "
+                  "file's name or its first line)")
       ->type_name("FORMAT")
       ->transform(choice(Choices<TaskFileFormat>{{"toml", TaskFileFormat::kToml},
                                                  {"procfile", TaskFileFormat::kProcfile},

@@ -56,12 +56,19 @@ std::vector<std::string> long_names(const CLI::App& app) {
   return names;
 }
 
-/// The option named at the start of CLI11's message ("--jobs: ..."), or nullptr.
+/// The option named at the start of CLI11's message ("--jobs: ..."), or nullptr: of the
+/// command being parsed first, since several commands declare options of one name (`run` and
+/// `list` both have --file, and only the one given has counted its values).
 const CLI::Option* named_in(const CLI::App& app, std::string_view message) {
   if (!message.starts_with("--")) return nullptr;
   const std::string_view name = message.substr(2, message.find_first_of(": ") - 2);
+  const std::vector<const CLI::App*> commands = app.get_subcommands({});
+  for (const CLI::App* command : commands) {
+    if (!command->parsed()) continue;
+    if (const CLI::Option* option = find_long(*command, name)) return option;
+  }
   if (const CLI::Option* option = find_long(app, name)) return option;
-  for (const CLI::App* command : app.get_subcommands({})) {
+  for (const CLI::App* command : commands) {
     if (const CLI::Option* option = find_long(*command, name)) return option;
   }
   return nullptr;
@@ -80,6 +87,27 @@ bool looks_like_task(std::string_view value) {
     return false;
   }
   return true;
+}
+
+/// "'-j' is an option of mtask run, not of mtask list" when `word` (`-j`, `-j2`, `--junit`,
+/// `--junit=x.xml`) names no option of the command `app` but one of another command; else "".
+std::string option_elsewhere(const CLI::App& app, std::string_view word) {
+  const CLI::App* top = app.get_parent();
+  if (top == nullptr || word.size() < 2 || word[0] != '-') return {};
+  const bool is_long = word.starts_with("--");
+  const std::string_view name = is_long ? word.substr(2, word.find('=') - 2) : word.substr(1, 1);
+  const auto declares = [is_long, name](const CLI::App& command) {
+    return is_long ? find_long(command, name) != nullptr : find_short(command, name) != nullptr;
+  };
+  if (name.empty() || declares(app)) return {};
+  for (const CLI::App* other : top->get_subcommands({})) {
+    if (other == &app || !declares(*other)) continue;
+    return fmt::format(
+        "{} is an option of mtask {}, not of mtask {}",
+        mtask::quote_arg(is_long ? word.substr(0, name.size() + 2) : word.substr(0, 2)),
+        other->get_name(), app.get_name());
+  }
+  return {};
 }
 
 }  // namespace
@@ -124,6 +152,7 @@ std::string unknown_command(const CLI::App& top, std::string_view word) {
 }
 
 std::string unknown_option(const CLI::App& app, const CLI::App* command, std::string_view word) {
+  if (std::string elsewhere = option_elsewhere(app, word); !elsewhere.empty()) return elsewhere;
   const std::string quoted = mtask::quote_arg(word);
   const bool is_long = word.starts_with("--");
   const std::string_view name = is_long ? word.substr(2, word.find('=') - 2) : word;

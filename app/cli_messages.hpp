@@ -23,7 +23,9 @@ void reject_flag_values(const CLI::App& top, const std::vector<std::string>& arg
 std::string unknown_command(const CLI::App& top, std::string_view word);
 
 /// "unknown option '--jobz' (did you mean '--jobs'?)": over the long options of `app`. For
-/// an option of `command` given before the command's name, says where it belongs.
+/// an option of `command` given before the command's name, says where it belongs; for an option
+/// of another command given to `app` (`mtask list -j 2`), says whose it is: "'-j' is an option
+/// of mtask run, not of mtask list".
 std::string unknown_option(const CLI::App& app, const CLI::App* command, std::string_view word);
 
 /// CLI11's message for `error` in mtask's words: "--jobs needs a value (N)" rather than

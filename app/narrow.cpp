@@ -2,8 +2,10 @@
 // failed tasks"); the decisions themselves are the plan layer's.
 #include "narrow.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,19 +31,30 @@ std::optional<mtask::Shard> decide_shard(const std::string& text, const Surround
   }
 }
 
+/// Why a job log is not to be resumed under `shard`, or "": it names the shard its run was of,
+/// and resumed under another, its tasks' rows are missing and other shards' tasks would run as
+/// never run (docs/tasks.md, "Resuming failed tasks"). Shard 1/1 is every task, as no shard is.
+std::string other_shard(std::string_view joblog, const std::optional<mtask::Shard>& shard) {
+  std::vector<mtask::Shard> named;
+  for (const mtask::Shard& one : mtask::joblog_shards(joblog)) {
+    if (one.n > 1) named.push_back(one);
+  }
+  if (named.empty() || (shard && std::ranges::find(named, *shard) != named.end())) return {};
+  std::string labels;
+  for (const mtask::Shard& one : named) labels += (labels.empty() ? "" : ", ") + one.label();
+  return fmt::format("the job log is of shard{} {}, this run {} (give --shard {})",
+                     named.size() > 1 ? "s" : "", labels,
+                     shard && shard->n > 1 ? "is shard " + shard->label() : "has no shard",
+                     named.size() > 1 ? "with one of them" : labels);
+}
+
 /// --resume-failed FILE: per task of `tasks`, whether it runs again.
-std::vector<bool> decide_resume(const std::string& path, const std::string& joblog,
+std::vector<bool> decide_resume(const std::string& path, const std::optional<mtask::Shard>& shard,
                                 const Surroundings& around, const std::vector<mtask::Task>& tasks) {
   const auto fail = [&path](const std::string& why) {
     return mtask::UsageError(fmt::format("--resume-failed {}: {}", mtask::quote_arg(path), why));
   };
   if (path.empty()) throw mtask::UsageError("--resume-failed '': needs a file name");
-  // The new job log would replace the one read, and with it the rows of the tasks that passed.
-  if (joblog == path) {
-    throw fail(
-        "is also the --joblog of this run, which would replace it with the rows of the "
-        "resumed tasks alone (write this run's job log to another file)");
-  }
   std::optional<std::string> text;
   try {
     if (around.read_file) text = around.read_file(path);
@@ -49,6 +62,7 @@ std::vector<bool> decide_resume(const std::string& path, const std::string& jobl
     throw fail(fmt::format("cannot read it: {}", e.what()));
   }
   if (!text) throw fail("cannot read it: No such file or directory");
+  if (const std::string why = other_shard(*text, shard); !why.empty()) throw fail(why);
   try {
     return mtask::tasks_to_resume(*text, tasks);
   } catch (const mtask::UsageError& e) {
@@ -62,7 +76,7 @@ void narrow_tasks(const CommandLine& cli, const Surroundings& around, Config& co
   if (cli.shard) config.shard = decide_shard(*cli.shard, around);
   std::vector<bool> again;
   if (cli.resume_failed) {
-    again = decide_resume(*cli.resume_failed, cli.joblog.value_or(""), around, config.tasks);
+    again = decide_resume(*cli.resume_failed, config.shard, around, config.tasks);
   }
   // The shard is taken from the whole list, so that a resumed slice is the same slice.
   std::vector<mtask::Task> kept;

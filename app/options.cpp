@@ -17,6 +17,7 @@
 #include "mtask/grammar/cpu_set.hpp"
 #include "mtask/grammar/duration.hpp"
 #include "narrow.hpp"
+#include "own_files.hpp"
 #include "plan_file.hpp"
 
 namespace app {
@@ -215,6 +216,7 @@ Config make_config(const CommandLine& cli, const Surroundings& around) {
   Config config;
   config.list = cli.list;
   config.log_level = log_level(cli, around.log_level);
+  check_own_files(cli, around);
   decide_run(cli, around, config);
   narrow_tasks(cli, around, config);
   decide_reports(cli, around, config);

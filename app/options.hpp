@@ -39,10 +39,15 @@ struct Surroundings {
   std::function<std::string(const std::string& path)> cannot_enter;
   /// The environment, for the CI's variables of `--shard auto`; empty: nothing is set.
   mtask::GetEnv getenv;
+  /// Whether `a` and `b` name one existing file, however each is spelled (`./jobs.tsv`, an
+  /// absolute path, a symbolic link): the same device and inode. Empty: only the same spelling
+  /// is the same file.
+  std::function<bool(const std::string& a, const std::string& b)> same_file;
 };
 
 /// The real surroundings: isatty() and the window size of stdout and stderr, the environment,
-/// sched_getaffinity(), and the file system for report files, task files and their cwd.
+/// sched_getaffinity(), and the file system for report files, task files and their cwd, and
+/// whether two paths name one file.
 Surroundings read_surroundings();
 
 /// Checks every value of `cli` and decides the run: tasks, limits, reports, the look of the

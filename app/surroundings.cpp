@@ -74,6 +74,14 @@ std::string cannot_enter(const std::string& path) {
   return {};
 }
 
+/// Both exist and are one file: stat() follows symbolic links, so every spelling agrees.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat first {};
+  struct stat second {};
+  if (stat(a.c_str(), &first) != 0 || stat(b.c_str(), &second) != 0) return false;
+  return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
+
 }  // namespace
 
 Surroundings read_surroundings() {
@@ -90,6 +98,7 @@ Surroundings read_surroundings() {
   around.read_file = read_task_file;
   around.cannot_enter = cannot_enter;
   around.getenv = [](const char* name) { return std::getenv(name); };
+  around.same_file = same_file;
   return around;
 }
 

@@ -339,3 +339,74 @@ TEST_CASE("resume-failed with the job log of another task list is a usage error"
   CHECK(missing.status == 2);
   CHECK(e2e::contains(missing.err, "cannot read it: No such file or directory"));
 }
+
+TEST_CASE("resume-failed refuses its own job log as --joblog under any spelling",
+          "[e2e][plan][resume]") {
+  e2e::TempDir dir;
+  const std::string joblog = dir.file("jobs.tsv");
+  const std::vector<std::string> tasks = {"ok=true", "bad=false"};
+  REQUIRE(e2e::mtask(args({"run", "--joblog", joblog}, tasks), quick()).status == 1);
+  const std::string before = read_all(joblog);
+  REQUIRE(e2e::contains(before, "\n0\tok\t"));
+  std::filesystem::create_symlink(joblog, dir.file("link.tsv"));
+  e2e::Options in_dir = quick();
+  in_dir.cwd = dir.path();
+  for (const std::string& other : {std::string("./jobs.tsv"), joblog, std::string("link.tsv")}) {
+    INFO(other);
+    const e2e::Run run =
+        e2e::mtask(args({"run", "--resume-failed", "jobs.tsv", "--joblog", other}, tasks), in_dir);
+    CHECK(run.status == 2);
+    CHECK(e2e::contains(run.err,
+                        "mtask: --resume-failed 'jobs.tsv': is also the --joblog of "
+                        "this run"));
+    // The rows of the task that passed are still there.
+    CHECK(read_all(joblog) == before);
+  }
+}
+
+TEST_CASE("a report naming the task file is a usage error", "[e2e][plan][resume]") {
+  e2e::TempDir dir;
+  const std::string tasks = dir.file("tasks.txt");
+  const std::string marker = dir.file("m");
+  const std::string text = "mark=touch " + marker + "\n";
+  std::ofstream(tasks) << text;
+  e2e::Options in_dir = quick();
+  in_dir.cwd = dir.path();
+  for (const char* option : {"--joblog", "--junit", "--timeline-svg", "--trace"}) {
+    INFO(option);
+    const e2e::Run run = e2e::mtask({"run", "-f", "tasks.txt", option, "./tasks.txt"}, in_dir);
+    CHECK(run.status == 2);
+    CHECK(e2e::contains(run.err, std::string("mtask: ") + option +
+                                     " './tasks.txt': is the task file of this run (-f "
+                                     "'tasks.txt')"));
+    CHECK(read_all(tasks) == text);
+    CHECK_FALSE(std::filesystem::exists(marker));
+  }
+}
+
+TEST_CASE("resume-failed keeps to the shard of its job log", "[e2e][plan][resume][shard]") {
+  e2e::TempDir dir;
+  const std::string joblog = dir.file("sj2.tsv");
+  const std::string marker = dir.file("m");
+  std::vector<std::string> tasks = ten_tasks();
+  tasks[1] = "t1=false";
+  tasks[2] = "t2=touch " + marker;  // of shard 3/4
+  REQUIRE(e2e::mtask(args({"run", "--shard", "2/4", "--joblog", joblog}, tasks), quick()).status ==
+          1);
+  const e2e::Run other =
+      e2e::mtask(args({"run", "--shard", "3/4", "--resume-failed", joblog}, tasks), quick());
+  CHECK(other.status == 2);
+  CHECK(e2e::contains(other.err, "mtask: --resume-failed '" + joblog +
+                                     "': the job log is of shard 2/4, this run is shard 3/4 "
+                                     "(give --shard 2/4)"));
+  const e2e::Run none = e2e::mtask(args({"run", "--resume-failed", joblog}, tasks), quick());
+  CHECK(none.status == 2);
+  CHECK(e2e::contains(none.err, "this run has no shard (give --shard 2/4)"));
+  CHECK_FALSE(std::filesystem::exists(marker));
+  // The same shard resumes its failed task alone.
+  const e2e::Run same = e2e::mtask(
+      args({"list", "-o", "json", "--shard", "2/4", "--resume-failed", joblog}, tasks), quick());
+  CHECK(same.status == 0);
+  REQUIRE(json_lines(same).size() == 1);
+  CHECK(json_lines(same)[0]["task"] == "t1");
+}

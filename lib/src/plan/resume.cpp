@@ -1,6 +1,7 @@
 // --resume-failed: reading an earlier job log (docs/tasks.md, "Resuming failed tasks").
 #include "mtask/plan/resume.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -115,6 +116,24 @@ std::vector<bool> tasks_to_resume(std::string_view joblog, const std::vector<Tas
   }
   if (!at) throw UsageError("not an mtask job log (it has no header line)");
   return again;
+}
+
+std::vector<Shard> joblog_shards(std::string_view joblog) {
+  constexpr std::string_view kPrefix = "# shard ";
+  std::vector<Shard> shards;
+  for (std::size_t start = 0; start < joblog.size();) {
+    const std::size_t end = std::min(joblog.find('\n', start), joblog.size());
+    const std::string_view line = joblog.substr(start, end - start);
+    start = end + 1;
+    if (!line.starts_with(kPrefix)) continue;
+    try {
+      const Shard shard = parse_shard(line.substr(kPrefix.size()));
+      if (std::ranges::find(shards, shard) == shards.end()) shards.push_back(shard);
+    } catch (const UsageError&) {
+      // A comment of someone else's: readers skip comments.
+    }
+  }
+  return shards;
 }
 
 }  // namespace mtask

@@ -107,3 +107,80 @@ TEST_CASE("resume-failed keeps the tasks that failed or did not run", "[app][res
   CHECK(error_of({"run", "--resume-failed", "none.tsv", "a"}, around) ==
         "--resume-failed 'none.tsv': cannot read it: No such file or directory");
 }
+
+namespace {
+
+/// `around`, where a path and the same path after "./" name one file, as do "link" and
+/// "j.tsv".
+app::Surroundings with_spellings(app::Surroundings around) {
+  around.same_file = [](const std::string& a, const std::string& b) {
+    const auto plain = [](std::string path) {
+      while (path.starts_with("./")) path.erase(0, 2);
+      return path == "link" ? std::string("j.tsv") : path;
+    };
+    return plain(a) == plain(b);
+  };
+  return around;
+}
+
+}  // namespace
+
+TEST_CASE("resume-failed refuses its job log as this run's, under every spelling",
+          "[app][resume]") {
+  const auto around = with_spellings(
+      around_with({}, {{"j.tsv", kHeader + row(0, "a", "0")}, {"s.txt", "a=true\nb=true\n"}}));
+  CHECK(error_of({"run", "--joblog", "./j.tsv", "--resume-failed", "j.tsv", "a", "b"}, around) ==
+        "--resume-failed 'j.tsv': is also the --joblog of this run ('./j.tsv'), which would "
+        "replace it with the rows of the resumed tasks alone (write this run's job log to "
+        "another file)");
+  CHECK(error_of({"run", "--joblog", "link", "--resume-failed", "j.tsv", "a", "b"}, around) ==
+        "--resume-failed 'j.tsv': is also the --joblog of this run ('link'), which would "
+        "replace it with the rows of the resumed tasks alone (write this run's job log to "
+        "another file)");
+  CHECK(error_of({"run", "--junit", "./j.tsv", "--resume-failed", "j.tsv", "a", "b"}, around) ==
+        "--junit './j.tsv': is the job log read by --resume-failed 'j.tsv', which the report "
+        "would overwrite (write it to another file)");
+  CHECK(error_of({"run", "--joblog", "other.tsv", "--resume-failed", "j.tsv", "a", "b"}, around)
+            .empty());
+}
+
+TEST_CASE("a report may not overwrite the task file", "[app][resume]") {
+  const auto around = with_spellings(around_with({}, {{"s.txt", "a=true\nb=true\n"}}));
+  for (const char* option : {"--joblog", "--junit", "--timeline-svg", "--trace"}) {
+    CHECK(error_of({"run", "-f", "s.txt", option, "./s.txt"}, around) ==
+          std::string(option) +
+              " './s.txt': is the task file of this run (-f 's.txt'), which the report would "
+              "overwrite (write it to another file)");
+  }
+  CHECK(error_of(
+            {"run", "--joblog", "mtask.toml"},
+            with_spellings(around_with({}, {{"mtask.toml", "[tasks.a]\ncommand = \"true\"\n"}}))) ==
+        "--joblog 'mtask.toml': is the task file of this run (./mtask.toml), which the report "
+        "would overwrite (write it to another file)");
+  CHECK(error_of({"run", "-f", "s.txt", "--joblog", "s.tsv"}, around).empty());
+}
+
+TEST_CASE("resume-failed keeps to the shard its job log names", "[app][resume][shard]") {
+  const std::string log = "# shard 2/4\n" + kHeader + row(1, "b", "1") + row(5, "f", "0");
+  const auto around = around_with(
+      {}, {{"sj2.tsv", log}, {"one.tsv", "# shard 1/1\n" + kHeader + row(0, "a", "1")}});
+  const std::vector<std::string> tasks = {"a", "b", "c", "d", "e", "f"};
+  const auto with = [&tasks](std::vector<std::string> head) {
+    head.insert(head.end(), tasks.begin(), tasks.end());
+    return head;
+  };
+  CHECK(error_of(with({"run", "--shard", "3/4", "--resume-failed", "sj2.tsv"}), around) ==
+        "--resume-failed 'sj2.tsv': the job log is of shard 2/4, this run is shard 3/4 (give "
+        "--shard 2/4)");
+  CHECK(error_of(with({"run", "--resume-failed", "sj2.tsv"}), around) ==
+        "--resume-failed 'sj2.tsv': the job log is of shard 2/4, this run has no shard (give "
+        "--shard 2/4)");
+  CHECK(error_of(with({"list", "--shard", "auto", "--resume-failed", "sj2.tsv"}), around) ==
+        "--resume-failed 'sj2.tsv': the job log is of shard 2/4, this run has no shard (give "
+        "--shard 2/4)");
+  CHECK(indexes(config_of(with({"run", "--shard", "2/4", "--resume-failed", "sj2.tsv"}), around)) ==
+        std::vector<std::size_t>{1});
+  // Shard 1/1 is every task, as no shard is.
+  CHECK(indexes(config_of(with({"run", "--resume-failed", "one.tsv"}), around)) ==
+        std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
+}

@@ -352,6 +352,37 @@ TEST_CASE("CLI11's messages in mtask's words", "[app][cli]") {
   CHECK(error_of({"run", "sing", "-j", "2", "-j", "3"}) == "--jobs given more than once");
 }
 
+TEST_CASE("CLI11's messages name the option of the command given", "[app][cli]") {
+  // run declares --file and --output too: the message is of list's own, given twice.
+  CHECK(error_of({"list", "-f", "s.txt", "-f", "s.txt"}) == "--file given more than once");
+  CHECK(error_of({"list", "-o", "json", "-o", "text", "a"}) == "--output given more than once");
+  CHECK(error_of({"list", "--shard", "1/2", "--shard", "2/2", "a"}) ==
+        "--shard given more than once");
+  CHECK(error_of({"list", "a", "--format"}) == "--format needs a value (FORMAT)");
+  CHECK(error_of({"run", "-f", "s.txt", "-f", "s.txt"}) == "--file given more than once");
+}
+
+TEST_CASE("an option of run given to list says whose it is", "[app][cli]") {
+  CHECK(error_of({"list", "-j", "2", "a"}) == "'-j' is an option of mtask run, not of mtask list");
+  CHECK(error_of({"list", "--junit", "x.xml", "a"}) ==
+        "'--junit' is an option of mtask run, not of mtask list");
+  CHECK(error_of({"list", "--junit=x.xml", "a"}) ==
+        "'--junit' is an option of mtask run, not of mtask list");
+  CHECK(error_of({"list", "-j2", "a"}) == "'-j' is an option of mtask run, not of mtask list");
+  // An option of neither: as before.
+  CHECK(error_of({"list", "--frobnicate", "a"}) == "unknown option '--frobnicate'");
+}
+
+TEST_CASE("the help of --format names its choices and its default", "[app][cli]") {
+  app::Cli cli;
+  for (const char* command : {"run", "list"}) {
+    const std::string help =
+        cli.app().get_subcommand(command)->get_option("--format")->get_description();
+    CHECK_THAT(help, Catch::Contains("toml, procfile or list"));
+    CHECK_THAT(help, Catch::Contains("from the file's name or its first line"));
+  }
+}
+
 TEST_CASE("a TASK taken as an option's value is named as such", "[app][cli]") {
   CHECK(error_of({"run", "--junit", "sing:1"}) ==
         "no TASK given and no ./mtask.toml: 'sing:1' was taken as the value of --junit (write "

@@ -109,3 +109,17 @@ TEST_CASE("tasks_to_resume: a last row cut short is left out", "[unit][resume]")
   const std::string joblog = kHeader + row(0, "a", "0") + "1\tb\t42\t41\t1.0";
   CHECK(mtask::tasks_to_resume(joblog, tasks) == std::vector<bool>{false, true});
 }
+
+TEST_CASE("joblog_shards: the shards a job log names", "[unit][resume][shard]") {
+  using mtask::Shard;
+  CHECK(mtask::joblog_shards(kHeader + row(0, "a", "0")).empty());
+  CHECK(mtask::joblog_shards("# shard 2/4\n" + kHeader + row(1, "b", "0")) ==
+        std::vector<Shard>{{2, 4}});
+  // Job logs put one after another: each shard once, in their order.
+  CHECK(mtask::joblog_shards("# shard 3/4\n" + kHeader + "# shard 1/4\n" + kHeader +
+                             "# shard 3/4\n" + kHeader) == std::vector<Shard>{{3, 4}, {1, 4}});
+  // Other comments name no shard; a last line without its newline still counts.
+  CHECK(mtask::joblog_shards("# a note\n# shard x/y\n" + kHeader).empty());
+  CHECK(mtask::joblog_shards(kHeader + row(0, "a", "0") + "# shard 1/2") ==
+        std::vector<Shard>{{1, 2}});
+}
