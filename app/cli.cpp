@@ -101,7 +101,7 @@ void add_plan_options(CLI::App& command, CommandLine& cli) {
   command
       .add_option("-f,--file", cli.file,
                   "Read the tasks from FILE (- for standard input; default ./mtask.toml when no "
-                  "TASK is given)")
+                  "TASK or only NAMEs are given)")
       ->type_name("FILE");
   command
       .add_option("--format", cli.format,
@@ -159,7 +159,8 @@ void add_report_options(CLI::App& run, CommandLine& cli) {
   run.add_option("--junit", cli.junit, "Also write a JUnit XML report to FILE (for CI)")
       ->type_name("FILE")
       ->group("Reports");
-  run.add_option("--joblog", cli.joblog, "Also write one tab-separated row per task to FILE")
+  run.add_option("--joblog", cli.joblog,
+                 "Also write one tab-separated row per task (per attempt) to FILE")
       ->type_name("FILE")
       ->group("Reports");
   run.add_flag("--group", cli.group, "Text: write each task's output as one block when it ends")

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "plan_file.hpp"
 
 namespace app {
 namespace {
@@ -32,10 +33,14 @@ void check_own_files(const CommandLine& cli, const Surroundings& around) {
       {"--junit", cli.junit},
       {"--timeline-svg", cli.timeline_svg},
       {"--trace", cli.trace}};
-  const std::optional<std::string> tasks = task_file(cli);
+  std::optional<std::string> tasks = task_file(cli);
+  // Bare NAMEs read ./mtask.toml only when it is there: then it is the same file as the report.
+  const bool only_if_there = !tasks && !cli.file && all_bare_names(cli.tasks);
+  if (only_if_there) tasks = "mtask.toml";
   for (const auto& [option, report] : reports) {
     if (!report) continue;
-    if (tasks && same(*report, *tasks)) {
+    if (tasks && (only_if_there ? around.same_file && around.same_file(*report, *tasks)
+                                : same(*report, *tasks))) {
       throw mtask::UsageError(fmt::format(
           "{} {}: is the task file of this run ({}), which the report would overwrite (write "
           "it to another file)",

@@ -47,12 +47,6 @@ std::string procfile_hint(const Surroundings& around) {
   return {};
 }
 
-/// Every TASK is a bare NAME: no COUNT, INTERVAL or COMMAND of its own.
-bool all_bare_names(const std::vector<std::string>& tasks) {
-  return std::ranges::all_of(
-      tasks, [](const std::string& task) { return mtask::name_error(task).empty(); });
-}
-
 /// "'x': no task of that name in FILE (did you mean 'y'?); its tasks: a, b, c".
 [[noreturn]] void fail_unknown(const std::string& name, const mtask::TaskFile& file,
                                bool implicit) {
@@ -122,6 +116,11 @@ std::string task_cwd(const PlanFile& plan, const mtask::FileTask& task,
 }
 
 }  // namespace
+
+bool all_bare_names(const std::vector<std::string>& tasks) {
+  return std::ranges::all_of(
+      tasks, [](const std::string& task) { return mtask::name_error(task).empty(); });
+}
 
 std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surroundings& around) {
   // TASKs that are all bare NAMEs select from ./mtask.toml when there is one, as `make lint`

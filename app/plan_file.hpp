@@ -21,6 +21,10 @@ struct PlanFile {
   bool implicit = false;
 };
 
+/// Every TASK is a bare NAME, with no COUNT, INTERVAL or COMMAND of its own: then they select
+/// from ./mtask.toml when it exists (docs/tasks.md).
+bool all_bare_names(const std::vector<std::string>& tasks);
+
 /// The task file of the command line: `-f FILE` (`-` standard input), else `./mtask.toml` when
 /// no TASK is given or every TASK is a bare NAME (and the file exists); nullopt when the TASKs
 /// are the tasks. Throws mtask::UsageError: no TASK and no mtask.toml, a file that cannot be

@@ -382,6 +382,22 @@ TEST_CASE("a report naming the task file is a usage error", "[e2e][plan][resume]
     CHECK(read_all(tasks) == text);
     CHECK_FALSE(std::filesystem::exists(marker));
   }
+  // Bare NAMEs read ./mtask.toml: a report may not overwrite it either, but where there is no
+  // mtask.toml a report of that name is only a report.
+  const std::string toml = "[tasks.mark]\nrun = 'touch " + marker + "'\n";
+  std::ofstream(dir.file("mtask.toml")) << toml;
+  const e2e::Run bare = e2e::mtask({"run", "mark", "--joblog", "./mtask.toml"}, in_dir);
+  CHECK(bare.status == 2);
+  CHECK(e2e::contains(bare.err, "is the task file of this run (./mtask.toml)"));
+  CHECK(read_all(dir.file("mtask.toml")) == toml);
+  CHECK_FALSE(std::filesystem::exists(marker));
+  e2e::TempDir empty;
+  e2e::Options in_empty = quick();
+  in_empty.cwd = empty.path();
+  const e2e::Run demo =
+      e2e::mtask({"run", "-n", "1", "-i", "0", "mark", "--joblog", "mtask.toml"}, in_empty);
+  CHECK(demo.status == 0);
+  CHECK(std::filesystem::exists(empty.file("mtask.toml")));
 }
 
 TEST_CASE("resume-failed keeps to the shard of its job log", "[e2e][plan][resume][shard]") {
