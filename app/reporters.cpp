@@ -65,6 +65,7 @@ class JunitFile final : public mtask::EventSink {
             const mtask::RunContext& context, bool& failed)
       : junit_(tasks, path, mtask::JunitReporter::kDefaultKeepBytes, context), failed_(failed) {}
   void on_begin(const mtask::BeginEvent& e) override { junit_.on_begin(e); }
+  void on_start(const mtask::StartEvent& e) override { junit_.on_start(e); }
   void on_line(const mtask::LineEvent& e) override { junit_.on_line(e); }
   void on_exit(const mtask::ExitEvent& e) override { junit_.on_exit(e); }
   void on_summary(const mtask::SummaryEvent& e) override {

@@ -375,3 +375,63 @@ TEST_CASE("retries: a stop during a later attempt leaves it skipped, the earlier
   CHECK(xpath(report, "count(//testcase[@name='slow']/rerunFailure)") == "1");
   CHECK(e2e::left_after(marker, 1s).empty());
 }
+
+TEST_CASE("retries: a retry --fail-fast cancelled is the task's failure, shown once",
+          "[e2e][retries][junit][trace][stopping]") {
+  e2e::TempDir dir;
+  const std::string plan = dir.file("mtask.toml");
+  std::ofstream(plan) << "[tasks.a]\nrun = 'sleep 0.3; exit 1'\nretries = 0\n"
+                      << "[tasks.b]\nrun = 'echo b-out; exit 1'\n";
+  const std::string report = dir.file("ff.xml");
+  const std::string trace = dir.file("ff.json");
+  const e2e::Run run = e2e::mtask({"run", "-f", plan, "--fail-fast", "--retries", "3",
+                                   "--retry-delay", "5s", "--junit", report, "--trace", trace},
+                                  quick());
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 1);
+  CHECK(run.wall < 4s);
+  check_valid_junit(report);
+  CHECK(xpath(report, "count(//testcase[@name='b']/failure)") == "1");
+  CHECK(xpath(report, "count(//testcase[@name='b']/rerunFailure)") == "0");
+  CHECK(xpath(report, "string(//testcase[@name='b']/system-out)") == "b-out\n");
+  // One slice for b's only attempt.
+  const json events = json::parse(read_all(trace));
+  std::size_t slices = 0;
+  for (const json& e : events["traceEvents"]) {
+    if (e["ph"] == "X" && e["cat"] == "task" && e["name"] == "b") ++slices;
+  }
+  CHECK(slices == 1);
+}
+
+TEST_CASE("retries: earlier attempts keep no descriptor and a capped number of entries",
+          "[e2e][retries][junit][limits]") {
+  e2e::TempDir dir;
+  const std::string report = dir.file("many.xml");
+  // 4 tasks of 13 attempts each, every attempt writing 100 kB to stdout and to stderr: more
+  // than a buffer holds in memory (a descriptor each) and more attempts than JUnit keeps.
+  std::vector<std::string> args{"run", "-j", "4", "--retries", "12", "--junit", report};
+  for (int i = 0; i < 4; ++i) {
+    args.push_back("t" + std::to_string(i) +
+                   "=yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 100000; "
+                   "yes 0123456789 | head -c 100000 >&2; exit 1");
+  }
+  e2e::Options options = quick();
+  options.timeout = 60s;
+  // 64 descriptors: enough for the tasks' pipes and their last attempts, not for one per
+  // earlier attempt (4 x 12 x 2).
+  options.prefix = {"sh", "-c", "ulimit -n 64 && exec \"$@\"", "sh"};
+  const e2e::Run run = e2e::mtask(args, options);
+  REQUIRE_FALSE(run.timed_out);
+  INFO(run.err);
+  CHECK(run.status == 1);
+  CHECK_FALSE(e2e::contains(run.err, "Too many open files"));
+  check_valid_junit(report);
+  CHECK(xpath(report, "count(//testcase[@name='t0']/rerunFailure)") == "10");
+  CHECK(xpath(report, "string(//testcase[@name='t0']/rerunFailure[1]/@message)") ==
+        "exit 1 on attempt 3 of 13 (2 earlier attempts not shown)");
+  // Each earlier attempt keeps the first 64 KiB of a stream and says how much more it wrote.
+  const std::string out =
+      xpath(report, "string(//testcase[@name='t0']/rerunFailure[1]/system-out)");
+  CHECK(out.size() < 64 * 1024 + 100);
+  CHECK(e2e::contains(out, " more bytes of output not kept]"));
+}

@@ -137,6 +137,10 @@ class EventSink {
   virtual void on_start(const StartEvent&) {}
   virtual void on_line(const LineEvent&) {}
   virtual void on_exit(const ExitEvent&) {}
+  /// A stop came while the task waited to run again (--retries): it will not, and the attempt
+  /// of `e`, whose exit event came before with `retrying`, is its end (`e.retrying` is false
+  /// here). Not a new attempt: a reporter that writes each exit writes nothing more for it.
+  virtual void on_retry_cancelled(const ExitEvent& e) { (void)e; }
   virtual void on_summary(const SummaryEvent&) {}
   /// The run is about to stop for job control (Ctrl-Z): every task is stopped, then mtask.
   /// A live display takes itself off the terminal here.

@@ -63,6 +63,7 @@ JunitReporter::JunitReporter(const std::vector<Task>& tasks, std::string path,
   std::size_t size = 0;
   for (const Task& task : tasks) size = std::max(size, task.index + 1);
   outputs_.resize(size);
+  failing_.resize(size);
   earlier_.resize(size);
 }
 
@@ -70,17 +71,49 @@ JunitReporter::~JunitReporter() = default;
 
 void JunitReporter::on_begin(const BeginEvent& e) { run_start_ = e.wall_start; }
 
+void JunitReporter::on_start(const StartEvent& e) {
+  if (e.task.index < failing_.size() && failing_[e.task.index]) move_to_earlier(e.task.index);
+}
+
 void JunitReporter::on_exit(const ExitEvent& e) {
   if (!e.retrying || e.task.index >= outputs_.size()) return;
-  // The attempt failed and the task runs again: what it wrote goes with its failure, and the
-  // next attempt keeps its own output (docs/output.md, "JUnit XML").
-  std::vector<FailedAttempt>& earlier = earlier_[e.task.index];
-  earlier.push_back(FailedAttempt{e.result, std::move(outputs_[e.task.index])});
-  outputs_[e.task.index] = TaskOutput{};
+  // The task is to run again, unless a stop cancels that: then this attempt, with its output,
+  // stays its last (docs/output.md, "JUnit XML").
+  failing_[e.task.index] = e.result;
+}
+
+void JunitReporter::move_to_earlier(std::size_t index) {
+  Earlier& earlier = earlier_[index];
+  TaskOutput& output = outputs_[index];
+  earlier.kept.push_back(
+      FailedAttempt{*failing_[index], keep_first(output.out), keep_first(output.err)});
+  failing_[index].reset();
+  output = TaskOutput{};  // closes a spilled buffer's file
+  if (earlier.kept.size() > kEarlierAttemptsKept) {
+    earlier.kept.pop_front();
+    ++earlier.not_shown;
+  }
+}
+
+JunitReporter::KeptStream JunitReporter::keep_first(const Captured& c) {
+  KeptStream kept{c.escaped.head(kEarlierKeepBytes + 1), 0};
+  if (kept.escaped.size() > kEarlierKeepBytes) {
+    // Cut where a character and an XML reference are whole: before a UTF-8 lead byte and not
+    // inside `&...;`.
+    std::size_t cut = kEarlierKeepBytes;
+    while (cut > 0 && (static_cast<unsigned char>(kept.escaped[cut]) & 0xC0) == 0x80) --cut;
+    const std::size_t amp = cut == 0 ? std::string::npos : kept.escaped.rfind('&', cut - 1);
+    if (amp != std::string::npos && kept.escaped.find(';', amp) >= cut) cut = amp;
+    kept.escaped.resize(cut);
+  }
+  kept.not_kept = c.escaped.size() - kept.escaped.size() + c.left_out + c.escaped.dropped();
+  return kept;
 }
 
 void JunitReporter::on_line(const LineEvent& e) {
   if (e.task.index >= outputs_.size()) return;
+  // A line of the next attempt may come before its start event: the failed one is over.
+  if (failing_[e.task.index] && failing_[e.task.index]->pid != e.pid) move_to_earlier(e.task.index);
   TaskOutput& task = outputs_[e.task.index];
   Captured& c = e.stream == Stream::kStdout ? task.out : task.err;
   const std::size_t size = e.text.size() + (e.partial ? 0 : 1);
@@ -159,8 +192,10 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
       // Maven Surefire's elements for runs again: the failed attempts of a task that passed
       // in the end are flaky failures of a passing test, those of one that never passed reruns.
       const bool passed = r.outcome == Outcome::kExited && r.code == 0;
-      for (const FailedAttempt& attempt : earlier_[task.index]) {
-        write_attempt(passed ? "flakyFailure" : "rerunFailure", attempt, file);
+      std::size_t not_shown = earlier_[task.index].not_shown;
+      for (const FailedAttempt& attempt : earlier_[task.index].kept) {
+        write_attempt(passed ? "flakyFailure" : "rerunFailure", attempt, not_shown, file);
+        not_shown = 0;
       }
     }
     if (task.index < outputs_.size()) write_output(outputs_[task.index], file, "      ");
@@ -170,13 +205,26 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
 }
 
 void JunitReporter::write_attempt(std::string_view element, const FailedAttempt& attempt,
-                                  Output& file) {
+                                  std::size_t not_shown, Output& file) {
   const TaskResult& r = attempt.result;
-  file.write(fmt::format(
-      "      <{} message=\"{}\" type=\"{}\">\n", element,
-      attr(fmt::format("{} on attempt {} of {}", describe(r), r.attempt, r.max_attempts)),
-      failure_type(r)));
-  write_output(attempt.output, file, "        ");
+  std::string message =
+      fmt::format("{} on attempt {} of {}", describe(r), r.attempt, r.max_attempts);
+  if (not_shown > 0) {
+    message += fmt::format(" ({} not shown)", count_of(not_shown, "earlier attempt"));
+  }
+  file.write(fmt::format("      <{} message=\"{}\" type=\"{}\">\n", element, attr(message),
+                         failure_type(r)));
+  for (const auto& [name, kept] :
+       {std::pair{"system-out", &attempt.out}, std::pair{"system-err", &attempt.err}}) {
+    if (kept->escaped.empty() && kept->not_kept == 0) continue;
+    file.write(fmt::format("        <{}>", name));
+    file.write(kept->escaped);
+    if (kept->not_kept > 0) {
+      file.write(
+          fmt::format("[mtask: {} of output not kept]\n", count_of(kept->not_kept, "more byte")));
+    }
+    file.write(fmt::format("</{}>\n", name));
+  }
   file.write(fmt::format("      </{}>\n", element));
 }
 

@@ -18,6 +18,10 @@ void MultiSink::on_exit(const ExitEvent& e) {
   for (EventSink* sink : sinks_) sink->on_exit(e);
 }
 
+void MultiSink::on_retry_cancelled(const ExitEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_retry_cancelled(e);
+}
+
 void MultiSink::on_summary(const SummaryEvent& e) {
   for (EventSink* sink : sinks_) sink->on_summary(e);
 }

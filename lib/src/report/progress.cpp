@@ -50,6 +50,12 @@ void Progress::attempt_failed(std::size_t index) {
   if (index < started_at_.size()) started_at_[index].reset();
 }
 
+void Progress::retry_cancelled(std::size_t index) {
+  (void)index;  // attempt_failed() took it off the running ones already
+  ++done_;
+  ++failed_;
+}
+
 std::string Progress::text(Duration elapsed) const {
   std::string line = fmt::format("mtask: {}/{} done, {} running, {} failed, {} elapsed", done_,
                                  tasks_, running_, failed_, short_duration(elapsed));

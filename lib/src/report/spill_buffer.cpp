@@ -94,6 +94,28 @@ void SpillBuffer::write_to(Output& out) const {
   }
 }
 
+std::string SpillBuffer::head(std::size_t n) const {
+  // Only what is needed is read: the file first, in chunks, then memory.
+  std::string text;
+  text.reserve(std::min(n, size()));
+  if (fd_ >= 0) {
+    std::array<char, kChunk> chunk{};
+    off_t offset = 0;
+    std::size_t left = std::min(n, spilled_);
+    while (left > 0) {
+      const ssize_t got = ::pread(fd_, chunk.data(), std::min(left, chunk.size()), offset);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      text.append(chunk.data(), static_cast<std::size_t>(got));
+      offset += static_cast<off_t>(got);
+      left -= static_cast<std::size_t>(got);
+    }
+    if (text.size() < std::min(n, spilled_)) return text;  // a read failed: what came
+  }
+  text.append(std::string_view(memory_).substr(0, n - text.size()));
+  return text;
+}
+
 void SpillBuffer::clear() {
   std::string().swap(memory_);
   if (fd_ >= 0) ::close(fd_);

@@ -103,19 +103,24 @@ class Picture {
           "<rect class=\"span attempt\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
           "height=\"{}\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"{}\" "
           "stroke-dasharray=\"4 2\"><title>{}, attempt {}, pid {}: {} to {}, {}</title></rect>\n",
-          from, y + 2, std::max(x_of(attempt.end) - from, 1.0), kBarHeight, fill, fill, name, i + 1,
-          attempt.pid, human_duration(attempt.start), human_duration(attempt.end),
+          from, y + 2, std::max(x_of(attempt.end) - from, 1.0), kBarHeight, fill, fill, name,
+          attempt.attempt, attempt.pid, human_duration(attempt.start), human_duration(attempt.end),
           escaped(attempt.status));
     }
+    // Only the latest failed attempts are kept (kTimelineEarlierKept): say how many are not.
+    const std::string not_drawn =
+        task.earlier_not_kept == 0
+            ? std::string()
+            : fmt::format("; {} not drawn", count_of(task.earlier_not_kept, "earlier attempt"));
     const double left = x_of(task.start);
     const double width = std::max(x_of(task.end) - left, 1.0);
     svg_ += fmt::format(
         "<rect class=\"span\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" "
         "fill=\"{}\" fill-opacity=\"0.3\" stroke=\"{}\"><title>{}, pid {}, ppid {}: {} to {}, "
-        "{}, {} CPU, {}</title></rect>\n",
+        "{}, {} CPU, {}{}</title></rect>\n",
         left, y + 2, width, kBarHeight, fill, fill, name, task.pid, task.ppid,
         human_duration(task.start), human_duration(task.end), escaped(task.status),
-        human_duration(task.cpu), count_of(task.lines, "line"));
+        human_duration(task.cpu), count_of(task.lines, "line"), not_drawn);
     for (const TimelineMark& mark : task.marks) {
       svg_ += fmt::format(
           "<rect class=\"mark\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"3\" height=\"{}\" "

@@ -333,6 +333,10 @@ void TextReporter::on_exit(const ExitEvent& e) {
   write_own_line(e.task, e.result.pid, kEndMarker, text, e.t, e.result.failed());
 }
 
+void TextReporter::on_retry_cancelled(const ExitEvent& e) {
+  if (options_.progress != nullptr) options_.progress->retry_cancelled(e.task.index);
+}
+
 void TextReporter::on_summary(const SummaryEvent& e) {
   if (options_.progress != nullptr) options_.progress->finish();
   for (TaskState& st : states_) release_held(st);  // a task that never sent its exit

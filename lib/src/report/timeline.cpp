@@ -110,6 +110,14 @@ TimelineTask& TimelineRecorder::task(const Task& t) {
 
 void TimelineRecorder::on_start(const StartEvent& e) {
   TimelineTask& t = task(e.task);
+  if (e.task.index < failing_.size() && failing_[e.task.index]) {
+    t.earlier.push_back(*failing_[e.task.index]);
+    failing_[e.task.index].reset();
+    if (t.earlier.size() > kTimelineEarlierKept) {
+      t.earlier.erase(t.earlier.begin());
+      ++t.earlier_not_kept;
+    }
+  }
   t.started = true;
   t.pid = e.pid;
   t.ppid = e.ppid;
@@ -133,8 +141,9 @@ void TimelineRecorder::on_exit(const ExitEvent& e) {
   exits_[e.task.index] = e.t;
   if (e.retrying) {
     const TaskResult& r = e.result;
-    task(e.task).earlier.push_back(
-        TimelineAttempt{r.pid, r.started, std::min(r.started + r.wall, e.t), describe(r)});
+    if (e.task.index >= failing_.size()) failing_.resize(e.task.index + 1);
+    failing_[e.task.index] = TimelineAttempt{r.attempt, r.pid, r.started,
+                                             std::min(r.started + r.wall, e.t), describe(r)};
   }
 }
 

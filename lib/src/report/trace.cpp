@@ -63,12 +63,17 @@ class Trace {
   void write_task(const TimelineTask& task) {
     const int parent = timeline_.parent_pid;
     name_track(task.pid, fmt::format("{} (pid {})", task.name, task.pid), task.index + 1);
+    // Only the latest failed attempts are kept (kTimelineEarlierKept): say how many are not.
+    const std::string not_shown =
+        task.earlier_not_kept == 0
+            ? std::string()
+            : fmt::format(",\"earlier_attempts_not_shown\":{}", task.earlier_not_kept);
     add(fmt::format(
         "{{\"name\":{},\"cat\":\"task\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},\"tid\":{},"
-        "\"args\":{{\"index\":{},\"ppid\":{},\"status\":{},\"cpu_ms\":{:.3f},\"lines\":{}}}}}",
+        "\"args\":{{\"index\":{},\"ppid\":{},\"status\":{},\"cpu_ms\":{:.3f},\"lines\":{}{}}}}}",
         json_string(task.name), micros(task.start), micros(task.end - task.start), task.pid,
         task.pid, task.index, task.ppid, json_string(task.status),
-        static_cast<double>(task.cpu.count()) / 1e6, task.lines));
+        static_cast<double>(task.cpu.count()) / 1e6, task.lines, not_shown));
     // What the parent did for this task, on the parent's own track: fork, then wait.
     add(fmt::format(
         "{{\"name\":{},\"cat\":\"parent\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
@@ -93,13 +98,14 @@ class Trace {
   // A failed attempt before the last: a slice on a track of its own process.
   void write_attempt(const TimelineTask& task, std::size_t i) {
     const TimelineAttempt& attempt = task.earlier[i];
-    name_track(attempt.pid, fmt::format("{} (pid {}, attempt {})", task.name, attempt.pid, i + 1),
+    name_track(attempt.pid,
+               fmt::format("{} (pid {}, attempt {})", task.name, attempt.pid, attempt.attempt),
                task.index + 1);
     add(fmt::format(
         "{{\"name\":{},\"cat\":\"task\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},\"tid\":{},"
         "\"args\":{{\"index\":{},\"attempt\":{},\"status\":{}}}}}",
         json_string(task.name), micros(attempt.start), micros(attempt.end - attempt.start),
-        attempt.pid, attempt.pid, task.index, i + 1, json_string(attempt.status)));
+        attempt.pid, attempt.pid, task.index, attempt.attempt, json_string(attempt.status)));
   }
 
   const Timeline& timeline_;

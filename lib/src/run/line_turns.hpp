@@ -49,6 +49,8 @@ class LineTurns final : public Source {
     TaskResult result{};
     std::uint32_t attempt = 1;  ///< for a start: which attempt of the task
     bool retrying = false;      ///< for an exit: the task runs again
+    /// For an exit: not a new one, the task's retry was cancelled (EventSink::on_retry_cancelled).
+    bool retry_cancelled = false;
   };
   using Release = std::function<void(const Deferred&)>;
   using Fairness = TurnFairness;

@@ -278,7 +278,9 @@ void Run::on_line(Slot& slot, Stream stream, std::string_view text, bool partial
 
 void Run::release(const detail::LineTurns::Deferred& event) {
   const Task& task = tasks_[event.task];
-  if (event.is_exit) {
+  if (event.is_exit && event.retry_cancelled) {
+    sink_.on_retry_cancelled(ExitEvent{task, event.result, event.t});
+  } else if (event.is_exit) {
     sink_.on_exit(ExitEvent{task, event.result, event.t, event.retrying});
   } else {
     sink_.on_start(StartEvent{task, event.pid, event.ppid, event.t, event.attempt,
@@ -347,8 +349,14 @@ void Run::stop_all(int status) {
 
 void Run::cancel_retries(StopReason reason) {
   // Each ends with its last attempt, which failed (docs/tasks.md, "Retries"): its exit event
-  // went out already, and the summary counts it failed.
+  // went out already, and the summary counts it failed. The reporters are told after that
+  // exit event, which may still wait for its turn.
   for (const std::size_t index : retries_.cancel()) {
+    const TaskResult& result = results_[index];
+    detail::LineTurns::Deferred cancelled{true,        index,         result.pid,
+                                          result.ppid, since_start(), result};
+    cancelled.retry_cancelled = true;
+    turns_.deliver(cancelled);
     detail::log().info(
         "task '{}' does not run again ({}): it failed on attempt {} of {}", tasks_[index].name,
         reason == StopReason::kNone ? "mtask cannot start tasks" : stop_reason_name(reason),

@@ -1,6 +1,8 @@
 // Every report given the events of a run with retries (docs/output.md, "Retries"): a task
 // "flaky" that fails once and passes, a task "never" that fails all of its 3 attempts.
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -235,4 +237,197 @@ TEST_CASE("retries: a failed attempt is not a task done on the progress line",
   CHECK(progress.text(now).starts_with("mtask: 0/1 done, 1 running, 0 failed"));
   progress.task_ended(0, false);
   CHECK(progress.text(now).starts_with("mtask: 1/1 done, 0 running, 0 failed"));
+}
+
+namespace {
+
+/// A run stopped while task "b" waited to run again: its attempt 1 of 4 failed (retrying), then
+/// the stop cancelled the retry, so that attempt is also the task's end.
+struct CancelledRetry {
+  std::vector<mtask::Task> tasks{{.name = "b", .command = "b", .index = 0}};
+  std::vector<TaskResult> results{attempt(31, 1, 1, 4, 0ms)};
+
+  void play(mtask::EventSink& sink) {
+    sink.on_begin({4241, tasks, std::chrono::steady_clock::now(),
+                   std::chrono::system_clock::time_point(1795000000s)});
+    const TaskResult& r = results[0];
+    sink.on_start({tasks[0], r.pid, 4241, r.started, r.attempt, r.max_attempts});
+    sink.on_line({tasks[0], r.pid, Stream::kStdout, "b-out", false, 50ms});
+    sink.on_exit({tasks[0], r, 100ms, true});
+    sink.on_retry_cancelled({tasks[0], r, 300ms});
+    sink.on_summary({4241, tasks, results, 1, 400ms, 100ms, 0.25, 1, 400ms});
+  }
+};
+
+/// Counts the descriptors this process has open.
+std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("retries: JUnit shows a retry a stop cancelled once, as the failure with its output",
+          "[junit][retries]") {
+  TempDir dir;
+  const std::string path = dir.file("report.xml");
+  CancelledRetry run;
+  {
+    mtask::JunitReporter junit(run.tasks, path);
+    run.play(junit);
+    CHECK(junit.error().empty());
+  }
+  const std::string text = read_all(path);
+  CAPTURE(text);
+  CHECK(has(text,
+            "<testcase name=\"b\" classname=\"mtask\" time=\"0.100\">\n"
+            "      <failure message=\"exit 1\" type=\"exit\">exit 1</failure>\n"
+            "      <system-out>b-out\n</system-out>\n"
+            "    </testcase>\n"));
+  CHECK_FALSE(has(text, "rerunFailure"));
+}
+
+TEST_CASE("retries: the timeline and trace show a retry a stop cancelled once",
+          "[timeline][retries]") {
+  CancelledRetry run;
+  mtask::TimelineRecorder recorder;
+  run.play(recorder);
+  const mtask::Timeline& timeline = recorder.timeline();
+  REQUIRE(timeline.tasks.size() == 1);
+  CHECK(timeline.tasks[0].earlier.empty());
+  const nlohmann::json trace = nlohmann::json::parse(mtask::render_trace(timeline));
+  std::size_t slices = 0;
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    if (e["ph"] == "X" && e["cat"] == "task") ++slices;
+  }
+  CHECK(slices == 1);
+  CHECK_FALSE(has(mtask::render_timeline_svg(timeline), "attempt"));
+}
+
+TEST_CASE("retries: a retry a stop cancelled is a task done and failed on the progress line",
+          "[progress][retries]") {
+  mtask::StringOutput terminal;
+  mtask::Duration now = 0ms;
+  mtask::Progress progress(terminal, 2, 0, true, [&] { return now; });
+  progress.task_started(0);
+  progress.task_started(1);
+  now = 100ms;
+  progress.attempt_failed(0);
+  CHECK(progress.text(now).starts_with("mtask: 0/2 done, 1 running, 0 failed"));
+  progress.retry_cancelled(0);
+  CHECK(progress.text(now).starts_with("mtask: 1/2 done, 1 running, 1 failed"));
+  progress.task_ended(1, false);
+  CHECK(progress.text(now).starts_with("mtask: 2/2 done, 0 running, 1 failed"));
+}
+
+TEST_CASE("retries: the text reporter passes a cancelled retry to the progress line",
+          "[progress][text_reporter][retries]") {
+  mtask::StringOutput terminal;
+  mtask::Progress progress(terminal, 1, 0, true, [] { return mtask::Duration(100ms); });
+  CancelledRetry run;
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(run.tasks, out, err, {.progress = &progress});
+  const TaskResult& r = run.results[0];
+  reporter.on_start({run.tasks[0], r.pid, 4241, r.started, r.attempt, r.max_attempts});
+  reporter.on_exit({run.tasks[0], r, 100ms, true});
+  reporter.on_retry_cancelled({run.tasks[0], r, 300ms});
+  CHECK(progress.text(100ms).starts_with("mtask: 1/1 done, 0 running, 1 failed"));
+  // Nothing more is written for it: its end line went out already.
+  CHECK(count_of(out.str(), "exit 1 after") == 1);
+}
+
+namespace {
+
+/// Plays `attempts` failed attempts of one task, each writing `bytes` to stdout and stderr in
+/// lines of 1000 bytes, the last one for good; `during` runs before the last exit.
+void play_attempts(mtask::EventSink& sink, const std::vector<mtask::Task>& tasks,
+                   std::vector<TaskResult>& results, std::uint32_t attempts, std::size_t bytes,
+                   const std::function<void()>& during = {}) {
+  sink.on_begin({4241, tasks, std::chrono::steady_clock::now(),
+                 std::chrono::system_clock::time_point(1795000000s)});
+  const std::string line(999, 'x');
+  for (std::uint32_t n = 1; n <= attempts; ++n) {
+    const TaskResult r =
+        attempt(static_cast<int>(1000 + n), 1, n, attempts, std::chrono::milliseconds(10 * n));
+    sink.on_start({tasks[0], r.pid, 4241, r.started, r.attempt, r.max_attempts});
+    for (std::size_t written = 0; written < bytes; written += 1000) {
+      sink.on_line({tasks[0], r.pid, Stream::kStdout, line, false, r.started + 1ms});
+      sink.on_line({tasks[0], r.pid, Stream::kStderr, line, false, r.started + 1ms});
+    }
+    if (n == attempts && during) during();
+    if (n == attempts) results[0] = r;
+    sink.on_exit({tasks[0], r, r.started + 5ms, n < attempts});
+  }
+  mtask::SummaryEvent summary{4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s};
+  sink.on_summary(summary);
+}
+
+}  // namespace
+
+TEST_CASE("retries: JUnit keeps the last attempts of a task, each with bounded output",
+          "[junit][retries]") {
+  TempDir dir;
+  const std::string path = dir.file("report.xml");
+  const std::vector<mtask::Task> tasks{{.name = "many", .command = "m", .index = 0}};
+  std::vector<TaskResult> results(1);
+  std::size_t fds_during = 0;
+  const std::size_t fds_before = open_fds();
+  {
+    mtask::JunitReporter junit(tasks, path);
+    // Each attempt spills (it wrote over 64 KiB per stream), but an earlier attempt keeps no
+    // descriptor: only the last attempt's two buffers may have one.
+    play_attempts(junit, tasks, results, 30, 100'000, [&] { fds_during = open_fds(); });
+    CHECK(junit.error().empty());
+  }
+  CHECK(fds_during <= fds_before + 2);
+  const std::string text = read_all(path);
+  CHECK(count_of(text, "<rerunFailure ") == mtask::JunitReporter::kEarlierAttemptsKept);
+  CHECK(has(text, "message=\"exit 1 on attempt 20 of 30 (19 earlier attempts not shown)\""));
+  CHECK(has(text, "message=\"exit 1 on attempt 29 of 30\""));
+  // An earlier attempt keeps the first 64 KiB of each stream, and says how much more it wrote.
+  const std::size_t first = text.find("<rerunFailure ");
+  const std::size_t out_at = text.find("<system-out>", first);
+  const std::size_t out_end = text.find("</system-out>", out_at);
+  CHECK(out_end - out_at < mtask::JunitReporter::kEarlierKeepBytes + 200);
+  CHECK(has(text.substr(out_at, out_end - out_at), " more bytes of output not kept]\n"));
+  // The last attempt keeps its output as before.
+  CHECK(has(text, "      <system-out>" + std::string(999, 'x')));
+}
+
+TEST_CASE("retries: the timeline keeps the last earlier attempts of a task",
+          "[timeline][retries]") {
+  const std::vector<mtask::Task> tasks{{.name = "many", .command = "m", .index = 0}};
+  std::vector<TaskResult> results(1);
+  mtask::TimelineRecorder recorder;
+  play_attempts(recorder, tasks, results, 30, 0);
+  const mtask::TimelineTask& task = recorder.timeline().tasks.at(0);
+  REQUIRE(task.earlier.size() == mtask::kTimelineEarlierKept);
+  CHECK(task.earlier_not_kept == 29 - mtask::kTimelineEarlierKept);
+  CHECK(task.earlier.front().attempt == 30 - mtask::kTimelineEarlierKept);
+  CHECK(task.earlier.back().attempt == 29);
+  const std::string svg = mtask::render_timeline_svg(recorder.timeline());
+  CHECK(has(svg, "many, attempt 29, pid 1029"));
+  CHECK(has(svg, "19 earlier attempts not drawn"));
+  const nlohmann::json trace = nlohmann::json::parse(mtask::render_trace(recorder.timeline()));
+  std::size_t slices = 0;
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    if (e["ph"] == "X" && e["cat"] == "task") {
+      ++slices;
+      if (e["pid"] == 1020) CHECK(e["args"]["attempt"] == 20);
+      if (e["pid"] == 1030) CHECK(e["args"]["earlier_attempts_not_shown"] == 19);
+    }
+  }
+  CHECK(slices == mtask::kTimelineEarlierKept + 1);
 }

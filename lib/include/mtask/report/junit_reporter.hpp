@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,12 +21,18 @@ namespace mtask {
 /// (it passed in the end) or `rerunFailure` elements, each with its own output. A regular FILE is
 /// written to a temporary beside it and renamed over it, so a reader never sees half a report and
 /// nothing is on disk before that; a symlink, device or FIFO is written through (docs/output.md,
-/// "Report files"). Each stream of each attempt of a task keeps at most `keep_bytes` of output (a
-/// note says how much more there was); what is kept waits in a SpillBuffer.
+/// "Report files"). Each stream of a task's last attempt keeps at most `keep_bytes` of output (a
+/// note says how much more there was), waiting in a SpillBuffer. Memory stays bounded however
+/// often a task runs again: of its failed attempts before the last only the last
+/// kEarlierAttemptsKept are kept, each with the first kEarlierKeepBytes of each stream, in memory.
 class JunitReporter final : public EventSink {
  public:
   /// Output kept per task and stream: 4 MiB.
   static constexpr std::size_t kDefaultKeepBytes = 4 * 1024 * 1024;
+  /// Failed attempts before the last kept per task: the latest ones.
+  static constexpr std::size_t kEarlierAttemptsKept = 10;
+  /// Output kept per stream of such an attempt (escaped for XML): 64 KiB.
+  static constexpr std::size_t kEarlierKeepBytes = 64 * 1024;
 
   /// Touches no file until the summary: check `path` first with cannot_write_report()
   /// (report_file.hpp). The report's timestamp is the wall-clock time on_begin() gives. A shard
@@ -36,7 +44,10 @@ class JunitReporter final : public EventSink {
   ~JunitReporter() override;
 
   void on_begin(const BeginEvent& e) override;
-  /// Keeps each failed attempt of a task that runs again, with its output (--retries).
+  /// A failed attempt of a task that runs again (--retries) becomes an earlier attempt, with
+  /// its output, once the next attempt starts; until then (a stop may cancel the retry) it is
+  /// the task's last.
+  void on_start(const StartEvent& e) override;
   void on_exit(const ExitEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
@@ -54,10 +65,21 @@ class JunitReporter final : public EventSink {
     Captured out;
     Captured err;
   };
+  /// A stream of an earlier attempt: its first bytes, escaped, and how many more it wrote.
+  struct KeptStream {
+    std::string escaped;
+    std::size_t not_kept = 0;
+  };
   /// An attempt that failed before the task ran again, with what it wrote.
   struct FailedAttempt {
     TaskResult result;
-    TaskOutput output;
+    KeptStream out;
+    KeptStream err;
+  };
+  /// Per task: its failed attempts before the last, the latest kEarlierAttemptsKept of them.
+  struct Earlier {
+    std::deque<FailedAttempt> kept;
+    std::size_t not_shown = 0;  ///< attempts before those kept
   };
 
   /// The file's permissions (before the umask).
@@ -65,8 +87,14 @@ class JunitReporter final : public EventSink {
 
   void write_report(const SummaryEvent& e, Output& file) const;
   static void write_output(const TaskOutput& output, Output& file, std::string_view indent);
-  /// A `flakyFailure` or `rerunFailure` element for a failed attempt, with its output.
-  static void write_attempt(std::string_view element, const FailedAttempt& attempt, Output& file);
+  /// A `flakyFailure` or `rerunFailure` element for a failed attempt, with its output;
+  /// `not_shown`: how many attempts before it are left out.
+  static void write_attempt(std::string_view element, const FailedAttempt& attempt,
+                            std::size_t not_shown, Output& file);
+  /// The failed attempt that waited for the next one of task `index` is over: its output goes
+  /// with it into the earlier attempts.
+  void move_to_earlier(std::size_t index);
+  static KeptStream keep_first(const Captured& c);
   std::string testcase_name(const Task& task) const;
 
   const std::vector<Task>& tasks_;
@@ -75,8 +103,10 @@ class JunitReporter final : public EventSink {
   bool written_ = false;
   std::chrono::system_clock::time_point run_start_;
   std::size_t keep_bytes_;
-  std::vector<TaskOutput> outputs_;                  ///< per task: its current attempt's
-  std::vector<std::vector<FailedAttempt>> earlier_;  ///< per task: its failed attempts before
+  std::vector<TaskOutput> outputs_;  ///< per task: its current attempt's
+  /// Per task: its attempt that failed and waits to run again, if any (the one of outputs_).
+  std::vector<std::optional<TaskResult>> failing_;
+  std::vector<Earlier> earlier_;  ///< per task: its failed attempts before
   std::string error_;
   std::string scratch_;
 };

@@ -55,6 +55,9 @@ class Progress {
   /// An attempt of the task failed and it runs again (--retries): it is not done, and its
   /// time does not count towards the estimate.
   void attempt_failed(std::size_t index);
+  /// A stop came while the task waited to run again: it is done, and failed with the attempt
+  /// attempt_failed() was told of.
+  void retry_cancelled(std::size_t index);
 
   /// Removes the line if it is shown (carriage return, erase to end of line) and flushes.
   void erase();

@@ -36,6 +36,8 @@ class SpillBuffer {
   std::size_t dropped() const { return dropped_; }
   /// Writes everything held to `out`, in chunks of at most 64 KiB, in order.
   void write_to(Output& out) const;
+  /// The first `n` bytes held (fewer if fewer are held), read back from the file if needed.
+  std::string head(std::size_t n) const;
   /// Forgets everything and closes the file.
   void clear();
 

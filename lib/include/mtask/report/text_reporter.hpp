@@ -46,6 +46,8 @@ class TextReporter final : public EventSink {
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
+  /// Tells the progress line the task is over; nothing is written.
+  void on_retry_cancelled(const ExitEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
   bool flush() override;
 

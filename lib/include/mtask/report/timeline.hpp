@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct TimelineMark {
 
 /// An attempt of a task that failed before the task ran again (--retries).
 struct TimelineAttempt {
+  std::uint32_t attempt = 1;  ///< which attempt, from 1
   int pid = 0;
   Duration start{0};   ///< fork, since the start of the run
   Duration end{0};     ///< reaping, since the start of the run
@@ -28,7 +30,6 @@ struct TimelineAttempt {
 };
 
 /// One task of a run in time: its last attempt, and the failed ones before it.
-
 struct TimelineTask {
   std::string name;
   std::size_t index = 0;
@@ -39,10 +40,12 @@ struct TimelineTask {
   Duration end{0};     ///< reaping, since the start of the run
   std::string status;  ///< "exit 0", "SIGTERM", "timed out", ...
   bool failed = false;
-  Duration cpu{0};                       ///< user + system CPU time
-  std::vector<TimelineMark> marks;       ///< the lines kept, in order
-  std::uint64_t lines = 0;               ///< every line, kept or not
-  std::vector<TimelineAttempt> earlier;  ///< attempts that failed before the last, in order
+  Duration cpu{0};                  ///< user + system CPU time
+  std::vector<TimelineMark> marks;  ///< the lines kept, in order
+  std::uint64_t lines = 0;          ///< every line, kept or not
+  /// Attempts that failed before the last, in order: the latest kTimelineEarlierKept.
+  std::vector<TimelineAttempt> earlier;
+  std::uint64_t earlier_not_kept = 0;  ///< failed attempts before those in `earlier`
 };
 
 /// What a run looked like in time: when each task lived and when its lines came out.
@@ -56,6 +59,9 @@ struct Timeline {
 /// How many bytes of each line a timeline keeps, and how many marks in all.
 inline constexpr std::size_t kTimelineTextSize = 80;
 inline constexpr std::size_t kTimelineMaxMarks = 100'000;
+/// How many failed attempts before the last a timeline keeps per task: memory stays bounded
+/// however often a task runs again.
+inline constexpr std::size_t kTimelineEarlierKept = 10;
 
 /// Records a Timeline from the events of a run, and hands it to every writer added when the
 /// summary comes (also after a stop by signal, which still ends with a summary).
@@ -78,6 +84,9 @@ class TimelineRecorder final : public EventSink {
   Timeline timeline_;
   std::size_t kept_ = 0;
   std::vector<Duration> exits_;  ///< per task index: when its exit event came
+  /// Per task index: its attempt that failed and is to run again; it joins `earlier` when the
+  /// next attempt starts (a stop may cancel that: then it stays the task's last).
+  std::vector<std::optional<TimelineAttempt>> failing_;
   /// Per task index: a task of this run has it (under --shard, the others' indexes have none).
   std::vector<bool> used_;
   std::vector<Writer> writers_;
