@@ -142,4 +142,16 @@ class SharedBinary {
   std::string path_;
 };
 
+/// The whole of a file ("" when it cannot be read).
+std::string read_all(const std::string& path);
+
+/// What a shell command printed on stdout (stderr joined to it) and its exit status.
+struct Shell {
+  int status = -1;
+  std::string out;
+};
+
+/// Runs `command` with /bin/sh (popen), stderr joined to stdout.
+Shell shell(const std::string& command);
+
 }  // namespace e2e

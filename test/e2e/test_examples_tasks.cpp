@@ -20,17 +20,12 @@
 
 namespace {
 
+using e2e::read_all;
+
 namespace fs = std::filesystem;
 using Names = std::set<std::string>;
 
 const Names kTomlTasks = {"lint", "unit", "words", "smoke", "heartbeat", "flaky"};
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string example(const std::string& path) { return MTASK_SOURCE_DIR "/examples/" + path; }
 

@@ -18,8 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
+#include "json_events.hpp"
 
 namespace {
+
+using e2e::events_of;
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -49,18 +52,6 @@ e2e::Options bounded(std::chrono::milliseconds timeout = 20s) {
   e2e::Options options;
   options.timeout = timeout;
   return options;
-}
-
-/// The JSON events of a run with `-o json`; fails on a line that is not an object.
-std::vector<json> events_of(const e2e::Run& run) {
-  std::vector<json> events;
-  for (const std::string& line : run.out_lines()) {
-    INFO("stdout line: " << line);
-    json event;
-    REQUIRE_NOTHROW(event = json::parse(line));
-    events.push_back(std::move(event));
-  }
-  return events;
 }
 
 std::vector<json> of_kind(const std::vector<json>& events, const std::string& kind) {

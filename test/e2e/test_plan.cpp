@@ -19,6 +19,8 @@
 
 namespace {
 
+using e2e::read_all;
+
 using namespace std::chrono_literals;
 using nlohmann::json;
 
@@ -52,13 +54,6 @@ e2e::Options quick(std::vector<std::string> env = {}) {
   options.prefix = kNoCi;
   options.prefix.insert(options.prefix.end(), env.begin(), env.end());
   return options;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 std::vector<json> json_lines(const e2e::Run& run) {

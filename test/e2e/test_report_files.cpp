@@ -20,6 +20,8 @@
 
 namespace {
 
+using e2e::read_all;
+
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -34,13 +36,6 @@ const Report kReports[] = {
     {"--timeline-svg", "<?xml"},
     {"--trace", "{"},
 };
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

@@ -20,25 +20,11 @@
 
 namespace {
 
+using e2e::read_all;
+using e2e::shell;
+using e2e::Shell;
+
 using namespace std::chrono_literals;
-
-/// What a shell command printed on stdout (stderr joined to it) and its exit status.
-struct Shell {
-  int status = -1;
-  std::string out;
-};
-
-Shell shell(const std::string& command) {
-  Shell result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 std::string shell_quoted(const std::string& text) {
   std::string out = "'";
@@ -50,13 +36,6 @@ std::string shell_quoted(const std::string& text) {
     }
   }
   return out + "'";
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 const std::string kSchema =

@@ -15,8 +15,15 @@
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
+#include "json_events.hpp"
 
 namespace {
+
+using e2e::events_of;
+
+using e2e::read_all;
+using e2e::shell;
+using e2e::Shell;
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -33,18 +40,6 @@ e2e::Options quick() {
   return options;
 }
 
-/// Every line of stdout as a JSON object.
-std::vector<json> events_of(const e2e::Run& run) {
-  std::vector<json> events;
-  for (const std::string& line : run.out_lines()) {
-    INFO("stdout line: " << line);
-    json event;
-    REQUIRE_NOTHROW(event = json::parse(line));
-    events.push_back(std::move(event));
-  }
-  return events;
-}
-
 /// The events of one kind for the task named `task`, in order.
 std::vector<json> of_task(const std::vector<json>& events, const std::string& kind,
                           const std::string& task) {
@@ -53,30 +48,6 @@ std::vector<json> of_task(const std::vector<json>& events, const std::string& ki
     if (e["event"] == kind && e["task"] == task) found.push_back(e);
   }
   return found;
-}
-
-struct Shell {
-  int status = -1;
-  std::string out;
-};
-
-Shell shell(const std::string& command) {
-  Shell result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 const std::string kSchema =

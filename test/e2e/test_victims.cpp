@@ -20,6 +20,8 @@ using nlohmann::json;
 
 namespace {
 
+using e2e::read_all;
+
 /// The JSON events of a run, by kind.
 struct Events {
   std::map<std::string, json> exits;        // by task name
@@ -53,13 +55,6 @@ std::string summary_row(const std::string& out, const std::string& task) {
     }
   }
   return "";
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 /// What a shell command printed (stderr joined) and its exit status.
