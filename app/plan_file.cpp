@@ -169,7 +169,7 @@ std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli
   for (std::size_t i = 0; i < plan.file.tasks.size(); ++i) {
     if (!chosen[i]) continue;
     const mtask::FileTask& task = plan.file.tasks[i];
-    // The next issue starts services; until then a run that needs them would run wrong.
+    // Services are not started yet (docs/tasks.md): a run that needs them would run wrong.
     if (!cli.list && !task.services_key.empty()) {
       throw mtask::UsageError(mtask::file_message(
           plan.file.name, task.services_at,

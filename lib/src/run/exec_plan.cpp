@@ -92,10 +92,14 @@ ExecPlan::ExecPlan(const Task& task, const char* const* environment, std::string
       interval_nanos_(task.interval.count()) {
   set_iteration(1);
   argv_ = {arg0_, arg1_, command_.data(), nullptr};
-  // The task's own variables (a task file's env) replace mtask's of the same names. Built whole
-  // before any pointer into it is taken: the vector is never resized after.
+  // The task's own variables (a task file's env) replace inherited ones of the same names, but
+  // never mtask's own (a library caller may give any name). Built whole before any pointer into
+  // it is taken: the vector is never resized after.
   task_env_.reserve(task.env.size());
-  for (const auto& [name, value] : task.env) task_env_.push_back(name + "=" + value);
+  for (const auto& [name, value] : task.env) {
+    std::string entry = name + "=" + value;
+    if (!is_own_variable(entry)) task_env_.push_back(std::move(entry));
+  }
   const auto set_by_task = [&task](std::string_view entry) {
     return std::any_of(task.env.begin(), task.env.end(), [entry](const auto& variable) {
       return entry.size() > variable.first.size() && entry.starts_with(variable.first) &&

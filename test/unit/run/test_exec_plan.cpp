@@ -150,6 +150,15 @@ TEST_CASE("a task's env replaces inherited variables of its names, once each", "
                                          "MTASK_TASK=t", "MTASK_COUNT=1", "MTASK_ITERATION=1"});
 }
 
+TEST_CASE("a task's env cannot set mtask's own variables", "[exec_plan][env]") {
+  const char* const environment[] = {"HOME=/root", nullptr};
+  mtask::Task task = command_task("t", 1, "true");
+  task.env = {{"MTASK_TASK", "other"}, {"MTASK_RUN", "x"}, {"KEPT", "1"}};
+  const ExecPlan plan(task, environment);
+  CHECK(strings_of(plan.envp()) == std::vector<std::string>{"HOME=/root", "KEPT=1", "MTASK_TASK=t",
+                                                            "MTASK_COUNT=1", "MTASK_ITERATION=1"});
+}
+
 TEST_CASE("the message of a cwd the child cannot enter reads as strerror would say it",
           "[exec_plan][message]") {
   char buffer[512];
