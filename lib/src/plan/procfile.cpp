@@ -1,5 +1,4 @@
-// A Procfile: `name: command` per line, as foreman and honcho read it (docs/tasks.md,
-// "Procfile").
+// A Procfile: `name: command` per line (docs/tasks.md, "Procfile").
 #include <algorithm>
 #include <utility>
 

@@ -189,8 +189,9 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
       file.write(failure_element(r));
     }
     if (task.index < earlier_.size()) {
-      // Maven Surefire's elements for runs again: the failed attempts of a task that passed
-      // in the end are flaky failures of a passing test, those of one that never passed reruns.
+      // The elements CI report readers know for runs again: the failed attempts of a task that
+      // passed in the end are flaky failures of a passing test, those of one that never passed
+      // reruns.
       const bool passed = r.outcome == Outcome::kExited && r.code == 0;
       std::size_t not_shown = earlier_[task.index].not_shown;
       for (const FailedAttempt& attempt : earlier_[task.index].kept) {
