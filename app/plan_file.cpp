@@ -169,14 +169,6 @@ std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli
   for (std::size_t i = 0; i < plan.file.tasks.size(); ++i) {
     if (!chosen[i]) continue;
     const mtask::FileTask& task = plan.file.tasks[i];
-    // Services are not started yet (docs/tasks.md): a run that needs them would run wrong.
-    if (!cli.list && !task.services_key.empty()) {
-      throw mtask::UsageError(mtask::file_message(
-          plan.file.name, task.services_at,
-          fmt::format("{} is read and checked, but mtask run does not start services yet (see "
-                      "docs/tasks.md)",
-                      mtask::quote_arg(task.services_key))));
-    }
     mtask::Task resolved = mtask::resolve(task, defaults, tasks.size());
     if (!resolved.cwd.empty()) resolved.cwd = task_cwd(plan, task, around);
     tasks.push_back(std::move(resolved));

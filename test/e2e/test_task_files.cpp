@@ -252,9 +252,8 @@ TEST_CASE("every error in a task file says FILE:LINE:COLUMN, exits 2 and forks n
        "a.toml:5:7: cwd 'nowhere': No such file or directory"},
       {"a.toml", toml_head + "[tasks.b]\nrun = 'true'\ncwd = 'a.toml'\n",
        "a.toml:5:7: cwd 'a.toml': Not a directory"},
-      {"a.toml", toml_head + "[tasks.b]\nrun = 'true'\nservice = true\n",
-       "a.toml:5:11: 'service' is read and checked, but mtask run does not start services yet "
-       "(see docs/tasks.md)"},
+      {"a.toml", toml_head + "[tasks.b]\nrun = 'true'\nready = 'line:a(b'\n",
+       "a.toml:5:9: ready = 'line:a(b': line: not a POSIX extended regular expression: "},
       {"a.toml", "# nothing yet\n", "a.toml:1:1: no tasks"},
       {"Procfile", "mark: touch " + marker + "\nmark: true\n",
        "Procfile:2:1: task 'mark' is defined twice (first at line 1)"},

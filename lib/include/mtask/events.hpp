@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +33,12 @@ enum class StopReason {
   kSigterm,       ///< mtask got SIGTERM
   kSighup,        ///< mtask got SIGHUP
   kStdoutClosed,  ///< mtask's standard output lost its reader
+  /// Per task, not the run's: a service stopped because the tasks that are no services are
+  /// done (docs/smoke.md). That is how a service ends well: it did not fail.
+  kRunOver,
+  /// Per task, not the run's: it never started because a task it needs failed or was never
+  /// ready (TaskResult::needs_failed says which and why).
+  kNeeds,
 };
 
 /// What is known of one task once it has ended. Times are measured from the start of the run.
@@ -52,11 +60,27 @@ struct TaskResult {
   std::uint32_t attempt = 1;
   /// How many attempts the task may have: 1 + its retries (docs/tasks.md, "Retries").
   std::uint32_t max_attempts = 1;
+  // Services, readiness and needs (docs/smoke.md).
+  /// When it became ready for the tasks that need it, since the start of the run; unset: it
+  /// never did (or nothing could tell: a task that is no service and has no probe is ready
+  /// when it exits 0).
+  std::optional<Duration> ready_at{};
+  /// Why it was never ready, e.g. "not ready after 30 s (tcp:8000): connection refused" or
+  /// "ended before it was ready (line:listening)"; empty otherwise. Such a task failed.
+  std::string not_ready{};
+  /// A service that ended on its own before the run was over: it failed, whatever its status.
+  bool ended_early = false;
+  /// With stopped == kNeeds (outcome kNotStarted): which need failed and why, e.g.
+  /// "needs web: not ready after 30 s (tcp:8000)".
+  std::string needs_failed{};
+  /// How many times its probe looked (connections tried, commands run, lines matched against).
+  std::uint32_t probe_tries = 0;
 
   /// A task failed when it did not exit 0 on its own: not one mtask stopped, nor one that
   /// never started.
   bool failed() const {
     if (outcome == Outcome::kNotStarted || was_stopped()) return false;
+    if (!not_ready.empty() || ended_early) return true;
     return outcome != Outcome::kExited || code != 0;
   }
   /// It passed on a later attempt after an earlier one failed (--retries): it counts as passed.
@@ -94,6 +118,15 @@ struct LineEvent {
   std::string_view text;  ///< without its newline; raw bytes as the task wrote them
   bool partial;           ///< true for every piece of a long line but the last
   Duration t;
+};
+
+/// A task became ready for the tasks that need it (docs/smoke.md): given for a service and for a
+/// task with a probe of its own (`ready`), not for the default "exit" of other tasks.
+struct ReadyEvent {
+  const Task& task;
+  const TaskResult& result;  ///< its attempt so far: pid, started, ready_at, probe_tries
+  std::string_view probe;    ///< the probe as written ("tcp:8000"), or "started" for a service
+  Duration t;                ///< when it became ready (result.ready_at)
 };
 
 /// A task has ended: its process was reaped and its output read to the end. Also given, with
@@ -137,6 +170,8 @@ class EventSink {
   virtual void on_start(const StartEvent&) {}
   virtual void on_line(const LineEvent&) {}
   virtual void on_exit(const ExitEvent&) {}
+  /// A task became ready (docs/smoke.md); in time order with its lines and its exit.
+  virtual void on_ready(const ReadyEvent&) {}
   /// A stop came while the task waited to run again (--retries): it will not, and the attempt
   /// of `e`, whose exit event came before with `retrying`, is its end (`e.retrying` is false
   /// here). Not a new attempt: a reporter that writes each exit writes nothing more for it.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "mtask/grammar/probe.hpp"
 #include "plan/toml_values.hpp"
 
 namespace mtask::detail {
@@ -30,21 +31,6 @@ std::string variable_error(std::string_view name) {
     if (name == own) return "set by mtask itself for every command";
   }
   return {};
-}
-
-/// exit, tcp:PORT, tcp:HOST:PORT, line:REGEX or cmd:COMMAND.
-bool valid_probe(std::string_view probe) {
-  if (probe == "exit") return true;
-  if (probe.starts_with("line:") || probe.starts_with("cmd:")) {
-    return probe.find(':') + 1 < probe.size();
-  }
-  if (!probe.starts_with("tcp:")) return false;
-  const std::string_view port = probe.substr(probe.rfind(':') + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos) {
-    return false;
-  }
-  const int number = std::stoi(std::string(port));
-  return number >= 1 && number <= 65535 && (probe.rfind(':') == 3 || probe.rfind(':') > 4);
 }
 
 void read_env(const TomlValues& values, const toml::node& node, Task& task) {
@@ -84,10 +70,11 @@ bool read_services_key(const TomlValues& values, std::string_view key, const tom
     used = task.extras.service;
   } else if (key == "ready") {
     task.extras.ready = values.string(node, key, false);
-    if (!valid_probe(task.extras.ready)) {
-      values.fail(node.source(), fmt::format("ready = {}: expected exit, tcp:PORT, tcp:HOST:PORT, "
-                                             "line:REGEX or cmd:COMMAND",
-                                             quote_arg(task.extras.ready)));
+    try {
+      parse_probe(task.extras.ready);
+    } catch (const UsageError& error) {
+      values.fail(node.source(),
+                  fmt::format("ready = {}: {}", quote_arg(task.extras.ready), error.what()));
     }
   } else if (key == "ready_timeout") {
     task.extras.ready_timeout = values.duration(node, key);

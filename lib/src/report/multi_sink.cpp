@@ -18,6 +18,10 @@ void MultiSink::on_exit(const ExitEvent& e) {
   for (EventSink* sink : sinks_) sink->on_exit(e);
 }
 
+void MultiSink::on_ready(const ReadyEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_ready(e);
+}
+
 void MultiSink::on_retry_cancelled(const ExitEvent& e) {
   for (EventSink* sink : sinks_) sink->on_retry_cancelled(e);
 }

@@ -43,6 +43,10 @@ std::string_view stop_reason_name(StopReason reason) {
       return "SIGHUP";
     case StopReason::kStdoutClosed:
       return "stdout closed";
+    case StopReason::kRunOver:
+      return "run over";
+    case StopReason::kNeeds:
+      return "needs";
   }
   return {};
 }
@@ -65,6 +69,15 @@ StopReason stop_reason_of_status(int status) {
 }
 
 std::string describe(const TaskResult& result) {
+  if (result.outcome == Outcome::kNotStarted && result.stopped == StopReason::kNeeds) {
+    return fmt::format("not started ({})", result.needs_failed);
+  }
+  if (!result.not_ready.empty()) return result.not_ready;
+  if (result.ended_early) {
+    TaskResult own = result;
+    own.ended_early = false;
+    return fmt::format("{}, a service that ended before the run was over", describe(own));
+  }
   if (result.was_stopped()) {
     TaskResult own = result;
     own.stopped = StopReason::kNone;

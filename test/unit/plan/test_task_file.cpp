@@ -180,8 +180,8 @@ TEST_CASE("an error in mtask.toml points at its line and column", "[unit][task_f
   CHECK(toml_error("[tasks.a]\nrun = ' '\n") == "mtask.toml:2:7: run = ' ': must not be empty");
   CHECK(toml_error("[tasks.a]\ncwd = ''\n") == "mtask.toml:2:7: cwd = '': must not be empty");
   CHECK(toml_error("[tasks.a]\nready = 'http:80'\n") ==
-        "mtask.toml:2:9: ready = 'http:80': expected exit, tcp:PORT, tcp:HOST:PORT, line:REGEX "
-        "or cmd:COMMAND");
+        "mtask.toml:2:9: ready = 'http:80': unknown probe (use exit, tcp:PORT, tcp:HOST:PORT, "
+        "line:REGEX or cmd:COMMAND)");
   CHECK(
       toml_error("[tasks.a]\nenv = { 'A-B' = 'x' }\n").starts_with("mtask.toml:2:9: env: 'A-B': "));
   CHECK(toml_error("[tasks.a]\nenv.MTASK_TASK = 'x'\n") ==

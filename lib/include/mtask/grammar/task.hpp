@@ -64,11 +64,14 @@ struct Task {
   std::optional<std::uint64_t> retries{};                  ///< its own --retries; unset: the run's
   std::vector<std::pair<std::string, std::string>> env{};  ///< set in its environment
   std::string cwd{};  ///< its working directory; empty: mtask's
-  // Services, readiness and needs (docs/tasks.md): read and checked, shown by `mtask list`.
+  // Services, readiness and needs (docs/smoke.md).
   bool service = false;
   std::string ready{};                      ///< the readiness probe as written; empty: none
   std::optional<Duration> ready_timeout{};  ///< unset: the default
   std::vector<std::string> needs{};         ///< names of tasks that must be ready first
+  /// In this slice of the task list (--shard, --resume-failed) only because a task of it
+  /// needs it: reported as such, and left out of JUnit unless it failed (docs/smoke.md).
+  bool needed_only = false;
 
   bool is_command() const { return !command.empty(); }
 };

@@ -7,6 +7,7 @@
 
 #include "mtask/events.hpp"
 #include "mtask/grammar/duration.hpp"
+#include "mtask/grammar/probe.hpp"
 #include "mtask/grammar/task.hpp"
 #include "mtask/queued_output.hpp"
 
@@ -15,13 +16,17 @@ namespace mtask {
 /// How to run a set of tasks.
 struct RunOptions {
   std::size_t jobs = 0;  ///< at most this many at once; 0 means all
-  Duration timeout{0};   ///< 0: none
+  /// 0: none. A service has only its own (Task::timeout): it runs until the run is over.
+  Duration timeout{0};
   Duration kill_after = std::chrono::seconds(2);
   bool fail_fast = false;
   /// A task that fails runs again up to this many more times (a task's own `retries` wins),
   /// `retry_delay` after its failed attempt ended (docs/tasks.md, "Retries").
   std::uint64_t retries = 0;
   Duration retry_delay{0};
+  /// How long a probe that watches a running task (tcp:, line:, cmd:) waits for it to be
+  /// ready, when the task gives no ready_timeout of its own (docs/smoke.md).
+  Duration ready_timeout = kDefaultReadyTimeout;
   /// Text mode: while one task is in the middle of a long line on a destination, other tasks'
   /// pipes for that destination are not read (docs/design.md, "Output").
   bool hold_partial_lines = false;

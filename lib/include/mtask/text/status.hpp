@@ -14,7 +14,8 @@ std::string signal_name(int signal);
 int ending_signal(const TaskResult& result);
 
 /// What stopped a run, as JSON and the reports name it: "fail-fast", "SIGINT", "SIGTERM",
-/// "SIGHUP", "stdout closed"; empty for kNone.
+/// "SIGHUP", "stdout closed"; for one task, "run over" (a service) and "needs"; empty for
+/// kNone.
 std::string_view stop_reason_name(StopReason reason);
 
 /// The reason that goes with mtask's exit status `status` once it stops every task: 0 is
@@ -23,7 +24,9 @@ StopReason stop_reason_of_status(int status);
 
 /// A short human description of how a task ended: "exit 0", "exit 3", "SIGSEGV", "timed out",
 /// "not started", and for a task mtask stopped "stopped: SIGTERM (fail-fast)". Adds a plain
-/// explanation for 126 and 127.
+/// explanation for 126 and 127. A task never ready is its reason (TaskResult::not_ready); one
+/// not started for its needs "not started (needs web: ...)"; a service that ended early
+/// "exit 0, a service that ended before the run was over".
 std::string describe(const TaskResult& result);
 
 }  // namespace mtask
