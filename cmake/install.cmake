@@ -11,9 +11,10 @@ install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT bin)
 file(GLOB mtask_docs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${mtask_docs} DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT bin)
 install(DIRECTORY docs/img DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT bin)
-# The example task files and CI pipelines docs/ci.md links to, where Debian keeps examples.
-install(DIRECTORY examples/tasks examples/ci DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
-        COMPONENT bin)
+# The example task files and CI pipelines docs/ci.md links to, and the smoke test docs/smoke.md
+# walks through, where Debian keeps examples.
+install(DIRECTORY examples/tasks examples/ci examples/smoke
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples COMPONENT bin)
 
 # The library for C++ users. mtask_grammar, mtask_text and mtask_posix are OBJECT libraries
 # whose objects mtask_base holds: they are not installed, the package config names them.
