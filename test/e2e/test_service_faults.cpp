@@ -92,7 +92,7 @@ TEST_CASE(
     INFO("stdout: " << run.out << "\nstderr: " << run.err);
     CHECK(run.status == 1);
     CHECK(run.wall < 20s);
-    CHECK(e2e::contains(run.out, "crash!"));
+    CHECK(e2e::contains(run.err, "crash!"));  // the server's stderr, on mtask's
     CHECK(
         matches(run.out, "\n! web +[0-9]+ .*exit 3, a service that ended before the run was over"));
     CHECK(matches(run.out, "\n  check +[0-9]+ .*stopped: .*\\(fail-fast\\)"));

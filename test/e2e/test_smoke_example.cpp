@@ -158,7 +158,7 @@ TEST_CASE(
   const e2e::Run run = example.run({"--junit", "report.xml"}, marker);
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.status == 1);
-  CHECK(e2e::contains(run.out, "404"));  // curl -f says what the server answered
+  CHECK(e2e::contains(run.err, "404"));  // curl -f says what the server answered, on stderr
   CHECK(e2e::contains(run.out, "1 failed"));
   // The servers were fine: they end as they should, and the report blames the check alone.
   CHECK(e2e::contains(run.out, "run over"));
@@ -179,7 +179,7 @@ TEST_CASE(
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.status == 1);
   CHECK(run.wall < 30s);  // at once, not after the 10 s of its ready_timeout
-  CHECK(e2e::contains(run.out, "Address already in use"));  // the server's own words
+  CHECK(e2e::contains(run.err, "Address already in use"));  // the server's own words
   CHECK(e2e::contains(run.out, "ended before it was ready (tcp:" + std::to_string(taken.port())));
   CHECK(e2e::contains(run.out, "not started: needs web: "));
   // The other server and its check are not held back by it.
