@@ -81,7 +81,11 @@ bool ProbeCommand::reap(int& status) {
     return true;
   }
   if (info.si_pid == 0) return false;  // still running
-  kill(-pid_, SIGKILL);                // ESRCH: nothing is left in its group
+  // What is left in its group must not outlive it (ESRCH: nothing is).
+  if (kill(-pid_, SIGKILL) != 0 && errno != ESRCH) {
+    log().warn("kill of the group of the probe command of task '{}' (pid {}): {}", name_, pid_,
+               std::strerror(errno));
+  }
   status = kStatusUnknown;
   pid_t got = -1;
   while ((got = waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
@@ -97,9 +101,9 @@ bool ProbeCommand::reap(int& status) {
 void ProbeCommand::kill_and_reap() {
   if (pid_ > 0) {
     // Before its setsid() the command has no group of its own yet: then it alone is killed.
-    if (kill(-pid_, SIGKILL) != 0 && errno == ESRCH && kill(pid_, SIGKILL) != 0) {
-      log().debug("kill of the probe command of task '{}' (pid {}): {}", name_, pid_,
-                  std::strerror(errno));
+    if (kill(-pid_, SIGKILL) != 0 && (errno != ESRCH || kill(pid_, SIGKILL) != 0)) {
+      log().warn("kill of the probe command of task '{}' (pid {}): {}", name_, pid_,
+                 std::strerror(errno));
     }
     pid_t got = -1;
     while ((got = waitpid(pid_, nullptr, 0)) < 0 && errno == EINTR) {
