@@ -82,7 +82,8 @@ run = "make docs"
 
 }  // namespace
 
-TEST_CASE("the options --service, --ready and --needs on TASKs of the command line", "[app][services]") {
+TEST_CASE("the options --service --ready and --needs on TASKs of the command line",
+          "[app][services]") {
   const app::Config config = config_of(
       with({"run", "--service", "web", "--ready", "web=tcp:8000", "--needs", "smoke=web,db",
             "--ready", "db=line:ready to accept", "--ready-timeout", "1m"}));
