@@ -7,7 +7,8 @@ namespace app {
 
 std::string list(const Config& config) {
   const mtask::PlanDefaults defaults{config.run.timeout, config.run.retries,
-                                     config.shard ? config.shard->label() : std::string()};
+                                     config.shard ? config.shard->label() : std::string(),
+                                     config.run.ready_timeout};
   return config.json ? mtask::plan_json(config.tasks, defaults)
                      : mtask::plan_table(config.tasks, defaults);
 }
