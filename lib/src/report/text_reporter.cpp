@@ -23,11 +23,11 @@ constexpr std::size_t kPidWidth = 7;
 // The markers after the prefix: what kind of line follows.
 constexpr std::string_view kStartMarker = ">";
 constexpr std::string_view kLineMarker = "|";
-constexpr std::string_view kContinuedMarker =
-    "+";  // the rest of a line another task's output cut short
+// The rest of a line another task's output cut short.
+constexpr std::string_view kContinuedMarker = "+";
 constexpr std::string_view kEndMarker = "<";
-constexpr std::string_view kNotStartedMarker =
-    "-";  // a task that will never start (its needs failed)
+// A task that will never start: a task it needs failed or was never ready.
+constexpr std::string_view kNotStartedMarker = "-";
 // A task became ready: a check mark, or '+' where only ASCII can be drawn.
 constexpr std::string_view kReadyMarker = "\xE2\x9C\x93";  // U+2713
 constexpr std::string_view kReadyMarkerAscii = "+";

@@ -88,13 +88,13 @@ TEST_CASE("json: exit events tell services, readiness and early ends",
   reporter.on_exit({tasks[1], never, 30s});
   const std::vector<Json> events = events_of(out.str());
   REQUIRE(events.size() == 3);
-  CHECK(events[0]["service"] == true);
-  CHECK(events[0]["stopped"] == "run over");
-  CHECK(events[0]["not_ready"].is_null());
-  CHECK(events[0]["ended_early"] == false);
-  CHECK(events[1]["ended_early"] == true);
-  CHECK(events[2]["service"] == false);
-  CHECK(events[2]["not_ready"] == "not ready after 30 s (tcp:8000): connection refused");
+  CHECK(events[0].at("service") == true);
+  CHECK(events[0].at("stopped") == "run over");
+  CHECK(events[0].at("not_ready").is_null());
+  CHECK(events[0].at("ended_early") == false);
+  CHECK(events[1].at("ended_early") == true);
+  CHECK(events[2].at("service") == false);
+  CHECK(events[2].at("not_ready") == "not ready after 30 s (tcp:8000): connection refused");
   // The new keys come after the old ones, just before t.
   std::vector<std::string> keys;
   for (const auto& item : events[0].items()) keys.push_back(item.key());
