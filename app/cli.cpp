@@ -89,6 +89,39 @@ void add_output_option(CLI::App& command, CommandLine& cli, const std::string& h
           "unknown format (use text or json)"));
 }
 
+/// A repeatable option with one value each time (`--service web --service db`): CLI11 would
+/// otherwise take every TASK that follows as another value.
+CLI::Option* add_repeated(CLI::App& command, const std::string& name,
+                          std::vector<std::string>& values, const std::string& help,
+                          const std::string& type) {
+  return command.add_option(name, values, help)
+      ->type_name(type)
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+/// The options of `run` and `list` for services, readiness and needs (docs/tasks.md,
+/// "Services and needs"): each names a task of the list, whoever gives it.
+void add_service_options(CLI::App& command, CommandLine& cli) {
+  add_repeated(command, "--service", cli.services,
+               "The task NAME is a service: it runs until the other tasks are done, then is "
+               "stopped",
+               "NAME");
+  add_repeated(command, "--ready", cli.readies,
+               "When the task NAME is ready for those that need it: exit, tcp:PORT, "
+               "tcp:HOST:PORT, line:REGEX or cmd:COMMAND",
+               "NAME=PROBE");
+  add_repeated(command, "--needs", cli.needs,
+               "Start the task NAME once the tasks A, B... are ready (replaces its needs)",
+               "NAME=A,B");
+  command
+      .add_option("--ready-timeout", cli.ready_timeout,
+                  "How long a probe waits for a task that gives no time of its own (default "
+                  "30s; 0: no limit)")
+      ->type_name("DURATION");
+}
+
 /// The options of `run` and `list` that choose the tasks: from the command line or a task
 /// file, with their defaults, retries and shard (docs/tasks.md).
 void add_plan_options(CLI::App& command, CommandLine& cli) {
@@ -136,6 +169,7 @@ void add_plan_options(CLI::App& command, CommandLine& cli) {
       .add_option("--resume-failed", cli.resume_failed,
                   "Only the tasks that failed or did not run according to the job log FILE")
       ->type_name("FILE");
+  add_service_options(command, cli);
 }
 
 /// The options of `run` that choose how the tasks run.

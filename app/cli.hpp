@@ -36,6 +36,11 @@ struct CommandLine {
   std::optional<std::string> retry_delay;
   std::optional<std::string> shard;
   std::optional<std::string> resume_failed;
+  // Services, readiness and needs (docs/tasks.md, "Services and needs"): each as given.
+  std::vector<std::string> services;  ///< --service NAME, repeatable
+  std::vector<std::string> readies;   ///< --ready NAME=PROBE, repeatable
+  std::vector<std::string> needs;     ///< --needs NAME=A,B, repeatable
+  std::optional<std::string> ready_timeout;
   /// The long options given as `--name=VALUE` ("--junit"): their value was meant as one.
   std::vector<std::string> with_equals;
   std::optional<std::string> jobs;

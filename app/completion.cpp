@@ -39,6 +39,8 @@ OptionSpec describe_option(CLI::Option& option) {
     spec.value_name = value_name(option);
     spec.choices = choice_names(option);
     spec.files = spec.value_name == "FILE";
+    spec.task_name = spec.value_name == "NAME" || spec.value_name.starts_with("NAME=");
+    if (spec.value_name.starts_with("NAME=")) spec.after_name = "=";
   }
   // -vv: a flag that counts (CLI11 keeps every occurrence of it).
   spec.repeatable = option.get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;

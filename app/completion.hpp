@@ -27,7 +27,11 @@ struct OptionSpec {
   ValueKind value = ValueKind::kNone;
   std::vector<std::string> choices;  ///< the values a choice option accepts
   bool files = false;                ///< its value is a FILE
-  bool repeatable = false;           ///< given again it counts again (-vv)
+  /// Its value is a task's NAME (--service NAME) or starts with one (--ready NAME=PROBE): the
+  /// names of the task file's tasks are offered, each followed by `after_name` ("" or "=").
+  bool task_name = false;
+  std::string after_name;
+  bool repeatable = false;  ///< given again it counts again (-vv)
 };
 
 /// A command (or mtask itself) as the completions see it.

@@ -37,6 +37,14 @@ std::string value_arms(const CommandSpec& command) {
       action = "compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- \"$3\")";
     } else if (!option.choices.empty()) {
       action = fmt::format("_mtask_reply {} \"$3\"", sh_quoted(words(option.choices)));
+    } else if (option.task_name && option.after_name.empty()) {
+      action = "_mtask_reply \"$(_mtask_tasks)\" \"$3\"";
+    } else if (option.task_name) {
+      // NAME=...: the name and its '=', and the rest is the user's to type.
+      action = fmt::format(
+          "compopt -o nospace 2>/dev/null; mapfile -t COMPREPLY < <(compgen -W "
+          "\"$(_mtask_tasks)\" -S {} -- \"$3\")",
+          sh_quoted(option.after_name));
     }
     // An optional value: what looks like an option is not one (`--timestamps --group`).
     if (option.value == ValueKind::kOptional) action = "[[ $3 == -* ]] && return 1; " + action;
@@ -132,6 +140,8 @@ _mtask() {{
     option=$prev cur=''
   elif [[ $prev == = ]] && (( COMP_CWORD > 1 )); then
     option=${{COMP_WORDS[COMP_CWORD-2]}}
+    # NAME=... (--ready web=tcp:8000, a TASK lint=make lint): the rest is the user's to type.
+    [[ $option == -* ]] || return 0
   elif [[ $cur == --*=* ]]; then
     option=${{cur%%=*}} given=${{cur%%=*}}= cur=${{cur#*=}}
   elif [[ $prev == -* ]]; then

@@ -29,6 +29,8 @@ std::string option_line(const std::string& condition, const OptionSpec& option) 
   } else if (option.value != ValueKind::kNone) {
     line += " -x";  // a value, but no file names
     if (!option.choices.empty()) line += " -a " + quoted(words(option.choices));
+    // NAME=...: each name with its '=' (fish joins the two), and no blank after it.
+    if (option.task_name) line += " -a " + quoted("(__mtask_tasks)" + option.after_name);
   }
   return line + " -d " + quoted(option.description) + "\n";
 }

@@ -24,6 +24,9 @@ std::string value_spec(const OptionSpec& option) {
   if (option.value == ValueKind::kNone) return "";
   std::string action = " ";  // a value to type: the message alone
   if (option.files) action = "_files";
+  // NAME=...: the name and its '=' (removed when a blank is typed instead of the rest).
+  if (option.task_name)
+    action = option.after_name.empty() ? "_mtask_tasks" : "_mtask_tasks -qS" + option.after_name;
   if (!option.choices.empty()) action = "(" + words(option.choices) + ")";
   const std::string message = option.value_name.empty() ? "value" : option.value_name;
   return (option.value == ValueKind::kOptional ? "::" : ":") + escaped(message) + ":" + action;
@@ -92,7 +95,8 @@ std::string zsh_script(const CommandSpec& mtask) {
 
 # The names of the tasks of the task file, which a TASK may start with: the file of -f or
 # --file on the line so far, else ./mtask.toml; none when it is missing or has a mistake.
-# `mtask list -o json` writes one task a line, its name first (docs/tasks.md).
+# `mtask list -o json` writes one task a line, its name first (docs/tasks.md). Arguments go
+# to compadd (-qS= after a NAME of --ready NAME=PROBE).
 _mtask_tasks() {{
   local file=mtask.toml expl i
   local -a names
@@ -108,7 +112,7 @@ _mtask_tasks() {{
   [[ $file != - && -r $file ]] && names=(${{(f)"$(command mtask list -o json -f $file \
     2>/dev/null </dev/null | sed -n 's/^{{"task":"\([^"]*\)".*/\1/p')"}})
   if (( $#names )); then
-    _wanted tasks expl 'task' compadd -a names
+    _wanted tasks expl 'task' compadd "$@" -a names
   else
     _message 'TASK: NAME[:COUNT][@INTERVAL][=COMMAND]'
   fi

@@ -3,9 +3,11 @@
 #include "narrow.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -70,6 +72,50 @@ std::vector<bool> decide_resume(const std::string& path, const std::optional<mta
   }
 }
 
+/// Which tasks the `kept` ones need, transitively, that are not kept themselves: they join
+/// the slice (a NAME names every task of that name).
+std::vector<bool> needed_by_kept(const std::vector<mtask::Task>& tasks,
+                                 const std::vector<bool>& kept) {
+  std::multimap<std::string_view, std::size_t> index;
+  for (std::size_t i = 0; i < tasks.size(); ++i) index.emplace(tasks[i].name, i);
+  std::vector<bool> reached = kept;
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (kept[i]) todo.push_back(i);
+  }
+  while (!todo.empty()) {
+    const std::size_t task = todo.back();
+    todo.pop_back();
+    for (const std::string& need : tasks[task].needs) {
+      const auto [first, last] = index.equal_range(need);
+      for (auto found = first; found != last; ++found) {
+        if (reached[found->second]) continue;
+        reached[found->second] = true;
+        todo.push_back(found->second);
+      }
+    }
+  }
+  std::vector<bool> joined(tasks.size(), false);
+  for (std::size_t i = 0; i < tasks.size(); ++i) joined[i] = reached[i] && !kept[i];
+  return joined;
+}
+
+/// "web, db", each name once, at most a dozen of them.
+std::string names_of(const std::vector<mtask::Task>& tasks, const std::vector<bool>& which) {
+  constexpr std::size_t kShown = 12;
+  std::vector<std::string_view> names;
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (which[i] && seen.insert(tasks[i].name).second) names.push_back(tasks[i].name);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) {
+    text += fmt::format("{}{}", i == 0 ? "" : ", ", names[i]);
+  }
+  if (names.size() > kShown) text += fmt::format(" and {} more", names.size() - kShown);
+  return text;
+}
+
 }  // namespace
 
 void narrow_tasks(const CommandLine& cli, const Surroundings& around, Config& config) {
@@ -79,15 +125,33 @@ void narrow_tasks(const CommandLine& cli, const Surroundings& around, Config& co
     again = decide_resume(*cli.resume_failed, config.shard, around, config.tasks);
   }
   // The shard is taken from the whole list, so that a resumed slice is the same slice.
-  std::vector<mtask::Task> kept;
+  std::vector<bool> kept(config.tasks.size(), false);
   bool in_shard = false;
   for (std::size_t position = 0; position < config.tasks.size(); ++position) {
     if (config.shard && !config.shard->has(position)) continue;
     in_shard = true;
-    if (!again.empty() && !again[position]) continue;
-    kept.push_back(std::move(config.tasks[position]));
+    kept[position] = again.empty() || again[position];
   }
-  config.tasks = std::move(kept);
+  if (!config.shard && again.empty()) return;  // the whole list
+  // What the kept tasks need runs with them, wherever it is in the list (docs/tasks.md,
+  // "Shards"): needed_only, with its own index.
+  const std::vector<bool> joined = needed_by_kept(config.tasks, kept);
+  const std::string joined_names = names_of(config.tasks, joined);
+  std::vector<mtask::Task> slice;
+  for (std::size_t position = 0; position < config.tasks.size(); ++position) {
+    if (!kept[position] && !joined[position]) continue;
+    slice.push_back(std::move(config.tasks[position]));
+    slice.back().needed_only = joined[position];
+  }
+  if (!joined_names.empty()) {
+    config.notes.push_back(
+        cli.resume_failed
+            ? fmt::format("--resume-failed {}: also runs {}, which the tasks to resume need",
+                          mtask::quote_arg(*cli.resume_failed), joined_names)
+            : fmt::format("--shard {}: also runs {}, which tasks of the slice need",
+                          config.shard->label(), joined_names));
+  }
+  config.tasks = std::move(slice);
   if (cli.resume_failed && in_shard && config.tasks.empty()) {
     config.notes.push_back(
         fmt::format("--resume-failed {}: every task passed there; nothing to run",

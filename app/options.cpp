@@ -19,6 +19,7 @@
 #include "narrow.hpp"
 #include "own_files.hpp"
 #include "plan_file.hpp"
+#include "services.hpp"
 
 namespace app {
 namespace {
@@ -120,6 +121,7 @@ void apply_file_run(const mtask::FileRunOptions& run, mtask::TaskDefaults& defau
   config.run.fail_fast = run.fail_fast.value_or(false);
   if (run.retries) config.run.retries = *run.retries;
   if (run.retry_delay) config.run.retry_delay = *run.retry_delay;
+  if (run.ready_timeout) config.run.ready_timeout = *run.ready_timeout;
 }
 
 /// Tasks, their defaults, and how they run.
@@ -148,6 +150,10 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
     config.run.retry_delay =
         parse_option("--retry-delay", "DURATION", *cli.retry_delay, mtask::parse_duration);
   }
+  if (cli.ready_timeout) {
+    config.run.ready_timeout =
+        parse_option("--ready-timeout", "DURATION", *cli.ready_timeout, mtask::parse_duration);
+  }
   config.json = cli.output == OutputFormat::kJson;
   bool interval_used = false;
   if (plan) {
@@ -160,6 +166,8 @@ void decide_run(const CommandLine& cli, const Surroundings& around, Config& conf
     interval_used = interval_used || !spec.interval;
     config.tasks.push_back(mtask::resolve(spec, defaults, i));
   }
+  // A task file's tasks have them applied before TASKs select among them (file_tasks()).
+  if (!plan) apply_service_options(cli, config.tasks);
   decide_hints(cli, around, interval_used,
                !plan || plan->file.format == mtask::TaskFileFormat::kList, config);
   config.run.hold_partial_lines = !config.json;

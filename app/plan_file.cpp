@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "services.hpp"
 #include "suggest.hpp"
 
 namespace app {
@@ -69,12 +70,13 @@ std::string procfile_hint(const Surroundings& around) {
 }
 
 /// Whether each task of `file` runs: those `names` select (every task of a NAME: a list may
-/// give one twice) and what they need, or all.
-std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::string>& names,
-                           bool implicit) {
-  std::vector<bool> chosen(file.tasks.size(), names.empty());
+/// give one twice) and what they need, or all. `tasks` are the file's, with the command line's
+/// --needs applied.
+std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<mtask::Task>& tasks,
+                           const std::vector<std::string>& names, bool implicit) {
+  std::vector<bool> chosen(tasks.size(), names.empty());
   std::multimap<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < file.tasks.size(); ++i) index.emplace(file.tasks[i].spec.name, i);
+  for (std::size_t i = 0; i < tasks.size(); ++i) index.emplace(tasks[i].name, i);
   std::vector<std::size_t> todo;
   for (const std::string& name : names) {
     const auto [first, last] = index.equal_range(name);
@@ -89,14 +91,15 @@ std::vector<bool> selected(const mtask::TaskFile& file, const std::vector<std::s
     }
     for (auto found = first; found != last; ++found) todo.push_back(found->second);
   }
-  // Needs were checked when the file was read: every name is there, and there is no cycle.
+  // Needs were checked: every name is there (each naming every task of it), and no cycle.
   while (!todo.empty()) {
     const std::size_t task = todo.back();
     todo.pop_back();
     if (chosen[task]) continue;
     chosen[task] = true;
-    for (const std::string& need : file.tasks[task].extras.needs) {
-      todo.push_back(index.find(need)->second);
+    for (const std::string& need : tasks[task].needs) {
+      const auto [first, last] = index.equal_range(need);
+      for (auto found = first; found != last; ++found) todo.push_back(found->second);
     }
   }
   return chosen;
@@ -164,14 +167,21 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
 std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli,
                                     const mtask::TaskDefaults& defaults,
                                     const Surroundings& around) {
-  const std::vector<bool> chosen = selected(plan.file, cli.tasks, plan.implicit);
+  // --service, --ready and --needs act on the file's tasks, so that selection follows the
+  // needs the command line gives.
+  std::vector<mtask::Task> all;
+  for (const mtask::FileTask& task : plan.file.tasks) {
+    all.push_back(mtask::resolve(task, defaults, all.size()));
+  }
+  apply_service_options(cli, all);
+  const std::vector<bool> chosen = selected(plan.file, all, cli.tasks, plan.implicit);
   std::vector<mtask::Task> tasks;
-  for (std::size_t i = 0; i < plan.file.tasks.size(); ++i) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
     if (!chosen[i]) continue;
-    const mtask::FileTask& task = plan.file.tasks[i];
-    mtask::Task resolved = mtask::resolve(task, defaults, tasks.size());
-    if (!resolved.cwd.empty()) resolved.cwd = task_cwd(plan, task, around);
-    tasks.push_back(std::move(resolved));
+    mtask::Task& task = all[i];
+    task.index = tasks.size();
+    if (!task.cwd.empty()) task.cwd = task_cwd(plan, plan.file.tasks[i], around);
+    tasks.push_back(std::move(task));
   }
   return tasks;
 }

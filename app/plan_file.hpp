@@ -33,8 +33,9 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
 
 /// The tasks of `plan` that the TASKs of `cli` select by NAME (all of them when none is
 /// given), with every task they need, in file order and indexed from 0; `defaults` for what
-/// they leave out. Each cwd is made relative to the file's directory and must be a directory.
-/// `mtask run` (not `list`) refuses tasks that use services, ready or needs.
+/// they leave out. --service, --ready and --needs act on the file's tasks first
+/// (services.hpp), so a task selected brings what --needs says it needs. Each cwd is made
+/// relative to the file's directory and must be a directory.
 std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli,
                                     const mtask::TaskDefaults& defaults,
                                     const Surroundings& around);

@@ -101,6 +101,7 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   mtask::TextOptions options;
   options.colour_out = config.out_terminal.colour;
   options.colour_err = config.err_terminal.colour;
+  options.unicode = config.out_terminal.utf8;
   options.timestamps = config.timestamps;
   options.group = config.group;
   if (config.progress) {

@@ -222,6 +222,13 @@ void check_task_names(const Shell& shell) {
   expect("mtask list --file=other.toml ", {"gamma"});
   expect("mtask run -f bad.toml ", {});
   expect("mtask run -f missing.toml ", {});
+  // --service NAME: a name; --needs NAME=A,B and --ready NAME=PROBE: a name and its '='
+  // (zsh adds the '=' as a suffix of the word: its words are the names).
+  expect("mtask run --service al", {"albatross", "alpha"});
+  expect("mtask list -f other.toml --service ", {"gamma"});
+  const std::string equals = shell.name == "zsh" ? "" : "=";
+  expect("mtask run --needs al", {"albatross" + equals, "alpha" + equals});
+  expect("mtask run --ready b", {"beta" + equals});
 }
 
 }  // namespace

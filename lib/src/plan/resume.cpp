@@ -46,9 +46,11 @@ std::array<std::size_t, kColumns> header_columns(std::string_view line, std::siz
   return at;
 }
 
-/// A row passed: it exited 0 on its own, in time.
+/// A row passed: it exited 0 on its own, in time; a service, once it was stopped because the run
+/// was over (one that ended on its own failed, whatever its status: docs/smoke.md).
 bool passed(const std::vector<std::string_view>& fields,
-            const std::array<std::size_t, kColumns>& at) {
+            const std::array<std::size_t, kColumns>& at, const Task& task) {
+  if (task.service) return fields[at[kStopped]] == "run over";
   return fields[at[kExit]] == "0" && fields[at[kSignal]] == "-" && fields[at[kTimedOut]] == "0" &&
          fields[at[kStopped]] == "-";
 }
@@ -112,7 +114,8 @@ std::vector<bool> tasks_to_resume(std::string_view joblog, const std::vector<Tas
                                    number, fields.size(), needed));
     }
     // The last row of a task decides: with --retries, each attempt has one.
-    again[position_of(fields, *at, by_index, tasks, number)] = !passed(fields, *at);
+    const std::size_t position = position_of(fields, *at, by_index, tasks, number);
+    again[position] = !passed(fields, *at, tasks[position]);
   }
   if (!at) throw UsageError("not an mtask job log (it has no header line)");
   return again;

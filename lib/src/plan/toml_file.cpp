@@ -13,7 +13,7 @@ namespace mtask::detail {
 namespace {
 
 constexpr std::string_view kRunKeys =
-    "jobs, count, interval, timeout, kill_after, fail_fast, retries, retry_delay";
+    "jobs, count, interval, timeout, kill_after, fail_fast, retries, retry_delay, ready_timeout";
 
 /// Reads one key of [run]; false when there is no such key.
 bool read_run_key(const TomlValues& values, std::string_view key, const toml::node& node,
@@ -34,6 +34,8 @@ bool read_run_key(const TomlValues& values, std::string_view key, const toml::no
     run.retries = values.whole(node, key, 0, kMaxCount);
   } else if (key == "retry_delay") {
     run.retry_delay = values.duration(node, key);
+  } else if (key == "ready_timeout") {
+    run.ready_timeout = values.duration(node, key);
   } else {
     return false;
   }

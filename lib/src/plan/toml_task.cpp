@@ -130,6 +130,13 @@ FileTask read_toml_task(const TomlValues& values, std::string_view name, const t
                                              quote_arg(key->str()), name, kTaskKeys));
     }
   }
+  // A service never ends on its own, so `exit` would never make it ready: told at `ready`,
+  // whichever of the two keys comes first.
+  if (task.extras.service && task.extras.ready == "exit") {
+    values.fail(table.get("ready")->source(),
+                "ready = 'exit': a service is never ready by ending (it runs until the run is "
+                "over; leave ready out, or give tcp:, line: or cmd:)");
+  }
   return task;
 }
 

@@ -42,6 +42,34 @@ std::string what_it_runs(const Task& task, bool busy) {
                      count_of(task.count, "time"), after_each);
 }
 
+// "web and db", "a, b and c".
+std::string names_of(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// Why a task did not start, from its needs_failed ("needs web: not ready after 30 s ..."): "web
+// was never ready (not ready after 30 s ...)".
+std::string need_that_failed(std::string_view needs_failed) {
+  constexpr std::string_view kNeeds = "needs ";
+  if (needs_failed.starts_with(kNeeds)) needs_failed.remove_prefix(kNeeds.size());
+  const std::size_t colon = needs_failed.find(": ");
+  if (colon == std::string_view::npos) return std::string(needs_failed);
+  const std::string_view need = needs_failed.substr(0, colon);
+  const std::string_view why = needs_failed.substr(colon + 2);
+  std::string_view what = "failed";
+  if (why.starts_with("not started")) {
+    what = "did not start";
+  } else if (why.starts_with("not ready") || why.starts_with("ended before it was ready")) {
+    what = "was never ready";
+  }
+  return fmt::format("{} {} ({})", need, what, why);
+}
+
 }  // namespace
 
 ExplainReporter::ExplainReporter(Output& err, ExplainOptions options)
@@ -65,6 +93,10 @@ void ExplainReporter::write_held() {
 
 void ExplainReporter::on_start(const StartEvent& e) {
   const int parent = options_.parent_pid;
+  if (e.attempt == 1 && !e.task.needs.empty()) {
+    say(fmt::format("parent {}: {} waited {:.2f} s for {}", parent, e.task.name, to_seconds(e.t),
+                    names_of(e.task.needs)));
+  }
   say(fmt::format("parent {}: fork() -> child {} ({})", parent, e.pid, e.task.name));
   say(fmt::format("child {}: getpid()={} getppid()={}{}", e.pid, e.pid, e.ppid,
                   e.ppid == parent ? "" : " (not mtask: its parent had gone)"));
@@ -86,9 +118,33 @@ void ExplainReporter::on_line(const LineEvent& e) {
   }
 }
 
+void ExplainReporter::on_ready(const ReadyEvent& e) {
+  const TaskResult& r = e.result;
+  const std::string tries = r.probe_tries == 0
+                                ? std::string()
+                                : fmt::format(", {}", count_of(r.probe_tries, "try", "tries"));
+  say(fmt::format("parent {}: {} (pid {}) is ready: probe {} said so after {:.2f} s{}",
+                  options_.parent_pid, e.task.name, r.pid, e.probe, to_seconds(e.t - r.started),
+                  tries));
+}
+
 void ExplainReporter::on_exit(const ExitEvent& e) {
   const TaskResult& r = e.result;
-  if (r.outcome == Outcome::kNotStarted) return;  // never forked: counted in the summary
+  if (r.outcome == Outcome::kNotStarted) {
+    // Never forked: counted in the summary, and said here when its needs failed.
+    if (r.stopped == StopReason::kNeeds) {
+      say(fmt::format("parent {}: {}, so {} did not start", options_.parent_pid,
+                      need_that_failed(r.needs_failed), e.task.name));
+    }
+    return;
+  }
+  if (!r.not_ready.empty()) {
+    const std::string tries =
+        r.probe_tries == 0 ? std::string()
+                           : fmt::format(" after {}", count_of(r.probe_tries, "try", "tries"));
+    say(fmt::format("parent {}: {}'s probe gave up{}: {}", options_.parent_pid, e.task.name, tries,
+                    r.not_ready));
+  }
   const std::string stopped =
       r.was_stopped() ? fmt::format(" (mtask stopped it: {})", stop_reason_name(r.stopped)) : "";
   say(fmt::format("parent {}: wait4({}) -> {}{} after {}, {} CPU", options_.parent_pid, r.pid,

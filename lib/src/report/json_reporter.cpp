@@ -97,6 +97,7 @@ void JsonReporter::end_event(Duration t) {
 void JsonReporter::on_start(const StartEvent& e) {
   begin_task_event("start", e.task, e.pid);
   append(line_, R"(,"ppid":{},"attempt":{})", e.ppid, e.attempt);
+  if (e.task.needed_only) line_ += R"(,"needed_only":true)"sv;
   end_event(e.t);
 }
 
@@ -124,6 +125,16 @@ void JsonReporter::on_line(const LineEvent& e) {
   end_event(e.t);
 }
 
+void JsonReporter::on_ready(const ReadyEvent& e) {
+  begin_task_event("ready", e.task, e.result.pid);
+  line_ += R"(,"probe":)"sv;
+  append_string(line_, e.probe);
+  line_ += R"(,"after_s":)"sv;
+  append_seconds(line_, e.t - e.result.started);
+  append(line_, R"(,"tries":{})", e.result.probe_tries);
+  end_event(e.t);
+}
+
 void JsonReporter::on_exit(const ExitEvent& e) {
   const TaskResult& r = e.result;
   if (r.outcome == Outcome::kNotStarted) {
@@ -134,7 +145,16 @@ void JsonReporter::on_exit(const ExitEvent& e) {
     line_ += R"(,"index":)"sv;
     append_integer(line_, e.task.index);
     line_ += R"(,"reason":)"sv;
-    append_reason(line_, r.stopped);
+    if (r.stopped == StopReason::kNeeds) {
+      // "needs web", the need that failed first; "why" tells the whole chain.
+      const std::string_view why = r.needs_failed;
+      append_string(line_, why.substr(0, why.find(": ")));
+      line_ += R"(,"why":)"sv;
+      append_string(line_, why);
+    } else {
+      append_reason(line_, r.stopped);
+    }
+    if (e.task.needed_only) line_ += R"(,"needed_only":true)"sv;
     end_event(e.t);
     return;
   }
@@ -158,7 +178,15 @@ void JsonReporter::on_exit(const ExitEvent& e) {
   append(line_, R"(,"max_rss_kb":{})", r.max_rss_kb);
   line_ += R"(,"stopped":)"sv;
   append_reason(line_, r.was_stopped() ? r.stopped : StopReason::kNone);
-  append(line_, R"(,"attempt":{},"retrying":{})", r.attempt, e.retrying);
+  append(line_, R"(,"attempt":{},"retrying":{},"service":{},"not_ready":)", r.attempt, e.retrying,
+         e.task.service);
+  if (r.not_ready.empty()) {
+    line_ += "null";
+  } else {
+    append_string(line_, r.not_ready);
+  }
+  append(line_, R"(,"ended_early":{})", r.ended_early);
+  if (e.task.needed_only) line_ += R"(,"needed_only":true)"sv;
   end_event(e.t);
 }
 

@@ -38,6 +38,8 @@ std::string hostname() {
 
 // What kind of failure a failed attempt was: the type attribute of its element.
 std::string_view failure_type(const TaskResult& r) {
+  if (!r.not_ready.empty()) return "not-ready";
+  if (r.ended_early) return "ended-early";
   if (r.outcome == Outcome::kSignaled) return "signal";
   if (r.outcome == Outcome::kTimedOut) return "timeout";
   return "exit";
@@ -52,6 +54,27 @@ std::string failure_element(const TaskResult& r) {
 // What went wrong, in words that name the option, the call and the file.
 std::string junit_error(const std::string& path, const posix::FileError& error) {
   return fmt::format("--junit {}: {}", quote_arg(path), error.message());
+}
+
+// A task in the slice only because another needs it is left out unless it failed: it is not
+// one of the tests asked for (docs/output.md, "JUnit XML").
+bool left_out(const Task& task, const TaskResult& r) { return task.needed_only && !r.failed(); }
+
+// The skipped element of a task that did not finish on its own, or an empty string: a task
+// never started (with the need that failed), or one mtask stopped. A service stopped because
+// the run was over passed.
+std::string skipped_element(const TaskResult& r) {
+  if (r.outcome == Outcome::kNotStarted) {
+    if (r.stopped == StopReason::kNeeds) {
+      return fmt::format("      <skipped message=\"{}\"/>\n", attr(r.needs_failed));
+    }
+    return "      <skipped message=\"not started\"/>\n";
+  }
+  if (r.was_stopped() && r.stopped != StopReason::kRunOver) {
+    // Not a failure of its own, and it did not finish: skipped (docs/output.md, "JUnit XML").
+    return fmt::format("      <skipped message=\"{}\"/>\n", attr(describe(r)));
+  }
+  return {};
 }
 
 }  // namespace
@@ -156,15 +179,18 @@ void JunitReporter::on_summary(const SummaryEvent& e) {
 }
 
 void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
+  std::size_t tests = 0;
   std::size_t skipped = 0;
-  for (const TaskResult& r : e.results) {
-    if (r.outcome == Outcome::kNotStarted || r.was_stopped()) ++skipped;
+  for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
+    if (left_out(e.tasks[i], e.results[i])) continue;
+    ++tests;
+    if (!skipped_element(e.results[i]).empty()) ++skipped;
   }
   const std::string name =
       context_.shard.empty() ? "mtask" : fmt::format("mtask (shard {})", context_.shard);
   const std::string suite_attrs = fmt::format(
       "name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"",
-      attr(name), e.tasks.size(), e.failed, skipped, seconds_3(e.wall));
+      attr(name), tests, e.failed, skipped, seconds_3(e.wall));
   file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   file.write(fmt::format("<testsuites {}>\n", suite_attrs));
   file.write(fmt::format("  <testsuite {} timestamp=\"{}\" hostname=\"{}\">\n", suite_attrs,
@@ -178,13 +204,11 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
   for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
     const Task& task = e.tasks[i];
     const TaskResult& r = e.results[i];
+    if (left_out(task, r)) continue;
     file.write(fmt::format("    <testcase name=\"{}\" classname=\"mtask\" time=\"{}\">\n",
                            attr(testcase_name(task)), seconds_3(r.wall)));
-    if (r.outcome == Outcome::kNotStarted) {
-      file.write("      <skipped message=\"not started\"/>\n");
-    } else if (r.was_stopped()) {
-      // Not a failure of its own, and it did not finish: skipped (docs/output.md, "JUnit XML").
-      file.write(fmt::format("      <skipped message=\"{}\"/>\n", attr(describe(r))));
+    if (const std::string skip = skipped_element(r); !skip.empty()) {
+      file.write(skip);
     } else if (r.failed()) {
       file.write(failure_element(r));
     }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "mtask/grammar/probe.hpp"
 #include "mtask/text/quote.hpp"
 #include "mtask/text/utf8.hpp"
 #include "mtask/text/width.hpp"
@@ -22,9 +23,6 @@ constexpr std::array<std::string_view, 11> kTitles{"task",    "command", "count"
 /// Numbers read best aligned on the right.
 constexpr std::array<bool, 11> kRight{false, false, true,  true,  true, true,
                                       false, false, false, false, false};
-/// How long a probe may take when the task file gives no `ready_timeout` (docs/tasks.md).
-constexpr Duration kReadyTimeout = std::chrono::seconds(30);
-
 /// The widest a command shows in the table; `-o json` has it whole (docs/tasks.md).
 constexpr std::size_t kCommandColumns = 60;
 
@@ -62,14 +60,24 @@ std::uint64_t retries_of(const Task& task, const PlanDefaults& defaults) {
 /// A task that something waits for: a service, or one with a readiness probe.
 bool is_awaited(const Task& task) { return task.service || !task.ready.empty(); }
 
-/// "service", the probe, and how long it may take: `service, tcp:8000 (30s)`; "-" for neither.
-std::string ready_cell(const Task& task) {
-  if (!is_awaited(task)) return "-";
+/// How long the task may take to become ready, as the run will count it; 0: no limit.
+Duration ready_limit(const Task& task, const PlanDefaults& defaults) {
+  return ready_timeout_of(task, probe_of(task), defaults.ready_timeout);
+}
+
+/// "service", the probe, and how long it may take when there is a limit: `service, tcp:8000
+/// (30s)`, `exit`, `service`; "-" for neither a service nor a probe.
+std::string ready_cell(const Task& task, const PlanDefaults& defaults) {
+  if (!is_awaited(task) && !task.ready_timeout) return "-";
+  const Duration limit = ready_limit(task, defaults);
   std::string text = task.service ? "service" : "";
-  if (!task.ready.empty()) {
-    text += fmt::format("{}{} ({})", text.empty() ? "" : ", ", cell(task.ready),
-                        format_duration(task.ready_timeout.value_or(kReadyTimeout)));
-  }
+  // Without a `ready`, a service's probe is "started", which is never written; any other
+  // task's is "exit", shown here only for the ready_timeout it has.
+  const std::string probe = !task.ready.empty() ? cell(task.ready)
+                            : task.service      ? std::string()
+                                                : std::string("exit");
+  if (!probe.empty()) text += fmt::format("{}{}", text.empty() ? "" : ", ", probe);
+  if (limit.count() > 0) text += fmt::format(" ({})", format_duration(limit));
   return text;
 }
 using Row = std::array<std::string, kTitles.size()>;
@@ -93,7 +101,7 @@ Row table_row(const Task& task, const PlanDefaults& defaults) {
           std::to_string(retries_of(task, defaults)),
           env.empty() ? "-" : env,
           cell(task.cwd),
-          ready_cell(task),
+          ready_cell(task, defaults),
           needs.empty() ? "-" : needs,
           defaults.shard.empty() ? "-" : defaults.shard};
 }
@@ -177,9 +185,8 @@ std::string plan_json(const std::vector<Task>& tasks, const PlanDefaults& defaul
     out += task.service ? R"(,"service":true,"ready":)" : R"(,"service":false,"ready":)";
     append_string_or_null(out, task.ready);
     out += R"(,"ready_timeout_s":)";
-    append_seconds_or_null(out, is_awaited(task)
-                                    ? std::optional(task.ready_timeout.value_or(kReadyTimeout))
-                                    : task.ready_timeout);
+    const Duration limit = ready_limit(task, defaults);
+    append_seconds_or_null(out, limit.count() > 0 ? std::optional(limit) : std::nullopt);
     out += R"(,"needs":[)";
     for (std::size_t i = 0; i < task.needs.size(); ++i) {
       if (i > 0) out += ',';
@@ -187,7 +194,8 @@ std::string plan_json(const std::vector<Task>& tasks, const PlanDefaults& defaul
     }
     out += R"(],"shard":)";
     append_string_or_null(out, defaults.shard);
-    out += "}\n";
+    out += task.needed_only ? R"(,"needed_only":true})" : R"(,"needed_only":false})";
+    out += '\n';
   }
   return out;
 }

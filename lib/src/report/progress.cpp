@@ -56,6 +56,11 @@ void Progress::retry_cancelled(std::size_t index) {
   ++failed_;
 }
 
+void Progress::task_not_started(std::size_t index) {
+  (void)index;  // it was never running
+  ++done_;
+}
+
 std::string Progress::text(Duration elapsed) const {
   std::string line = fmt::format("mtask: {}/{} done, {} running, {} failed, {} elapsed", done_,
                                  tasks_, running_, failed_, short_duration(elapsed));

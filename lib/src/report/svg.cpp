@@ -48,8 +48,8 @@ class Picture {
         "<title>mtask timeline: {2} tasks in {3}</title>\n"
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         "<text x=\"10\" y=\"22\" font-size=\"14\">mtask: {2} tasks in {3} "
-        "(bar: alive, from fork to wait; ticks: lines of output)</text>\n",
-        kWidth, height, timeline_.tasks.size(), human_duration(timeline_.wall));
+        "(bar: alive, from fork to wait; ticks: lines of output{4})</text>\n",
+        kWidth, height, timeline_.tasks.size(), human_duration(timeline_.wall), needs_legend());
     draw_parent();
     for (std::size_t row = 0; row < timeline_.tasks.size(); ++row) {
       draw_task(timeline_.tasks[row], row + 1);
@@ -65,6 +65,54 @@ class Picture {
     const double f = static_cast<double>(t.count()) / static_cast<double>(timeline_.wall.count());
     return kBarLeft + std::clamp(f, 0.0, 1.0) * kBarWidth;
   }
+  /// More legend for a run in which tasks waited for needs or got ready; empty otherwise.
+  std::string needs_legend() const {
+    const auto& tasks = timeline_.tasks;
+    std::string legend;
+    if (std::any_of(tasks.begin(), tasks.end(), [](const TimelineTask& t) { return t.waited; })) {
+      legend += "; dashed: waiting for needs";
+    }
+    if (std::any_of(tasks.begin(), tasks.end(),
+                    [](const TimelineTask& t) { return t.ready_at.has_value(); })) {
+      legend += "; striped: getting ready; diamond: ready";
+    }
+    return legend;
+  }
+
+  /// The wait for its needs, from the run's start: a dashed outline.
+  void draw_waiting(const TimelineTask& task, double y, std::string_view fill,
+                    const std::string& name) {
+    if (!task.waited) return;
+    svg_ += fmt::format(
+        "<rect class=\"span waiting\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+        "height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-dasharray=\"2 3\"><title>{} waited "
+        "for its needs: 0 to {}</title></rect>\n",
+        kBarLeft, y + 2, std::max(x_of(task.waited_until) - kBarLeft, 1.0), kBarHeight, fill, name,
+        human_duration(task.waited_until));
+  }
+
+  /// From its start until it was ready: a striped span; then a diamond where it became ready.
+  void draw_ready(const TimelineTask& task, double y, std::string_view fill,
+                  const std::string& name) {
+    if (!task.ready_at) return;
+    const double from = x_of(task.start);
+    const double at = x_of(*task.ready_at);
+    const std::string probe = escaped(task.probe);
+    svg_ += fmt::format(
+        "<rect class=\"span getting-ready\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+        "height=\"{}\" fill=\"{}\" fill-opacity=\"0.25\" stroke=\"none\"><title>{} getting "
+        "ready ({}): {} to {}</title></rect>\n",
+        from, y + 2 + kBarHeight / 3, std::max(at - from, 1.0), kBarHeight / 3, fill, name, probe,
+        human_duration(task.start), human_duration(*task.ready_at));
+    const double mid = y + 2 + kBarHeight / 2;
+    svg_ += fmt::format(
+        "<polygon class=\"ready\" points=\"{0:.1f},{1:.1f} {2:.1f},{3:.1f} {0:.1f},{4:.1f} "
+        "{5:.1f},{3:.1f}\" fill=\"#ffffff\" stroke=\"{6}\" stroke-width=\"2\"><title>{7} ready "
+        "after {8} ({9})</title></polygon>\n",
+        at, mid - 6, at + 6, mid, mid + 6, at - 6, fill, name,
+        human_duration(*task.ready_at - task.start), probe);
+  }
+
   double row_y(std::size_t row) const { return kTop + static_cast<double>(row) * kRowHeight; }
 
   void draw_parent() {
@@ -89,6 +137,7 @@ class Picture {
         "<g class=\"task\" data-name=\"{}\" data-index=\"{}\" data-pid=\"{}\" data-ppid=\"{}\" "
         "data-lines=\"{}\">\n",
         name, task.index, task.pid, task.ppid, task.lines);
+    draw_waiting(task, y, fill, name);
     if (!task.started) {
       svg_ +=
           fmt::format("<text x=\"10\" y=\"{:.1f}\">{} (not started)</text>\n</g>\n", y + 14, name);
@@ -127,6 +176,7 @@ class Picture {
           "fill=\"{}\"/>\n",
           x_of(mark.t) - 1.5, y + 2, kBarHeight, fill);
     }
+    draw_ready(task, y, fill, name);
     svg_ += "</g>\n";
   }
 

@@ -21,10 +21,16 @@ namespace {
 constexpr std::size_t kPidWidth = 7;
 
 // The markers after the prefix: what kind of line follows.
-constexpr char kStartMarker = '>';
-constexpr char kLineMarker = '|';
-constexpr char kContinuedMarker = '+';  // the rest of a line another task's output cut short
-constexpr char kEndMarker = '<';
+constexpr std::string_view kStartMarker = ">";
+constexpr std::string_view kLineMarker = "|";
+// The rest of a line another task's output cut short.
+constexpr std::string_view kContinuedMarker = "+";
+constexpr std::string_view kEndMarker = "<";
+// A task that will never start: a task it needs failed or was never ready.
+constexpr std::string_view kNotStartedMarker = "-";
+// A task became ready: a check mark, or '+' where only ASCII can be drawn.
+constexpr std::string_view kReadyMarker = "\xE2\x9C\x93";  // U+2713
+constexpr std::string_view kReadyMarkerAscii = "+";
 
 std::size_t stream_slot(Stream stream) { return stream == Stream::kStdout ? 0 : 1; }
 
@@ -122,8 +128,10 @@ void append_totals(std::string& out, const SummaryEvent& e) {
     out += '\n';
   }
 
+  // A service stopped because the run was over ended as it should: not one mtask cut short.
   const auto stopped = static_cast<std::size_t>(std::count_if(
-      e.results.begin(), e.results.end(), [](const TaskResult& r) { return r.was_stopped(); }));
+      e.results.begin(), e.results.end(),
+      [](const TaskResult& r) { return r.was_stopped() && r.stopped != StopReason::kRunOver; }));
   out += count_of(e.tasks.size(), "task");
   out += e.failed == 0 ? ", none failed" : fmt::format(", {} failed", e.failed);
   if (e.flaky > 0) out += fmt::format(", {} flaky", e.flaky);
@@ -140,6 +148,9 @@ void append_totals(std::string& out, const SummaryEvent& e) {
     if (r.flaky()) {
       out += fmt::format("flaky: {} (passed on attempt {} of {})\n", e.tasks[i].name, r.attempt,
                          r.max_attempts);
+    }
+    if (r.outcome == Outcome::kNotStarted && r.stopped == StopReason::kNeeds) {
+      out += fmt::format("not started: {} ({})\n", e.tasks[i].name, r.needs_failed);
     }
   }
 
@@ -218,7 +229,7 @@ void TextReporter::close_open_line(Stream stream) {
 }
 
 void TextReporter::append_line_start(std::string& out, const Task& task, const TaskState& st,
-                                     Stream stream, char marker, Duration t) const {
+                                     Stream stream, std::string_view marker, Duration t) const {
   if (options_.timestamps != Timestamps::kNone) {
     append_timestamp(out, options_.timestamps, t, wall_start_);
   }
@@ -234,12 +245,19 @@ void TextReporter::append_line_start(std::string& out, const Task& task, const T
   out += ' ';
 }
 
-void TextReporter::write_own_line(const Task& task, int pid, char marker, std::string_view text,
-                                  Duration t, bool failed) {
+void TextReporter::write_own_line(const Task& task, int pid, std::string_view marker,
+                                  std::string_view text, Duration t, bool failed) {
   close_open_line(Stream::kStdout);
   before_output();
   scratch_.clear();
-  append_line_start(scratch_, task, state(task, pid), Stream::kStdout, marker, t);
+  // No pid for a task that never started: its pid column is left blank.
+  TaskState& st = state(task, pid);
+  if (pid == 0) {
+    st.prefix.clear();
+    append_padded(st.prefix, task.name, name_width_, false);
+    st.prefix.append(kPidWidth + 1, ' ');
+  }
+  append_line_start(scratch_, task, st, Stream::kStdout, marker, t);
   const bool red = failed && colour(Stream::kStdout);
   if (red) scratch_ += kRed;
   scratch_ += text;
@@ -257,13 +275,22 @@ void TextReporter::on_start(const StartEvent& e) {
   write_own_line(e.task, e.pid, kStartMarker, text, e.t);
 }
 
+void TextReporter::on_ready(const ReadyEvent& e) {
+  const std::string text =
+      fmt::format("ready after {:.2f} s ({})", to_seconds(e.t - e.result.started), e.probe);
+  write_own_line(e.task, e.result.pid, options_.unicode ? kReadyMarker : kReadyMarkerAscii, text,
+                 e.t);
+}
+
 void TextReporter::on_line(const LineEvent& e) {
   const std::size_t slot = stream_slot(e.stream);
   TaskState& st = state(e.task, e.pid);
   if (options_.group) {
     // Held until the task ends; nothing can come between the pieces of a line here.
     scratch_.clear();
-    if (!st.in_line[slot]) append_line_start(scratch_, e.task, st, e.stream, kLineMarker, e.t);
+    if (!st.in_line[slot]) {
+      append_line_start(scratch_, e.task, st, e.stream, kLineMarker, e.t);
+    }
     scratch_ += e.text;
     if (!e.partial) scratch_ += '\n';
     st.held[slot].append(scratch_);
@@ -317,7 +344,15 @@ void TextReporter::on_exit(const ExitEvent& e) {
       options_.progress->task_ended(e.task.index, e.result.failed());
     }
   }
-  if (e.result.outcome == Outcome::kNotStarted) return;  // shown in the summary only
+  if (e.result.outcome == Outcome::kNotStarted) {
+    // Its needs failed: said at that moment, for the run goes on without it. Other tasks that
+    // never started (the run was stopped first) are shown in the summary only.
+    if (e.result.stopped != StopReason::kNeeds) return;
+    if (options_.progress != nullptr) options_.progress->task_not_started(e.task.index);
+    write_own_line(e.task, 0, kNotStartedMarker,
+                   fmt::format("not started: {}", e.result.needs_failed), e.t);
+    return;
+  }
   TaskState& st = state(e.task, e.result.pid);
   if (options_.group) release_held(st);
   // A line left unfinished ends with the task.
@@ -326,7 +361,11 @@ void TextReporter::on_exit(const ExitEvent& e) {
     if (open_[slot] == e.task.index) close_open_line(stream);
     st.in_line[slot] = false;
   }
-  std::string text = fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall));
+  // A service stopped because the run was over: how it took the stop is no news.
+  std::string text =
+      e.result.was_stopped() && e.result.stopped == StopReason::kRunOver
+          ? fmt::format("stopped (run over) after {}", human_duration(e.result.wall))
+          : fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall));
   if (e.retrying) {
     text += fmt::format(", retrying ({}/{})", e.result.attempt + 1, e.result.max_attempts);
   }

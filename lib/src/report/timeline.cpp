@@ -29,9 +29,12 @@ struct Glyphs {
   std::string_view line;   ///< a column in which a line came out
   std::string_view alive;  ///< a column in which the task lived
   std::string_view left, right, axis, tick, axis_left, axis_right;
+  std::string_view waiting;        ///< a column in which the task waited for its needs
+  std::string_view getting_ready;  ///< a column in which it ran but was not ready yet
+  std::string_view ready;          ///< the column in which it became ready
 };
-constexpr Glyphs kUnicode{"█", "░", "│", "│", "─", "┴", "└", "┘"};
-constexpr Glyphs kAscii{"#", "-", "|", "|", "-", "+", "+", "+"};
+constexpr Glyphs kUnicode{"█", "░", "│", "│", "─", "┴", "└", "┘", "·", "▒", "✓"};
+constexpr Glyphs kAscii{"#", "-", "|", "|", "-", "+", "+", "+", ".", "~", "+"};
 
 /// The column of time `t` on a bar of `columns` columns covering `wall`.
 std::size_t column_of(Duration t, Duration wall, std::size_t columns) {
@@ -50,18 +53,48 @@ std::string label_of(const TimelineTask& task, std::size_t name_width, std::size
 
 void append_bar(std::string& out, const TimelineTask& task, const Timeline& timeline,
                 std::size_t columns, const Glyphs& g) {
-  // 0: nothing, 1: alive, 2: a line came out.
-  std::vector<char> cells(columns, 0);
-  const auto alive = [&](Duration start, Duration end) {
+  // What each column shows; a later one is drawn over an earlier one.
+  enum Cell : char { kNothing, kWaiting, kAlive, kGettingReady, kLine, kReady };
+  std::vector<char> cells(columns, kNothing);
+  const auto fill = [&](Duration start, Duration end, Cell cell) {
     const std::size_t first = column_of(start, timeline.wall, columns);
     const std::size_t last = column_of(end, timeline.wall, columns);
-    for (std::size_t c = first; c <= last; ++c) cells[c] = 1;
+    for (std::size_t c = first; c <= last; ++c) cells[c] = cell;
   };
-  for (const TimelineAttempt& attempt : task.earlier) alive(attempt.start, attempt.end);
-  if (task.started) alive(task.start, task.end);
-  for (const TimelineMark& mark : task.marks) cells[column_of(mark.t, timeline.wall, columns)] = 2;
-  for (const char cell : cells)
-    out += cell == 0 ? std::string_view(" ") : cell == 1 ? g.alive : g.line;
+  if (task.waited && task.waited_until.count() > 0) {
+    // Up to the column before the start: the start's own column shows the task alive.
+    const std::size_t last = column_of(task.waited_until, timeline.wall, columns);
+    for (std::size_t c = 0; c < last || (!task.started && c == last); ++c) cells[c] = kWaiting;
+  }
+  for (const TimelineAttempt& attempt : task.earlier) fill(attempt.start, attempt.end, kAlive);
+  if (task.started) fill(task.start, task.end, kAlive);
+  if (task.started && task.ready_at) fill(task.start, *task.ready_at, kGettingReady);
+  for (const TimelineMark& mark : task.marks) {
+    cells[column_of(mark.t, timeline.wall, columns)] = kLine;
+  }
+  if (task.started && task.ready_at)
+    cells[column_of(*task.ready_at, timeline.wall, columns)] = kReady;
+  for (const char cell : cells) {
+    switch (cell) {
+      case kWaiting:
+        out += g.waiting;
+        break;
+      case kAlive:
+        out += g.alive;
+        break;
+      case kGettingReady:
+        out += g.getting_ready;
+        break;
+      case kLine:
+        out += g.line;
+        break;
+      case kReady:
+        out += g.ready;
+        break;
+      default:
+        out += ' ';
+    }
+  }
 }
 
 void append_axis(std::string& out, std::size_t indent, std::size_t columns, Duration wall,
@@ -90,6 +123,21 @@ void append_axis(std::string& out, std::size_t indent, std::size_t columns, Dura
   out += '\n';
   out += labels;
   out += '\n';
+}
+
+// A second line of legend, only for a run in which tasks waited for needs or got ready.
+std::string needs_legend(const Timeline& timeline, const Glyphs& g, std::size_t width) {
+  const bool waited = std::any_of(timeline.tasks.begin(), timeline.tasks.end(),
+                                  [](const TimelineTask& t) { return t.waited; });
+  const bool ready = std::any_of(timeline.tasks.begin(), timeline.tasks.end(),
+                                 [](const TimelineTask& t) { return t.ready_at.has_value(); });
+  if (!waited && !ready) return {};
+  std::string legend = "  ";
+  if (waited) legend += fmt::format("{} waiting for needs", g.waiting);
+  if (waited && ready) legend += ", ";
+  if (ready) legend += fmt::format("{} getting ready, {} ready", g.getting_ready, g.ready);
+  if (display_width(legend) > width) return {};
+  return legend + '\n';
 }
 
 }  // namespace
@@ -121,6 +169,11 @@ void TimelineRecorder::on_start(const StartEvent& e) {
   t.started = true;
   t.pid = e.pid;
   t.ppid = e.ppid;
+  t.ready_at.reset();  // readiness is per attempt
+  if (!e.task.needs.empty() && !t.waited) {
+    t.waited = true;
+    t.waited_until = e.t;
+  }
 }
 
 void TimelineRecorder::on_line(const LineEvent& e) {
@@ -136,7 +189,21 @@ void TimelineRecorder::on_line(const LineEvent& e) {
       e.t, e.stream, std::string(e.text.substr(0, utf8_safe_cut(e.text, kTimelineTextSize)))});
 }
 
+void TimelineRecorder::on_ready(const ReadyEvent& e) {
+  TimelineTask& t = task(e.task);
+  t.ready_at = e.t;
+  t.probe = std::string(e.probe);
+}
+
 void TimelineRecorder::on_exit(const ExitEvent& e) {
+  if (e.result.outcome == Outcome::kNotStarted && !e.task.needs.empty()) {
+    // It waited for its needs until it was given up (or the run was stopped).
+    TimelineTask& t = task(e.task);
+    if (!t.waited) {
+      t.waited = true;
+      t.waited_until = e.t;
+    }
+  }
   if (e.task.index >= exits_.size()) exits_.resize(e.task.index + 1, Duration::max());
   exits_[e.task.index] = e.t;
   if (e.retrying) {
@@ -201,6 +268,7 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
   const std::string legend = fmt::format("; {} a line came out, {} running", g.line, g.alive);
   if (display_width(out) + display_width(legend) <= width) out += legend;
   out += '\n';
+  out += needs_legend(timeline, g, width);
   for (const TimelineTask& t : timeline.tasks) {
     const std::string_view color = task_colour(t.index);
     const std::string label = label_of(t, name_width, pid_width);

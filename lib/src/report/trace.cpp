@@ -1,4 +1,5 @@
 // The run as Chrome trace-event JSON, for Perfetto and chrome://tracing.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -35,7 +36,16 @@ class Trace {
         "\"pid\":{},\"tid\":{},\"args\":{{\"tasks\":{},\"dropped_line_events\":{}}}}}",
         micros(timeline_.wall), parent, parent, timeline_.tasks.size(), timeline_.dropped_marks));
     for (const TimelineTask& task : timeline_.tasks) {
-      if (task.started) write_task(task);
+      if (task.started) {
+        write_task(task);
+      } else if (task.waited) {
+        // No track of its own: on the parent's, the moment it was given up.
+        add(fmt::format(
+            "{{\"name\":{},\"cat\":\"needs\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
+            "\"tid\":{},\"args\":{{\"index\":{},\"status\":{}}}}}",
+            json_string(fmt::format("{} not started", task.name)), micros(task.waited_until),
+            parent, parent, task.index, json_string(task.status)));
+      }
     }
     out_ += "\n]}\n";
     return std::move(out_);
@@ -85,6 +95,7 @@ class Trace {
         "\"tid\":{}}}",
         json_string(fmt::format("wait4({}) -> {}", task.pid, task.status)), micros(task.end),
         parent, parent));
+    write_readiness(task);
     for (std::size_t i = 0; i < task.earlier.size(); ++i) write_attempt(task, i);
     for (const TimelineMark& mark : task.marks) {
       add(
@@ -93,6 +104,28 @@ class Trace {
                       json_string(mark.text), mark.stream == Stream::kStdout ? "stdout" : "stderr",
                       micros(mark.t), task.pid, task.pid));
     }
+  }
+
+  // On the task's own track: the wait for its needs before its start, the time it took to get
+  // ready (within its life) and the moment it was ready.
+  void write_readiness(const TimelineTask& task) {
+    if (task.waited) {
+      add(
+          fmt::format("{{\"name\":\"waiting for needs\",\"cat\":\"needs\",\"ph\":\"X\",\"ts\":0,"
+                      "\"dur\":{},\"pid\":{},\"tid\":{}}}",
+                      micros(std::min(task.waited_until, task.start)), task.pid, task.pid));
+    }
+    if (!task.ready_at) return;
+    add(fmt::format(
+        "{{\"name\":\"getting ready\",\"cat\":\"ready\",\"ph\":\"X\",\"ts\":{},\"dur\":{},"
+        "\"pid\":{},\"tid\":{},\"args\":{{\"probe\":{}}}}}",
+        micros(task.start), micros(std::min(*task.ready_at, task.end) - task.start), task.pid,
+        task.pid, json_string(task.probe)));
+    add(
+        fmt::format("{{\"name\":{},\"cat\":\"ready\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{},\"pid\":{},"
+                    "\"tid\":{}}}",
+                    json_string(fmt::format("ready ({})", task.probe)), micros(*task.ready_at),
+                    task.pid, task.pid));
   }
 
   // A failed attempt before the last: a slice on a track of its own process.

@@ -71,6 +71,14 @@ TEST_CASE("the completions know FILE values, flags, counting flags and TASK oper
     CHECK(option(run, name).value == app::ValueKind::kRequired);
   }
   CHECK_FALSE(option(run, "--cores").files);
+  // Task names for --service NAME, and before the '=' of --ready NAME=PROBE and --needs.
+  CHECK(option(run, "--service").task_name);
+  CHECK(option(run, "--service").after_name.empty());
+  CHECK(option(run, "--service").repeatable);
+  CHECK(option(run, "--needs").task_name);
+  CHECK(option(run, "--needs").after_name == "=");
+  CHECK(option(command(mtask, "list"), "--ready").after_name == "=");
+  CHECK_FALSE(option(run, "--ready-timeout").task_name);
   CHECK(option(run, "--fail-fast").value == app::ValueKind::kNone);
   CHECK(option(run, "--verbose").repeatable);
   CHECK_FALSE(option(run, "--quiet").repeatable);

@@ -184,3 +184,54 @@ TEST_CASE("resume-failed keeps to the shard its job log names", "[app][resume][s
   CHECK(indexes(config_of(with({"run", "--resume-failed", "one.tsv"}), around)) ==
         std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
 }
+
+namespace {
+
+std::vector<std::size_t> needed_only(const app::Config& config) {
+  std::vector<std::size_t> out;
+  for (const mtask::Task& task : config.tasks) {
+    if (task.needed_only) out.push_back(task.index);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a shard brings the tasks its slice needs, transitively, as needed only",
+          "[app][shard][needs]") {
+  // 0 db, 1 web (needs db), 2 lint, 3 smoke (needs web), 4 docs; slice 2/2 is 1 and 3.
+  const std::vector<std::string> tasks = {"db=d",    "web=w",  "lint=l",  "smoke=s",  "docs=x",
+                                          "--needs", "web=db", "--needs", "smoke=web"};
+  const auto with = [&tasks](std::vector<std::string> head) {
+    head.insert(head.end(), tasks.begin(), tasks.end());
+    return head;
+  };
+  const app::Config two = config_of(with({"list", "--shard", "2/2"}), around_with({}));
+  CHECK(indexes(two) == std::vector<std::size_t>{0, 1, 3});
+  CHECK(needed_only(two) == std::vector<std::size_t>{0});
+  CHECK(two.notes == std::vector<std::string>{"--shard 2/2: also runs db, which tasks of the "
+                                              "slice need"});
+  // Slice 1/2 is 0, 2, 4 and needs nothing more: no note.
+  const app::Config one = config_of(with({"list", "--shard", "1/2"}), around_with({}));
+  CHECK(indexes(one) == std::vector<std::size_t>{0, 2, 4});
+  CHECK(needed_only(one).empty());
+  CHECK(one.notes.empty());
+  // Slice 3/3 is 2 alone: nothing joins it.
+  CHECK(indexes(config_of(with({"list", "--shard", "3/3"}), around_with({}))) ==
+        std::vector<std::size_t>{2});
+  // Without --shard nothing is needed only.
+  CHECK(needed_only(config_of(with({"list"}), around_with({}))).empty());
+}
+
+TEST_CASE("a resumed run brings what the tasks to resume need", "[app][resume][needs]") {
+  // web passed, smoke failed: smoke runs again, and web with it, needed only.
+  const auto around = around_with(
+      {}, {{"j.tsv", kHeader + row(0, "web", "0") + row(1, "smoke", "1") + row(2, "docs", "0")}});
+  const app::Config config = config_of(
+      {"run", "--resume-failed", "j.tsv", "web=w", "smoke=s", "docs=d", "--needs", "smoke=web"},
+      around);
+  CHECK(indexes(config) == std::vector<std::size_t>{0, 1});
+  CHECK(needed_only(config) == std::vector<std::size_t>{0});
+  CHECK(config.notes == std::vector<std::string>{"--resume-failed 'j.tsv': also runs web, which "
+                                                 "the tasks to resume need"});
+}

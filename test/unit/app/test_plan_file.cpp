@@ -126,13 +126,11 @@ TEST_CASE("TASKs beside -f select tasks by NAME, with what they need, in file or
         "rest)");
 }
 
-TEST_CASE("mtask run refuses services, ready and needs; mtask list shows them", "[app][plan]") {
-  CHECK(error_of({"run", "-f", "mtask.toml", "smoke"}, kProject) ==
-        "mtask.toml:9:11: 'service' is read and checked, but mtask run does not start services "
-        "yet (see docs/tasks.md)");
-  CHECK(error_of({"run", "-f", "mtask.toml", "api"}, kProject)
-            .starts_with("mtask.toml:9:11: 'service'"));
-  CHECK(error_of({"run", "-f", "mtask.toml", "build", "docs"}, kProject).empty());
+TEST_CASE("mtask run and mtask list take services, ready and needs", "[app][plan]") {
+  const app::Config config = config_of({"run", "-f", "mtask.toml", "smoke"}, kProject);
+  REQUIRE(names(config) == std::vector<std::string>{"db", "build", "api", "smoke"});
+  CHECK(config.tasks[0].service);
+  CHECK(config.tasks[2].needs == std::vector<std::string>{"db", "build"});
   CHECK(error_of({"list"}, kProject).empty());
 }
 

@@ -123,3 +123,14 @@ TEST_CASE("joblog_shards: the shards a job log names", "[unit][resume][shard]") 
   CHECK(mtask::joblog_shards(kHeader + row(0, "a", "0") + "# shard 1/2") ==
         std::vector<Shard>{{1, 2}});
 }
+
+TEST_CASE("tasks_to_resume: a service passed when it was stopped at the run's end",
+          "[unit][resume][services]") {
+  std::vector<mtask::Task> tasks = tasks_named({"web", "api", "smoke"});
+  tasks[0].service = true;
+  tasks[1].service = true;
+  // web was stopped at run over (SIGTERM): a pass; api ended on its own with 0: it failed.
+  const std::string joblog = kHeader + row(0, "web", "-", "SIGTERM", "0", "run over") +
+                             row(1, "api", "0") + row(2, "smoke", "0");
+  CHECK(mtask::tasks_to_resume(joblog, tasks) == std::vector<bool>{false, true, false});
+}

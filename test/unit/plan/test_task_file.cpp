@@ -63,6 +63,7 @@ kill_after = 0.5
 fail_fast = true
 retries = 1
 retry_delay = "1s"
+ready_timeout = "1m"
 
 [tasks.lint]
 run = "make lint"
@@ -94,19 +95,20 @@ needs = ["api", "sing"]
   CHECK(file.run.fail_fast == true);
   CHECK(file.run.retries == 1u);
   CHECK(file.run.retry_delay == 1s);
+  CHECK(file.run.ready_timeout == 1min);
   REQUIRE(file.tasks.size() == 4);
   const auto& lint = file.tasks[0];
   CHECK(lint.spec.name == "lint");
   CHECK(lint.spec.command == "make lint");
   CHECK(!lint.spec.count);
-  CHECK(lint.at == FilePlace{12, 8});  // the NAME in [tasks.lint]
+  CHECK(lint.at == FilePlace{13, 8});  // the NAME in [tasks.lint]
   CHECK(lint.extras.timeout == 60s);
   CHECK(lint.extras.retries == 2u);
   // In the file's order, not sorted.
   CHECK(lint.extras.env ==
         std::vector<std::pair<std::string, std::string>>{{"FOO", "bar"}, {"CC", "clang"}});
   CHECK(lint.extras.cwd == "sub");
-  CHECK(lint.cwd_at == FilePlace{17, 7});
+  CHECK(lint.cwd_at == FilePlace{18, 7});
   CHECK(lint.services_key.empty());
   const auto& sing = file.tasks[1];
   CHECK(sing.spec.name == "sing");
@@ -118,7 +120,7 @@ needs = ["api", "sing"]
   CHECK(api.extras.ready == "tcp:8000");
   CHECK(api.extras.ready_timeout == 10s);
   CHECK(api.services_key == "service");
-  CHECK(api.services_at == FilePlace{25, 11});
+  CHECK(api.services_at == FilePlace{26, 11});
   const auto& smoke = file.tasks[3];
   CHECK(smoke.extras.needs == std::vector<std::string>{"api", "sing"});
   CHECK(smoke.services_key == "needs");
@@ -152,7 +154,7 @@ TEST_CASE("an error in mtask.toml points at its line and column", "[unit][task_f
         "retries, env, cwd, service, ready, ready_timeout, needs)");
   CHECK(toml_error("[run]\njob = 2\n[tasks.a]\n") ==
         "mtask.toml:2:1: unknown key 'job' in [run] (use jobs, count, interval, timeout, "
-        "kill_after, fail_fast, retries, retry_delay)");
+        "kill_after, fail_fast, retries, retry_delay, ready_timeout)");
   CHECK(toml_error("[tasks.a]\n[other]\n") ==
         "mtask.toml:2:2: unknown key 'other' (use [run] and [tasks.NAME])");
   // Wrong types, at the value.
@@ -182,6 +184,16 @@ TEST_CASE("an error in mtask.toml points at its line and column", "[unit][task_f
   CHECK(toml_error("[tasks.a]\nready = 'http:80'\n") ==
         "mtask.toml:2:9: ready = 'http:80': unknown probe (use exit, tcp:PORT, tcp:HOST:PORT, "
         "line:REGEX or cmd:COMMAND)");
+  // A service is never ready by ending: told at `ready`, whichever key comes first.
+  const std::string exit_service =
+      "ready = 'exit': a service is never ready by ending (it runs until the run is over; leave "
+      "ready out, or give tcp:, line: or cmd:)";
+  CHECK(toml_error("[tasks.a]\nservice = true\nready = 'exit'\n") ==
+        "mtask.toml:3:9: " + exit_service);
+  CHECK(toml_error("[tasks.a]\nready = 'exit'\nservice = true\n") ==
+        "mtask.toml:2:9: " + exit_service);
+  CHECK(toml_error("[tasks.a]\nready = 'exit'\nservice = false\n").empty());
+  CHECK(toml_error("[tasks.a]\nready = 'tcp:80'\nservice = true\n").empty());
   CHECK(
       toml_error("[tasks.a]\nenv = { 'A-B' = 'x' }\n").starts_with("mtask.toml:2:9: env: 'A-B': "));
   CHECK(toml_error("[tasks.a]\nenv.MTASK_TASK = 'x'\n") ==

@@ -169,10 +169,12 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has the documented ke
                              .max_rss_kb = 1480});
   CHECK(raw() == R"({"event":"exit","task":"dance","index":1,"pid":4243,"code":0,"signal":null,)"
                  R"("timed_out":false,"wall_s":1.5012,"user_s":0.0004,"sys_s":0.0011,)"
-                 R"("max_rss_kb":1480,"stopped":null,"attempt":1,"retrying":false,"t":1.5027})");
+                 R"("max_rss_kb":1480,"stopped":null,"attempt":1,"retrying":false,"service":false,)"
+                 R"("not_ready":null,"ended_early":false,"t":1.5027})");
   CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "code", "signal",
                                             "timed_out", "wall_s", "user_s", "sys_s", "max_rss_kb",
-                                            "stopped", "attempt", "retrying", "t"});
+                                            "stopped", "attempt", "retrying", "service",
+                                            "not_ready", "ended_early", "t"});
   CHECK(j["code"].is_number_integer());
   CHECK(j["timed_out"].is_boolean());
   CHECK(j["max_rss_kb"].is_number_integer());

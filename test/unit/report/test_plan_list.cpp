@@ -109,12 +109,12 @@ TEST_CASE("plan_json: one object per task, the agreed keys in order", "[unit][pl
   CHECK(lines[0] ==
         R"({"task":"sing","index":0,"command":null,"count":3,"interval_s":0.5,"timeout_s":null,)"
         R"("retries":1,"env":{},"cwd":null,"service":false,"ready":null,"ready_timeout_s":null,)"
-        R"("needs":[],"shard":"1/2"})");
+        R"("needs":[],"shard":"1/2","needed_only":false})");
   const auto lint = nlohmann::json::parse(lines[1]);
   std::vector<std::string> keys;
   for (const auto& [key, value] : lint.items()) keys.push_back(key);
   // nlohmann sorts keys; the order on the line is checked above.
-  CHECK(keys.size() == 14);
+  CHECK(keys.size() == 15);
   CHECK(lint["command"] == "make lint");
   CHECK(lint["timeout_s"] == 30.0);
   CHECK(lint["retries"] == 2);
@@ -131,4 +131,32 @@ TEST_CASE("plan_json: strings are escaped", "[unit][plan_list]") {
   std::vector<mtask::Task> tasks{mtask::Task{.name = "q", .command = "echo \"a\"\n\x01"}};
   const auto object = nlohmann::json::parse(mtask::plan_json(tasks, {}));
   CHECK(object["command"] == "echo \"a\"\n\x01");
+}
+
+TEST_CASE("plan: ready_timeout_s is the limit the run will count, null when there is none",
+          "[unit][plan_list][services]") {
+  std::vector<mtask::Task> tasks{
+      mtask::Task{.name = "web", .command = "serve", .service = true, .ready = "tcp:8000"},
+      mtask::Task{.name = "build", .command = "make", .index = 1, .ready = "exit"},
+      mtask::Task{.name = "api", .command = "serve", .index = 2, .service = true},
+      mtask::Task{.name = "gen", .command = "gen", .index = 3},
+      mtask::Task{.name = "db", .command = "db", .index = 4, .ready = "line:up"}};
+  tasks[3].ready_timeout = 1min;  // "exit", with a limit of its own
+  tasks[4].needed_only = true;
+  const mtask::PlanDefaults defaults{.ready_timeout = 10s};
+  const auto json = lines_of(mtask::plan_json(tasks, defaults));
+  REQUIRE(json.size() == 5);
+  CHECK(nlohmann::json::parse(json[0])["ready_timeout_s"] == 10.0);    // the run's default
+  CHECK(nlohmann::json::parse(json[1])["ready_timeout_s"].is_null());  // "exit": no limit
+  CHECK(nlohmann::json::parse(json[2])["ready_timeout_s"].is_null());  // "started": no limit
+  CHECK(nlohmann::json::parse(json[3])["ready_timeout_s"] == 60.0);
+  CHECK(json[3].ends_with(R"("shard":null,"needed_only":false})"));
+  CHECK(json[4].ends_with(R"("shard":null,"needed_only":true})"));
+  const auto rows = lines_of(mtask::plan_table(tasks, defaults));
+  REQUIRE(rows.size() == 6);
+  CHECK(rows[1].find("  service, tcp:8000 (10s)  ") != std::string::npos);
+  CHECK(rows[2].find("  exit  ") != std::string::npos);
+  CHECK(rows[3].find("  service  ") != std::string::npos);
+  CHECK(rows[4].find("  exit (1m)  ") != std::string::npos);
+  CHECK(rows[5].find("  line:up (10s)  ") != std::string::npos);
 }

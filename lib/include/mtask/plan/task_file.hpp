@@ -38,6 +38,8 @@ struct FileRunOptions {
   std::optional<bool> fail_fast{};
   std::optional<std::uint64_t> retries{};
   std::optional<Duration> retry_delay{};
+  /// How long a probe waits for a task that gives no ready_timeout of its own (0: no limit).
+  std::optional<Duration> ready_timeout{};
 };
 
 /// One task of a file, as written there.

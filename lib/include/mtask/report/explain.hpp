@@ -28,6 +28,8 @@ class ExplainReporter final : public EventSink {
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
+  /// `parent 4241: web (pid 4242) is ready: probe tcp:8000 said so after 0.84 s, 9 tries`.
+  void on_ready(const ReadyEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
   bool flush() override;
 

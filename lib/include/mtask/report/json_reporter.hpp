@@ -21,6 +21,7 @@ class JsonReporter final : public EventSink {
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
+  void on_ready(const ReadyEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
   bool flush() override { return out_.flush(); }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mtask/grammar/duration.hpp"
+#include "mtask/grammar/probe.hpp"
 #include "mtask/grammar/task.hpp"
 
 namespace mtask {
@@ -16,6 +17,9 @@ struct PlanDefaults {
   Duration timeout{0};        ///< --timeout; 0: none
   std::uint64_t retries = 0;  ///< --retries
   std::string shard{};        ///< "K/N" under --shard; empty: the whole list
+  /// --ready-timeout (or [run] ready_timeout): how long a probe that watches a running task
+  /// waits when the task gives no ready_timeout of its own.
+  Duration ready_timeout = kDefaultReadyTimeout;
 };
 
 /// The plan as a table for people: a header row, then one row per task with its name, command
@@ -26,8 +30,9 @@ std::string plan_table(const std::vector<Task>& tasks, const PlanDefaults& defau
 
 /// The plan as JSON Lines: one object per task, keys in this order: task, index, command (null
 /// for a built-in task), count, interval_s, timeout_s (null: none), retries, env (an object),
-/// cwd (null: mtask's), service, ready (null: none), ready_timeout_s (null: the default), needs
-/// (an array), shard ("K/N" or null).
+/// cwd (null: mtask's), service, ready (null: none), ready_timeout_s (how long it may take to
+/// become ready, as ready_timeout_of() counts it; null: no limit), needs (an array), shard
+/// ("K/N" or null), needed_only (in the slice only because a task of it needs it).
 std::string plan_json(const std::vector<Task>& tasks, const PlanDefaults& defaults);
 
 }  // namespace mtask

@@ -58,6 +58,8 @@ class Progress {
   /// A stop came while the task waited to run again: it is done, and failed with the attempt
   /// attempt_failed() was told of.
   void retry_cancelled(std::size_t index);
+  /// The task will never start (its needs failed): it is done, without having run or failed.
+  void task_not_started(std::size_t index);
 
   /// Removes the line if it is shown (carriage return, erase to end of line) and flushes.
   void erase();

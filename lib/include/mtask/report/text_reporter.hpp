@@ -29,6 +29,8 @@ struct TextOptions {
   Timestamps timestamps = Timestamps::kNone;
   /// `--group`: each task's output is held until it ends, then written as one block.
   bool group = false;
+  /// Characters beyond ASCII can be drawn (a check mark on ready lines; else '+').
+  bool unicode = true;
   /// The live status line, or nullptr; it must outlive the reporter.
   Progress* progress = nullptr;
 };
@@ -46,6 +48,8 @@ class TextReporter final : public EventSink {
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
+  /// A line `NAME PID ✓ ready after 0.84 s (tcp:8000)`.
+  void on_ready(const ReadyEvent& e) override;
   /// Tells the progress line the task is over; nothing is written.
   void on_retry_cancelled(const ExitEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
@@ -72,9 +76,11 @@ class TextReporter final : public EventSink {
   void close_open_line(Stream stream);
   /// The start of a line on `stream`: timestamp, prefix (coloured when asked) and marker.
   void append_line_start(std::string& out, const Task& task, const TaskState& st, Stream stream,
-                         char marker, Duration t) const;
-  void write_own_line(const Task& task, int pid, char marker, std::string_view text, Duration t,
-                      bool failed = false);
+                         std::string_view marker, Duration t) const;
+  /// One line of mtask's own about `task`; `pid` 0 (a task that never started) leaves the
+  /// pid column blank.
+  void write_own_line(const Task& task, int pid, std::string_view marker, std::string_view text,
+                      Duration t, bool failed = false);
   /// Under --group: writes what a task's output held and forgets it.
   void release_held(TaskState& st);
 

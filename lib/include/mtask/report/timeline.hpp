@@ -46,6 +46,14 @@ struct TimelineTask {
   /// Attempts that failed before the last, in order: the latest kTimelineEarlierKept.
   std::vector<TimelineAttempt> earlier;
   std::uint64_t earlier_not_kept = 0;  ///< failed attempts before those in `earlier`
+  // Services, readiness and needs (docs/smoke.md).
+  /// It had needs: it waited for them from the run's start until `waited_until`.
+  bool waited = false;
+  Duration waited_until{0};  ///< its first start, or when it was given up (not started)
+  /// When its last attempt became ready (a ready event came): it was getting ready from
+  /// `start` until then.
+  std::optional<Duration> ready_at{};
+  std::string probe{};  ///< the probe of that ready event ("tcp:8000", "started")
 };
 
 /// What a run looked like in time: when each task lived and when its lines came out.
@@ -74,6 +82,7 @@ class TimelineRecorder final : public EventSink {
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
+  void on_ready(const ReadyEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
 
   const Timeline& timeline() const { return timeline_; }
@@ -100,7 +109,8 @@ struct TimelineStyle {
 };
 
 /// The timeline as text: a header, one row per task (name, pid, then a bar over the run's wall
-/// time: where the task was alive, and where its lines came out), and a time axis. Every line
+/// time: where the task was alive, and where its lines came out; where it waited for its needs,
+/// was getting ready and became ready), and a time axis. Every line
 /// fits in `style.width` columns (at least 40 are used).
 std::string render_timeline(const Timeline& timeline, const TimelineStyle& style);
 
@@ -109,7 +119,8 @@ std::string render_timeline_svg(const Timeline& timeline);
 
 /// The run as Chrome trace-event JSON ({"traceEvents":[...]}, timestamps in microseconds), as
 /// Perfetto and chrome://tracing open it: a track per task and one for the parent, a complete
-/// ("X") event for each task's life (one per attempt) and an instant ("i") event per line.
+/// ("X") event for each task's life (one per attempt) and an instant ("i") event per line; the
+/// wait for its needs and the time it took to get ready as "X" events, its ready as an "i".
 std::string render_trace(const Timeline& timeline);
 
 }  // namespace mtask
