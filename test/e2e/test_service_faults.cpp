@@ -111,7 +111,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "A tcp: probe against a port nobody opens gives up after ready_timeout; the tasks that "
+    "A tcp: probe against a port nobody opens gives up after ready_timeout: the tasks that "
     "need it are not started, with the reason",
     "[e2e][services][faults]") {
   e2e::TempDir dir;
