@@ -155,8 +155,10 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   slot->forked_at = forked_at;
   slot->adopted = &adopted_;
   adopted_.task_started(child.pid, index);
-  // A task's own timeout (from a task file) wins over the run's; 0 is none for either.
-  if (const Duration timeout = task.timeout.value_or(options_.timeout); timeout.count() > 0) {
+  // A task's own timeout (from a task file) wins over the run's; 0 is none for either. A
+  // service runs until the run is over: only its own applies.
+  const Duration run_timeout = task.service ? Duration{0} : options_.timeout;
+  if (const Duration timeout = task.timeout.value_or(run_timeout); timeout.count() > 0) {
     slot->stop.set_timeout(forked_at + timeout);
   }
   log().info("started task '{}' as pid {}", task.name, child.pid);
