@@ -192,7 +192,7 @@ TEST_CASE("a line: probe that never matches: the task is stopped after ready_tim
   const json& web = r.event("exit", "web");
   CHECK(web["signal"] == "SIGTERM");
   if (web.contains("not_ready")) {
-    CHECK(web["not_ready"].get<std::string>().starts_with("not ready after 0.5 s (line:never)"));
+    CHECK(web["not_ready"].get<std::string>().starts_with("not ready after 500.0 ms (line:never)"));
   }
   CHECK_FALSE(r.has("start", "check"));
   check_not_started_for_needs(r, "check", "needs web: " + web.value("not_ready", std::string()));

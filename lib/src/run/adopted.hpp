@@ -30,6 +30,8 @@ class Adopted {
   bool enabled() const { return enabled_; }
   /// The guardian, or another child of mtask's own: never adopted.
   void exclude(pid_t pid) { excluded_.insert(pid); }
+  /// An excluded child was reaped: its pid may come back as an adoptee's.
+  void readmit(pid_t pid) { excluded_.erase(pid); }
   /// Task `index` runs as child `pid` (not an adoptee), until task_reaped.
   void task_started(pid_t pid, std::size_t index);
   void task_reaped(pid_t pid) { task_pids_.erase(pid); }

@@ -115,7 +115,8 @@ Children::~Children() {
 }
 
 void Children::start_guardian(std::size_t tasks) {
-  if (const std::error_code error = guardian_.start(signals_.child_mask(), tasks, run_id_)) {
+  // Room for each task's group and for the group of a probe command that watches it.
+  if (const std::error_code error = guardian_.start(signals_.child_mask(), 2 * tasks, run_id_)) {
     log().warn(
         "no guardian process ({}): if mtask is killed with SIGKILL, processes that "
         "commands started may outlive it",
@@ -167,6 +168,23 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
               slot->pipe(Stream::kStderr).fd.get());
   running_.push_back(std::move(slot));
   return Spawn::kStarted;
+}
+
+std::error_code Children::spawn_probe(const Task& probe_task, std::size_t index,
+                                      SpawnedChild& child) {
+  // The context of the task it watches: what the probe leaves behind is that task's.
+  const SpawnContext context{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
+                             guardian_.fd(), fd_soft_limit_,  options_.busy,
+                             &options_.cpus, &run_id_,        index};
+  if (const std::error_code error = spawn_child(probe_task, context, child)) return error;
+  // Before anything looks at mtask's children again: the probe is no orphan to adopt.
+  adopted_.exclude(child.pid);
+  return {};
+}
+
+void Children::probe_reaped(pid_t pid) {
+  guardian_.forget(pid);
+  adopted_.readmit(pid);
 }
 
 Slot* Children::find_unreaped(pid_t pid) {

@@ -5,12 +5,14 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "mtask/run/runner.hpp"
 #include "posix/signals.hpp"
 #include "posix/unique_fd.hpp"
 #include "run/adopted.hpp"
+#include "run/child.hpp"
 #include "run/guardian.hpp"
 #include "run/task_slot.hpp"
 
@@ -39,6 +41,16 @@ class Children {
   /// about once); has_room() is false until one of them ends. kFailed: logged, give up.
   Spawn spawn(const Task& task, std::size_t index);
   bool has_room() const { return !waiting_for_room_; }
+
+  /// Forks `probe_task` (the command of a cmd: probe) for task `index` as a task is forked: a
+  /// group of its own, PDEATHSIG, in the guardian's care, MTASK_RUN of task `index` (what it
+  /// leaves is that task's). It is no slot and never taken for an adoptee: the caller reaps
+  /// it by its pid (waitpid, never -1) and then calls probe_reaped(). Returns the error of the
+  /// call that failed, with nothing forked.
+  std::error_code spawn_probe(const Task& probe_task, std::size_t index, SpawnedChild& child);
+  /// The probe command `pid` was reaped: the guardian forgets its group, and the pid, free
+  /// for reuse, may be an adoptee's later.
+  void probe_reaped(pid_t pid);
 
   /// The tasks forked and not yet removed, in the order they were forked.
   const std::vector<std::unique_ptr<Slot>>& running() const { return running_; }

@@ -1,114 +1,176 @@
-// A STAND-IN until the real probes land (another branch): only line: probes, and the ready
-// timeout of every watching probe; tcp: and cmd: probes never tell a verdict but at their
-// deadline. Replaced as a whole by the real implementation.
+// The readiness probes' seam with the run: a task's probe begins, hears its lines, is
+// cancelled, and tells one verdict (docs/smoke.md, "Readiness probes"; docs/design.md).
 #include "run/probes.hpp"
 
-#include <regex.h>
-
-#include <string>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
-namespace mtask::detail {
+#include "mtask/error.hpp"
+#include "mtask/text/human.hpp"
+#include "run/children.hpp"
+#include "run/log.hpp"
+#include "run/probe_state.hpp"
 
-struct Probes::State {
-  struct Watch {
-    Probe probe;
-    bool compiled = false;
-    regex_t regex{};
-    bool on = false;
-    TimePoint began{};
-    TimePoint deadline = kNever;
-    std::uint32_t tries = 0;
-  };
-  std::vector<Watch> watches;
-  Tell tell;
-  TimePoint paused_at = kNever;
-};
+namespace mtask::detail {
+namespace {
+
+/// When task `index` was forked, if it runs: its ready timeout counts from then.
+std::optional<TimePoint> forked_at(const Children& children, std::size_t index) {
+  for (const auto& slot : children.running()) {
+    if (slot->index == index && !slot->reaped) return slot->forked_at;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Probes::Probes(const std::vector<Task>& tasks, Children& children, Tell tell)
-    : state_(std::make_unique<State>()) {
-  (void)children;
-  state_->tell = std::move(tell);
+    : state_(std::make_unique<State>(children, std::move(tell))) {
   state_->watches.resize(tasks.size());
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    State::Watch& w = state_->watches[i];
-    w.probe = probe_of(tasks[i]);
-    if (w.probe.kind == Probe::Kind::kLine) {
-      w.compiled = regcomp(&w.regex, w.probe.pattern.c_str(), REG_EXTENDED | REG_NOSUB) == 0;
+    Probe probe = probe_of(tasks[i]);
+    if (!probe.watches()) continue;
+    auto w = std::make_unique<State::Watch>(i, tasks[i], std::move(probe), children);
+    // Only a tcp:HOST:PORT probe has a host to look up.
+    w->resolved = w->probe.kind != Probe::Kind::kTcp || w->probe.host.empty();
+    if (w->probe.kind == Probe::Kind::kTcp && w->probe.host.empty()) {
+      w->addresses = loopback_addresses(w->probe.port);
     }
+    if (w->probe.kind == Probe::Kind::kCmd) {
+      // A small task of its own: run once, with the env and cwd of the task it watches.
+      Task& c = w->command_task;
+      c.name = tasks[i].name;
+      c.count = 1;
+      c.interval = Duration{0};
+      c.command = w->probe.command;
+      c.index = tasks[i].index;
+      c.env = tasks[i].env;
+      c.cwd = tasks[i].cwd;
+    }
+    state_->watches[i] = std::move(w);
   }
 }
 
 Probes::~Probes() {
-  for (State::Watch& w : state_->watches) {
-    if (w.compiled) regfree(&w.regex);
+  for (const auto& w : state_->watches) {
+    if (w) state_->stop_try(*w);
   }
 }
 
-void Probes::resolve_hosts() {}
+void Probes::resolve_hosts() {
+  for (const auto& w : state_->watches) {
+    if (!w || w->resolved) continue;
+    state_->resolve(*w);
+    if (w->addresses.empty()) {
+      throw UsageError(fmt::format("task '{}': ready {}: the host does not resolve ({})",
+                                   w->task.name, w->probe.text, w->last_error));
+    }
+  }
+}
+
+void Probes::State::resolve(Watch& w) {
+  w.resolved = true;
+  w.addresses = resolve_host(w.probe.host, w.probe.port, w.last_error);
+  log().debug("task '{}': {} resolves to {}", w.task.name, w.probe.text,
+              count_of(w.addresses.size(), "address", "addresses"));
+}
 
 void Probes::begin(std::size_t index, TimePoint deadline) {
-  State::Watch& w = state_->watches[index];
-  w.on = true;
-  w.began = Clock::now();
+  if (index >= state_->watches.size() || !state_->watches[index]) return;
+  State::Watch& w = *state_->watches[index];
+  state_->stop_try(w);
+  const TimePoint now = Clock::now();
+  w.active = true;
   w.deadline = deadline;
+  w.limit = deadline == kNever ? Clock::duration{}
+                               : deadline - forked_at(state_->children, index).value_or(now);
   w.tries = 0;
+  w.last_error.clear();
+  // The first try is made by the loop's next expire(): tries start in one place only.
+  w.next_try = w.probe.kind == Probe::Kind::kLine ? kNever : now;
+  w.try_ends = kNever;
+  if (!w.resolved) state_->resolve(w);  // resolve_hosts() was not called: look it up now
+  log().debug("task '{}': probe {} begins{}", w.task.name, w.probe.text,
+              deadline == kNever ? std::string(", with no time limit")
+                                 : fmt::format(", for {}", human_duration(deadline - now)));
 }
 
 void Probes::line(std::size_t index, std::string_view text) {
-  State::Watch& w = state_->watches[index];
-  if (!w.on || !w.compiled) return;
+  if (index >= state_->watches.size() || !state_->watches[index]) return;
+  State::Watch& w = *state_->watches[index];
+  if (!w.active || !w.matcher) return;
   ++w.tries;
-  const std::string copy(text);
-  if (regexec(&w.regex, copy.c_str(), 0, nullptr, 0) != 0) return;
-  w.on = false;
-  state_->tell(ProbeVerdict{index, true, {}, w.tries, Clock::now()});
+  const bool match = w.matcher->matches(text);
+  log().debug("task '{}': probe {}: line {} {}", w.task.name, w.probe.text, w.tries,
+              match ? "matches" : "does not match");
+  if (match) state_->conclude(w, true, {}, Clock::now());
 }
 
-void Probes::cancel(std::size_t index) { state_->watches[index].on = false; }
+void Probes::cancel(std::size_t index) {
+  if (index >= state_->watches.size() || !state_->watches[index]) return;
+  State::Watch& w = *state_->watches[index];
+  if (!w.active) return;
+  state_->stop_try(w);
+  w.active = false;
+  log().debug("task '{}': probe {} ends with no verdict", w.task.name, w.probe.text);
+}
 
 void Probes::cancel_all() {
-  for (State::Watch& w : state_->watches) w.on = false;
+  for (std::size_t i = 0; i < state_->watches.size(); ++i) cancel(i);
 }
 
-void Probes::reap() {}
-
-void Probes::pause(TimePoint now) { state_->paused_at = now; }
+void Probes::pause(TimePoint now) {
+  state_->paused = true;
+  state_->paused_at = now;
+}
 
 void Probes::resume(TimePoint now) {
-  if (state_->paused_at == kNever) return;
-  for (State::Watch& w : state_->watches) {
-    if (w.deadline != kNever) w.deadline += now - state_->paused_at;
+  if (!state_->paused) return;
+  state_->paused = false;
+  const auto paused = now - state_->paused_at;
+  for (const auto& w : state_->watches) {
+    if (!w) continue;
+    for (TimePoint* t : {&w->deadline, &w->next_try, &w->try_ends, &w->try_started}) {
+      if (*t != kNever) *t += paused;
+    }
   }
-  state_->paused_at = kNever;
 }
 
-void Probes::watch(PollSet& set) { (void)set; }
-
-TimePoint Probes::deadline() const {
-  TimePoint next = kNever;
-  for (const State::Watch& w : state_->watches) {
-    if (w.on) next = std::min(next, w.deadline);
+void Probes::State::conclude(Watch& w, bool ready, std::string why, TimePoint now) {
+  stop_try(w);
+  w.active = false;
+  if (ready) {
+    log().info("task '{}' is ready ({}) after {}", w.task.name, w.probe.text,
+               count_of(w.tries, "try", "tries"));
+  } else {
+    log().info("task '{}' is {}", w.task.name, why);
   }
-  return next;
+  // Last: the one who hears it may begin or cancel probes.
+  tell(ProbeVerdict{w.index, ready, std::move(why), w.tries, now});
 }
 
-void Probes::ready(std::size_t token, short revents) {
-  (void)token;
-  (void)revents;
-}
-
-void Probes::expire(TimePoint now) {
-  if (state_->paused_at != kNever) return;
-  for (std::size_t i = 0; i < state_->watches.size(); ++i) {
-    State::Watch& w = state_->watches[i];
-    if (!w.on || w.deadline > now) continue;
-    w.on = false;
-    const double after = std::chrono::duration<double>(w.deadline - w.began).count();
-    state_->tell(ProbeVerdict{
-        i, false, fmt::format("not ready after {:g} s ({})", after, w.probe.text), w.tries, now});
+void Probes::State::give_up(Watch& w, TimePoint now) {
+  // A try cut short by the probe's end says less than the last one that ended.
+  if (w.trying && w.last_error.empty()) {
+    if (w.tcp.running()) w.tcp.time_out();
+    w.last_error = w.command
+                       ? fmt::format("still running after {}", human_duration(now - w.try_started))
+                       : w.tcp.error();
+    if (w.command && !w.command->error_line().empty()) {
+      w.last_error += ": " + w.command->error_line();
+    }
   }
+  if (w.matcher) {
+    w.last_error = w.tries == 0 ? std::string("it printed no line")
+                                : fmt::format("no match in {}", count_of(w.tries, "line"));
+  }
+  if (w.last_error.empty()) w.last_error = "no try ended in time";
+  conclude(w, false,
+           fmt::format("not ready after {} ({}): {}", human_duration(w.limit), w.probe.text,
+                       w.last_error),
+           now);
 }
 
 }  // namespace mtask::detail

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
 #include "run/log.hpp"
 
@@ -125,8 +126,8 @@ void Readiness::verdict(const ProbeVerdict& verdict) {
 void Readiness::deadline_passed(std::size_t index, TimePoint now) {
   const Probe& probe = probe_of_[index];
   const Duration limit = ready_timeout_of(tasks_[index], probe, run_ready_timeout_);
-  results_[index].not_ready = fmt::format("not ready after {:g} s ({})",
-                                          std::chrono::duration<double>(limit).count(), probe.text);
+  results_[index].not_ready =
+      fmt::format("not ready after {} ({}): it had not exited", human_duration(limit), probe.text);
   never_ready(index, now);
 }
 

@@ -145,3 +145,30 @@ TEST_CASE("runner: a service is ready when its line comes, then stopped when the
   CHECK(recorder.results[0].ready_at.has_value());  // at its exit: the implicit "exit"
   CHECK(recorder.stopped == mtask::StopReason::kNone);
 }
+
+TEST_CASE("runner: an exit task with a ready_timeout of its own is stopped when it passes",
+          "[runner][needs]") {
+  std::vector<mtask::Task> tasks = {task("build", {}, 0, "exec sleep 20"),
+                                    task("check", {"build"}, 1, "echo checked"),
+                                    task("quick", {}, 2, "true")};
+  tasks[0].ready_timeout = 300ms;
+  tasks[2].ready = "exit";
+  Recorder recorder;
+  mtask::RunOptions options;
+  options.kill_after = 1s;
+  const auto began = std::chrono::steady_clock::now();
+  CHECK(mtask::run_tasks(tasks, options, recorder) == 1);
+  CHECK(std::chrono::steady_clock::now() - began < 10s);
+  INFO(recorder.joined());
+  REQUIRE(recorder.results.size() == 3);
+  CHECK(recorder.results[0].not_ready == "not ready after 300.0 ms (exit): it had not exited");
+  CHECK(recorder.results[0].failed());
+  CHECK(recorder.results[1].outcome == mtask::Outcome::kNotStarted);
+  CHECK(recorder.results[1].stopped == mtask::StopReason::kNeeds);
+  CHECK(recorder.results[1].needs_failed ==
+        "needs build: not ready after 300.0 ms (exit): it had not exited");
+  CHECK(recorder.at("start check") == recorder.events.size());  // never started
+  // A ready event for a task with a `ready` of its own, even "exit"; none for the default.
+  CHECK(recorder.at("ready quick exit") < recorder.at("exit quick"));
+  CHECK(recorder.at("ready build exit") == recorder.events.size());
+}
