@@ -213,3 +213,23 @@ TEST_CASE("SIGINT while a task waits for its needs: it is not started, for SIGIN
   CHECK(r.event("exit", "web")["stopped"] == "SIGINT");
   CHECK(r.nothing_left());
 }
+
+TEST_CASE("out of descriptors with only a service running: exit 3 at once, nothing left",
+          "[e2e][services]") {
+  // With 10 descriptors mtask starts the service, and the check's pipes do not fit: waiting for
+  // a running task to end would wait for the service, which only the end of the run stops.
+  e2e::TempDir dir;
+  std::ofstream(dir.file("mtask.toml"))
+      << "[tasks.web]\nrun = 'sleep 60'\nservice = true\n\n[tasks.check]\nrun = 'echo ok'\n";
+  const std::string marker = e2e::unique_marker();
+  e2e::Options options = e2e::marked(marker, 20s);
+  options.cwd = dir.path();
+  options.prefix = {"prlimit", "--nofile=10:10", "--"};
+  const e2e::Run run = e2e::mtask({"run"}, options);
+  INFO(run.out << run.err);
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 3);
+  CHECK(run.wall < 10s);
+  CHECK(e2e::contains(run.err, "Too many open files"));
+  CHECK(e2e::left_after(marker, 2s).empty());
+}

@@ -136,8 +136,11 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
                              &options_.cpus, &run_id_,        index};
   const TimePoint forked_at = Clock::now();
   if (const std::error_code error = spawn_child(task, context, child)) {
-    if (is_limit(error) && !running_.empty()) {
-      // Wait for a running task to end, then try again.
+    // Wait for a running task to end, then try again; a service does not end before the run
+    // is over, so waiting for services alone would wait for ever.
+    const bool one_ends = std::any_of(running_.begin(), running_.end(),
+                                      [](const auto& s) { return !s->task.service; });
+    if (is_limit(error) && one_ends) {
       if (!warned_limit_) {
         log().warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
                    task.name, error.message(), describe_limit(error.value()));

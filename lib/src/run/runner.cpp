@@ -261,9 +261,15 @@ void Run::start_pending() {
 
 void Run::check_run_over() {
   const detail::NeedsState& needs = readiness_.needs();
-  if (run_over_ || stopping_ || !needs.has_tasks() || needs.tasks_left() > 0) return;
   // A run of services alone is never over by itself: a signal ends it, or the services.
+  if (run_over_ || stopping_ || !needs.has_tasks()) return;
+  // Once mtask cannot fork, the tasks still waiting never start: with only services left
+  // running, the run is over all the same.
+  const bool stuck =
+      system_failed_ && retries_.empty() && tasks_running() == 0 && !children_.empty();
+  if (needs.tasks_left() > 0 && !stuck) return;
   run_over_ = true;
+  if (stuck) give_up_pending(StopReason::kNone);
   readiness_.run_over(Clock::now());
   give_up_pending(StopReason::kRunOver);
 }
