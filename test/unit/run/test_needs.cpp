@@ -172,3 +172,20 @@ TEST_CASE("runner: an exit task with a ready_timeout of its own is stopped when 
   CHECK(recorder.at("ready quick exit") < recorder.at("exit quick"));
   CHECK(recorder.at("ready build exit") == recorder.events.size());
 }
+
+TEST_CASE("runner: a task whose probe never said ready fails when it ends, even with exit 0",
+          "[runner][needs]") {
+  std::vector<mtask::Task> tasks = {task("web", {}, 0, "echo something else"),
+                                    task("check", {"web"}, 1, "echo checked")};
+  tasks[0].ready = "line:listening";
+  Recorder recorder;
+  CHECK(mtask::run_tasks(tasks, mtask::RunOptions{}, recorder) == 1);
+  INFO(recorder.joined());
+  REQUIRE(recorder.results.size() == 2);
+  CHECK(recorder.results[0].code == 0);
+  CHECK(recorder.results[0].not_ready == "ended before it was ready (line:listening)");
+  CHECK(recorder.results[0].failed());
+  CHECK(recorder.results[1].needs_failed ==
+        "needs web: ended before it was ready (line:listening)");
+  CHECK(recorder.at("exit web") < recorder.at("exit check"));  // its not_started, after
+}
