@@ -66,9 +66,8 @@ void check_not_started_for_needs(const FileRun& r, const std::string& task,
   const json& e = r.event("not_started", task);
   INFO(e.dump());
   REQUIRE(e["reason"].is_string());
-  CHECK(e["reason"].get<std::string>().starts_with("needs"));
-  // Once the reports say why (the need and how it ended), that is checked too.
-  if (e.contains("why")) CHECK(e["why"] == why);
+  CHECK(e["reason"] == why.substr(0, why.find(':')));
+  CHECK(e["why"] == why);
 }
 
 }  // namespace
@@ -142,8 +141,43 @@ TEST_CASE("a service that ends before the run is over has failed", "[e2e][servic
   const json& web = r.event("exit", "web");
   CHECK(web["code"] == 0);
   CHECK(web["stopped"].is_null());
-  if (web.contains("ended_early")) CHECK(web["ended_early"] == true);
+  CHECK(web["ended_early"] == true);
   CHECK(r.event("exit", "check")["code"] == 0);
+}
+
+TEST_CASE("a service that dies under the checks: they are stopped, and the run says which",
+          "[e2e][services]") {
+  const FileRun r(
+      "[tasks.web]\nrun = 'sleep 0.5; exit 3'\nservice = true\n\n"
+      "[tasks.check]\nrun = 'sleep 60'\nneeds = ['web']\n\n"
+      "[tasks.other]\nrun = 'sleep 1; echo other done'\n");
+  INFO(r.run.out << r.run.err);
+  CHECK(r.run.status == 1);
+  CHECK(r.run.wall < 20s);  // the check is not waited for
+  CHECK(r.event("exit", "web")["ended_early"] == true);
+  const json& check = r.event("exit", "check");
+  CHECK(check["signal"] == "SIGTERM");
+  CHECK(check["stopped"] == "needs");
+  CHECK(r.at("exit", "check") > r.at("exit", "web"));
+  // What needs nothing of the service runs on to its end.
+  CHECK(r.event("exit", "other")["code"] == 0);
+  CHECK(r.events.back()["failed"] == 1);
+  CHECK(r.nothing_left());
+}
+
+TEST_CASE("a service that dies under the checks, in text: the check's end names the service",
+          "[e2e][services]") {
+  e2e::TempDir dir;
+  std::ofstream(dir.file("mtask.toml"))
+      << "[tasks.web]\nrun = 'sleep 0.3; exit 3'\nservice = true\n"
+         "[tasks.check]\nrun = 'sleep 60'\nneeds = ['web']\n";
+  e2e::Options options;
+  options.cwd = dir.path();
+  options.timeout = 25s;
+  const e2e::Run run = e2e::mtask({"run", "--color", "never"}, options);
+  INFO(run.out << run.err);
+  CHECK(run.status == 1);
+  CHECK(e2e::contains(run.out, "stopped: SIGTERM (needs web: service ended early (exit 3))"));
 }
 
 TEST_CASE("services do not count for -j: with -j 1 a check that needs one runs",
@@ -191,9 +225,7 @@ TEST_CASE("a line: probe that never matches: the task is stopped after ready_tim
   CHECK(r.run.wall < 10s);
   const json& web = r.event("exit", "web");
   CHECK(web["signal"] == "SIGTERM");
-  if (web.contains("not_ready")) {
-    CHECK(web["not_ready"].get<std::string>().starts_with("not ready after 500.0 ms (line:never)"));
-  }
+  CHECK(web["not_ready"].get<std::string>().starts_with("not ready after 500.0 ms (line:never)"));
   CHECK_FALSE(r.has("start", "check"));
   check_not_started_for_needs(r, "check", "needs web: " + web.value("not_ready", std::string()));
   CHECK(r.nothing_left());

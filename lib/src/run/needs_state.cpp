@@ -6,63 +6,20 @@
 #include <map>
 #include <string_view>
 
-#include <fmt/format.h>
-
-#include "mtask/error.hpp"
+#include "mtask/plan/needs.hpp"
 
 namespace mtask::detail {
-namespace {
-
-/// A depth-first walk of the needs that throws at the first cycle it meets.
-class CycleFinder {
- public:
-  CycleFinder(const std::vector<Task>& tasks, const std::vector<std::vector<std::size_t>>& needs)
-      : tasks_(tasks), needs_(needs), state_(tasks.size(), State::kNew) {}
-
-  void visit(std::size_t task) {
-    if (state_[task] == State::kDone) return;
-    state_[task] = State::kOnPath;
-    path_.push_back(task);
-    for (const std::size_t next : needs_[task]) {
-      if (state_[next] == State::kOnPath) fail_cycle(next);
-      visit(next);
-    }
-    path_.pop_back();
-    state_[task] = State::kDone;
-  }
-
- private:
-  enum class State { kNew, kOnPath, kDone };
-
-  [[noreturn]] void fail_cycle(std::size_t start) const {
-    std::string cycle;
-    for (auto it = std::ranges::find(path_, start); it != path_.end(); ++it) {
-      cycle += fmt::format("{} -> ", tasks_[*it].name);
-    }
-    cycle += tasks_[start].name;
-    throw UsageError(fmt::format("tasks need each other in a cycle: {}", cycle));
-  }
-
-  const std::vector<Task>& tasks_;
-  const std::vector<std::vector<std::size_t>>& needs_;
-  std::vector<State> state_;
-  std::vector<std::size_t> path_;
-};
-
-}  // namespace
 
 std::vector<std::vector<std::size_t>> resolve_needs(const std::vector<Task>& tasks) {
   std::vector<std::vector<std::size_t>> needs(tasks.size());
   if (std::ranges::all_of(tasks, [](const Task& t) { return t.needs.empty(); })) return needs;
+  // Names that are no task and cycles, in the words every caller of the library gets.
+  check_needs(tasks);
   std::multimap<std::string_view, std::size_t> by_name;
   for (std::size_t i = 0; i < tasks.size(); ++i) by_name.emplace(tasks[i].name, i);
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     for (const std::string& name : tasks[i].needs) {
       const auto [first, last] = by_name.equal_range(name);
-      if (first == last) {
-        throw UsageError(fmt::format("task {} needs {}, which is no task of the run",
-                                     quote_arg(tasks[i].name), quote_arg(name)));
-      }
       for (auto it = first; it != last; ++it) {
         if (std::ranges::find(needs[i], it->second) == needs[i].end()) {
           needs[i].push_back(it->second);
@@ -70,8 +27,6 @@ std::vector<std::vector<std::size_t>> resolve_needs(const std::vector<Task>& tas
       }
     }
   }
-  CycleFinder finder(tasks, needs);
-  for (std::size_t i = 0; i < tasks.size(); ++i) finder.visit(i);
   return needs;
 }
 

@@ -27,6 +27,8 @@ class NeedsState {
   /// Every task `index` needs is ready.
   bool startable(std::size_t index) const;
   bool ready(std::size_t index) const { return ready_[index]; }
+  /// The tasks that need task `index`.
+  const std::vector<std::size_t>& needed_by(std::size_t index) const { return needed_by_[index]; }
   /// The first task, in list order, that may still be waiting.
   std::size_t first_waiting() const { return first_waiting_; }
   bool any_waiting() const { return first_waiting_ < state_.size(); }

@@ -2,6 +2,8 @@
 // and services").
 #include "run/readiness.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "mtask/text/human.hpp"
@@ -81,6 +83,26 @@ void Readiness::ended(const Slot& slot) {
     result.ended_early = true;
     log().info("service '{}' (pid {}) ended before the run was over ({})", slot.task.name, slot.pid,
                describe(result));
+  }
+  if (result.failed()) stop_dependents(index, Clock::now());
+}
+
+void Readiness::stop_dependents(std::size_t index, TimePoint now) {
+  // What runs against a need that failed under it (a service that died during the checks) is
+  // stopped: what it checks is gone, and it could wait on it for ever (docs/smoke.md).
+  const std::vector<std::size_t>& dependents = needs_.needed_by(index);
+  if (dependents.empty()) return;
+  for (const auto& slot : children_.running()) {
+    if (std::ranges::find(dependents, slot->index) == dependents.end()) continue;
+    children_.notice_exit(*slot);
+    if (!results_.mark_victim(*slot, StopReason::kNeeds)) continue;
+    results_[slot->index].needs_failed =
+        fmt::format("needs {}: {}", tasks_[index].name, describe(results_[index]));
+    probes_.cancel(slot->index);
+    deadlines_.cancel(slot->index);
+    log().info("stopping task '{}' (pid {}): {}", slot->task.name, slot->pid,
+               results_[slot->index].needs_failed);
+    slot->stop.stop(now);
   }
 }
 

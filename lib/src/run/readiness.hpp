@@ -64,6 +64,7 @@ class Readiness {
   void became_ready(std::size_t index, TimePoint at);
   void never_ready(std::size_t index, TimePoint now);
   void fail_waiters(std::size_t index, Duration t);
+  void stop_dependents(std::size_t index, TimePoint now);
   /// A ready event is given for services and tasks with a `ready` of their own.
   bool reports(std::size_t index) const {
     return tasks_[index].service || !tasks_[index].ready.empty();
