@@ -136,8 +136,11 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
                              &options_.cpus, &run_id_,        index};
   const TimePoint forked_at = Clock::now();
   if (const std::error_code error = spawn_child(task, context, child)) {
-    if (is_limit(error) && !running_.empty()) {
-      // Wait for a running task to end, then try again.
+    // Wait for a running task to end, then try again; a service does not end before the run
+    // is over, so waiting for services alone would wait for ever.
+    const bool one_ends = std::any_of(running_.begin(), running_.end(),
+                                      [](const auto& s) { return !s->task.service; });
+    if (is_limit(error) && one_ends) {
       if (!warned_limit_) {
         log().warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
                    task.name, error.message(), describe_limit(error.value()));
@@ -156,8 +159,10 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   slot->forked_at = forked_at;
   slot->adopted = &adopted_;
   adopted_.task_started(child.pid, index);
-  // A task's own timeout (from a task file) wins over the run's; 0 is none for either.
-  if (const Duration timeout = task.timeout.value_or(options_.timeout); timeout.count() > 0) {
+  // A task's own timeout (from a task file) wins over the run's; 0 is none for either. A
+  // service runs until the run is over: only its own applies.
+  const Duration run_timeout = task.service ? Duration{0} : options_.timeout;
+  if (const Duration timeout = task.timeout.value_or(run_timeout); timeout.count() > 0) {
     slot->stop.set_timeout(forked_at + timeout);
   }
   log().info("started task '{}' as pid {}", task.name, child.pid);

@@ -15,6 +15,7 @@ void JobControl::stop_and_resume(int sig) {
   const TimePoint paused_at = Clock::now();
   timers_.pause(paused_at);
   retries_.pause(paused_at);
+  readiness_.pause(paused_at);
   // Only a group whose leader is not reaped: its pid, still held, pins the group id. The
   // list is kept, so that exactly the groups stopped here are continued.
   std::vector<const Slot*> stopped;
@@ -35,6 +36,7 @@ void JobControl::stop_and_resume(int sig) {
   const TimePoint resumed_at = Clock::now();
   timers_.resume(resumed_at);
   retries_.resume(resumed_at);
+  readiness_.resume(resumed_at);
   queues_.resume(std::chrono::duration_cast<Duration>(resumed_at - paused_at));
   log().info("continued after {:.1f} s: every task goes on",
              std::chrono::duration<double>(resumed_at - paused_at).count());

@@ -3,6 +3,7 @@
 #include "mtask/events.hpp"
 #include "run/children.hpp"
 #include "run/output_queues.hpp"
+#include "run/readiness.hpp"
 #include "run/retry_queue.hpp"
 #include "run/task_timers.hpp"
 
@@ -14,8 +15,13 @@ namespace mtask::detail {
 class JobControl {
  public:
   JobControl(const Children& children, TaskTimers& timers, RetryQueue& retries,
-             OutputQueues& queues, EventSink& sink)
-      : children_(children), timers_(timers), retries_(retries), queues_(queues), sink_(sink) {}
+             Readiness& readiness, OutputQueues& queues, EventSink& sink)
+      : children_(children),
+        timers_(timers),
+        retries_(retries),
+        readiness_(readiness),
+        queues_(queues),
+        sink_(sink) {}
 
   /// `sig` (SIGTSTP, SIGTTIN or SIGTTOU) came: stops the group of every task not yet reaped
   /// (SIGSTOP), pauses the tasks' clocks (and the output queues'), then stops mtask itself as `sig`
@@ -28,6 +34,7 @@ class JobControl {
   const Children& children_;
   TaskTimers& timers_;
   RetryQueue& retries_;   ///< a retry's delay stands still too
+  Readiness& readiness_;  ///< so do the probes
   OutputQueues& queues_;  ///< their readers' clocks pause too
   EventSink& sink_;
 };

@@ -37,15 +37,17 @@ struct TurnFairness {
 /// ever holds a turn and events go out at once.
 class LineTurns final : public Source {
  public:
-  /// A start or exit event of mtask's own, held while a task is mid-line on stdout.
+  /// A start, ready or exit event of mtask's own, held while a task is mid-line on stdout.
   struct Deferred {
-    bool is_exit;
+    /// An exit with outcome kNotStarted is a task that will never start (a need failed).
+    enum class Kind { kStart, kExit, kReady };
+    Kind kind;
     std::size_t task;
     int pid;
     int ppid;
     Duration t;
-    /// For an exit: the attempt's result as it ended. A copy, since a retry of the task may
-    /// start before the event is released (docs/tasks.md, "Retries").
+    /// For an exit (or a ready event): the attempt's result as it ended (is now). A copy, since a
+    /// retry of the task may start before the event is released (docs/tasks.md, "Retries").
     TaskResult result{};
     std::uint32_t attempt = 1;  ///< for a start: which attempt of the task
     bool retrying = false;      ///< for an exit: the task runs again

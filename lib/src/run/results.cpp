@@ -18,8 +18,8 @@ Duration to_duration(const timeval& tv) {
 Results::Results(const std::vector<Task>& tasks, pid_t parent_pid, std::uint64_t retries)
     : tasks_(tasks), parent_pid_(parent_pid), results_(tasks.size()) {
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    // At most kMaxCount retries (parse_count): 1 + that fits.
-    const std::uint64_t own = tasks[i].retries.value_or(retries);
+    // At most kMaxCount retries (parse_count): 1 + that fits. A service's failure is final.
+    const std::uint64_t own = tasks[i].service ? 0 : tasks[i].retries.value_or(retries);
     results_[i].max_attempts = static_cast<std::uint32_t>(
         std::min<std::uint64_t>(own + 1, std::numeric_limits<std::uint32_t>::max()));
   }

@@ -21,6 +21,7 @@
 #include "run/log.hpp"
 #include "run/loop.hpp"
 #include "run/output_queues.hpp"
+#include "run/readiness.hpp"
 #include "run/results.hpp"
 #include "run/retry_queue.hpp"
 #include "run/task_pipes.hpp"
@@ -32,6 +33,7 @@ namespace {
 
 using detail::Clock;
 using detail::Slot;
+using Deferred = detail::LineTurns::Deferred;
 using detail::TimePoint;
 
 /// How long a task may stall in the middle of a long line before it gives up its turn.
@@ -56,13 +58,16 @@ class Run final : public detail::PipeEvents {
   void take_signals();
   void start_pending();
   bool may_start() const;
+  bool room_for(std::size_t busy) const { return options_.jobs == 0 || busy < options_.jobs; }
+  std::size_t tasks_running() const;
+  void check_run_over();
   bool spawn(std::size_t index, bool retry);
   void cancel_retries(StopReason reason);
   void catch_up();
   void give_up_pending(StopReason reason);
   void finish_ready();
   void finish(Slot& slot);
-  void release(const detail::LineTurns::Deferred& event);
+  void release(const Deferred& event);
   void stop_all(int status);
   void report_summary(int status);
   void notice_stops();
@@ -79,6 +84,7 @@ class Run final : public detail::PipeEvents {
   detail::SignalGuard signals_;
   detail::Children children_;
   detail::LineTurns turns_;
+  detail::Readiness readiness_;
   detail::TaskPipes pipes_;
   detail::WatchedOutputs watched_;
   detail::TaskTimers timers_;
@@ -89,11 +95,11 @@ class Run final : public detail::PipeEvents {
   detail::OutputQueues queues_;
   detail::Loop loop_;
   TimePoint start_{};
-  std::size_t next_task_ = 0;
   std::size_t told_waiting_ = 0;  // tasks before this one were told to wait for -j (debug log)
   std::size_t forks_since_round_ = 0;
   bool system_failed_ = false;
   bool stopping_ = false;  // every task is being stopped (a signal, --fail-fast, no reader)
+  bool run_over_ = false;  // every task that is no service has ended: services are stopped
   int stop_status_ = 0;    // 128 + N once a signal or a closed stdout stopped the run
   int stop_signals_seen_ = 0;
 };
@@ -108,6 +114,7 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
           signals_, options,
           std::any_of(tasks.begin(), tasks.end(), [](const Task& t) { return t.is_command(); })),
       turns_(options.hold_partial_lines, kTurnLimit, [this](const auto& e) { release(e); }),
+      readiness_(tasks, options, children_, results_, turns_),
       pipes_(children_, turns_, *this),
       watched_(options.watched_outputs,
                [this] {
@@ -115,24 +122,27 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
                }),
       timers_(children_, pipes_),
       retries_(options.retry_delay),
-      job_control_(children_, timers_, retries_, queues_, sink_),
+      job_control_(children_, timers_, retries_, readiness_, queues_, sink_),
       ticker_(options.wake_every),
       queues_(options.queued_outputs, options.kill_after) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
   for (detail::Source* source : std::initializer_list<detail::Source*>{
-           &pipes_, &watched_, &timers_, &retries_, &turns_, &ticker_, &hurry_, &queues_}) {
+           &pipes_, &watched_, &timers_, &retries_, &readiness_.probes(), &readiness_.deadlines(),
+           &turns_, &ticker_, &hurry_, &queues_}) {
     loop_.add(*source);
   }
   pipes_.pause_while([this] { return queues_.backed_up(); });
 }
 
 int Run::execute() {
+  readiness_.probes().resolve_hosts();  // the one blocking look-up, before any fork
   // Built-in tasks start no processes of their own and die with mtask (PR_SET_PDEATHSIG);
   // what a command starts needs the guardian.
   if (std::any_of(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.is_command(); })) {
     children_.start_guardian(tasks_.size());
   }
   start_ = Clock::now();
+  readiness_.set_start(start_);
   sink_.on_begin(BeginEvent{parent_pid_, tasks_, start_, std::chrono::system_clock::now()});
 
   start_pending();
@@ -141,8 +151,10 @@ int Run::execute() {
     round();
     if (!sink_.flush() && stop_status_ == 0) stop_all(128 + SIGPIPE);
     notice_stops();
+    check_run_over();
     start_pending();
   }
+  check_run_over();  // services that still wait for their needs
   children_.close();
   turns_.flush();
   const int status = exit_status();
@@ -185,7 +197,10 @@ void Run::round() {
   take_signals();
   if (signals_.take_resized()) options_.on_resize();
   loop_.dispatch_ready();
-  if (signals_.take_child_exited()) children_.reap_exited();
+  if (signals_.take_child_exited()) {
+    children_.reap_exited();
+    readiness_.probes().reap();
+  }
   loop_.dispatch_deadlines(Clock::now());
   children_.reap_drained();
   finish_ready();
@@ -203,25 +218,60 @@ void Run::take_signals() {
   }
 }
 
-bool Run::may_start() const {
-  return !stopping_ && !system_failed_ && children_.has_room() &&
-         (options_.jobs == 0 || children_.running().size() < options_.jobs);
+bool Run::may_start() const { return !stopping_ && !system_failed_ && children_.has_room(); }
+
+std::size_t Run::tasks_running() const {
+  // -j bounds the tasks that are no services: a service holds its place for the whole run, so
+  // counting it would keep `-j 1` from ever running the tasks that need it.
+  const auto& running = children_.running();
+  return static_cast<std::size_t>(std::count_if(running.begin(), running.end(),
+                                                [](const auto& s) { return !s->task.service; }));
 }
 
 void Run::start_pending() {
   // A task due to run again goes first: it has begun, and its result is what the run waits
   // for (docs/tasks.md, "Retries").
-  while (may_start()) {
+  std::size_t busy = tasks_running();
+  while (may_start() && room_for(busy)) {
     const std::optional<std::size_t> retry = retries_.due(Clock::now());
-    if (!retry && next_task_ >= tasks_.size()) break;
-    if (!spawn(retry ? *retry : next_task_, retry.has_value())) return;
+    if (!retry) break;
+    if (!spawn(*retry, true)) return;
+    ++busy;
   }
-  if (!stopping_ && next_task_ < tasks_.size() && next_task_ >= told_waiting_ &&
-      options_.jobs != 0 && children_.running().size() >= options_.jobs) {
-    told_waiting_ = next_task_ + 1;
-    detail::log().debug("task '{}' waits for a free slot (-j {})", tasks_[next_task_].name,
+  // Then, in list order, each task whose needs are all ready: one that waits holds back none
+  // after it (docs/design.md, "Needs and services").
+  detail::NeedsState& needs = readiness_.needs();
+  for (std::size_t i = needs.first_waiting(); i < tasks_.size() && may_start(); ++i) {
+    if (!needs.waiting(i) || !needs.startable(i)) continue;
+    const bool service = tasks_[i].service;
+    if (!service && !room_for(busy)) {
+      if (needs.services_waiting() == 0) break;
+      continue;
+    }
+    if (!spawn(i, false)) return;
+    if (!service) ++busy;
+  }
+  const std::size_t next = needs.first_waiting();
+  if (!stopping_ && next < tasks_.size() && next >= told_waiting_ && !room_for(busy)) {
+    told_waiting_ = next + 1;
+    detail::log().debug("task '{}' waits for a free slot (-j {})", tasks_[next].name,
                         options_.jobs);
   }
+}
+
+void Run::check_run_over() {
+  const detail::NeedsState& needs = readiness_.needs();
+  // A run of services alone is never over by itself: a signal ends it, or the services.
+  if (run_over_ || stopping_ || !needs.has_tasks()) return;
+  // Once mtask cannot fork, the tasks still waiting never start: with only services left
+  // running, the run is over all the same.
+  const bool stuck =
+      system_failed_ && retries_.empty() && tasks_running() == 0 && !children_.empty();
+  if (needs.tasks_left() > 0 && !stuck) return;
+  run_over_ = true;
+  if (stuck) give_up_pending(StopReason::kNone);
+  readiness_.run_over(Clock::now());
+  give_up_pending(StopReason::kRunOver);
 }
 
 bool Run::spawn(std::size_t index, bool retry) {
@@ -235,7 +285,7 @@ bool Run::spawn(std::size_t index, bool retry) {
         retries_.pop();
         results_.next_attempt(index);
       } else {
-        ++next_task_;
+        readiness_.needs().started(index);
       }
       results_[index].started = slot.forked_at - start_;
       // Forking many tasks takes a while: tasks that ended meanwhile are reaped every few
@@ -266,21 +316,26 @@ void Run::catch_up() {
 
 void Run::on_hello(Slot& slot) {
   const bool said = slot.said_hello();
-  detail::LineTurns::Deferred start{false, slot.index, said ? slot.hello.pid : slot.pid,
-                                    said ? slot.hello.ppid : parent_pid_, since_start()};
+  Deferred start{Deferred::Kind::kStart, slot.index, said ? slot.hello.pid : slot.pid,
+                 said ? slot.hello.ppid : parent_pid_, since_start()};
   start.attempt = results_[slot.index].attempt;
   turns_.deliver(start);
+  readiness_.hello(slot);
 }
 
 void Run::on_line(Slot& slot, Stream stream, std::string_view text, bool partial, TimePoint at) {
   sink_.on_line(LineEvent{slot.task, slot.pid, stream, text, partial, at - start_});
+  readiness_.line(slot.index, text);
 }
 
-void Run::release(const detail::LineTurns::Deferred& event) {
+void Run::release(const Deferred& event) {
+  using Kind = Deferred::Kind;
   const Task& task = tasks_[event.task];
-  if (event.is_exit && event.retry_cancelled) {
+  if (event.kind == Kind::kReady) {
+    sink_.on_ready(ReadyEvent{task, event.result, readiness_.probe(event.task).text, event.t});
+  } else if (event.kind == Kind::kExit && event.retry_cancelled) {
     sink_.on_retry_cancelled(ExitEvent{task, event.result, event.t});
-  } else if (event.is_exit) {
+  } else if (event.kind == Kind::kExit) {
     sink_.on_exit(ExitEvent{task, event.result, event.t, event.retrying});
   } else {
     sink_.on_start(StartEvent{task, event.pid, event.ppid, event.t, event.attempt,
@@ -307,19 +362,26 @@ void Run::finish(Slot& slot) {
   for (Stream stream : {Stream::kStdout, Stream::kStderr}) turns_.remove(slot.pipe(stream), stream);
   if (!slot.started) pipes_.read_hello(slot);
   results_.record_end(slot);
+  readiness_.ended(slot);
   const TaskResult& result = results_[slot.index];
   // A stop under way runs nothing again: the task ends with this attempt.
   const bool retry = !stopping_ && !system_failed_ && results_.may_retry(slot.index);
-  turns_.deliver({true, slot.index, result.pid, result.ppid, since_start(), result, 1, retry});
+  turns_.deliver({Deferred::Kind::kExit, slot.index, result.pid, result.ppid, since_start(), result,
+                  1, retry});
   if (retry) {
+    readiness_.retrying(slot.index);
     detail::log().info("task '{}' failed ({}) on attempt {} of {}: it runs again in {}",
                        slot.task.name, describe(result), result.attempt, result.max_attempts,
                        human_duration(options_.retry_delay));
     retries_.add(slot.index, Clock::now());
     return;
   }
-  // Only a task that failed for good (no attempt left) stops the run.
-  if (options_.fail_fast && result.failed() && !stopping_) {
+  readiness_.ended_for_good(slot.index, since_start());
+  // Only a task that failed for good (no attempt left) stops the run; once every task that is
+  // no service has ended, the run is over instead (check_run_over).
+  const detail::NeedsState& needs = readiness_.needs();
+  const bool over = needs.has_tasks() && needs.tasks_left() == 0;
+  if (options_.fail_fast && result.failed() && !stopping_ && !over) {
     detail::log().info("task '{}' failed ({}) and --fail-fast is on", slot.task.name,
                        describe(result));
     stop_all(0);
@@ -333,7 +395,7 @@ void Run::stop_all(int status) {
   if (stop_status_ == 0) stop_status_ = status;  // the first signal (or 141) is the status
   // A signal or a lost reader stops the run whatever is left; --fail-fast only when it stops
   // or holds back a task.
-  bool stops_something = status != 0 || next_task_ < tasks_.size() || !retries_.empty();
+  bool stops_something = status != 0 || readiness_.needs().any_waiting() || !retries_.empty();
   const TimePoint now = Clock::now();
   queues_.lose_patience(now);
   for (const auto& slot : children_.running()) {
@@ -343,6 +405,7 @@ void Run::stop_all(int status) {
     slot->stop.stop(now);
   }
   if (stops_something) results_.stopped(reason, since_start());
+  readiness_.cancel_all();
   cancel_retries(reason);
   give_up_pending(reason);
 }
@@ -353,10 +416,11 @@ void Run::cancel_retries(StopReason reason) {
   // exit event, which may still wait for its turn.
   for (const std::size_t index : retries_.cancel()) {
     const TaskResult& result = results_[index];
-    detail::LineTurns::Deferred cancelled{true,        index,         result.pid,
-                                          result.ppid, since_start(), result};
+    Deferred cancelled{Deferred::Kind::kExit, index,         result.pid,
+                       result.ppid,           since_start(), result};
     cancelled.retry_cancelled = true;
     turns_.deliver(cancelled);
+    readiness_.needs().ended(index);  // what waits on it is given up with the stop's reason
     detail::log().info(
         "task '{}' does not run again ({}): it failed on attempt {} of {}", tasks_[index].name,
         reason == StopReason::kNone ? "mtask cannot start tasks" : stop_reason_name(reason),
@@ -366,13 +430,18 @@ void Run::cancel_retries(StopReason reason) {
 
 void Run::give_up_pending(StopReason reason) {
   const Duration t = since_start();
-  if (next_task_ < tasks_.size()) {
-    detail::log().info("tasks not started: {} (from '{}' on)", tasks_.size() - next_task_,
-                       tasks_[next_task_].name);
+  detail::NeedsState& needs = readiness_.needs();
+  const std::size_t first = needs.first_waiting();
+  std::size_t count = 0;
+  for (std::size_t i = first; i < tasks_.size(); ++i) {
+    if (!needs.waiting(i)) continue;
+    ++count;
+    needs.ended(i);
+    results_[i].stopped = reason;
+    sink_.on_exit(ExitEvent{tasks_[i], results_[i], t});
   }
-  for (; next_task_ < tasks_.size(); ++next_task_) {
-    results_[next_task_].stopped = reason;
-    sink_.on_exit(ExitEvent{tasks_[next_task_], results_[next_task_], t});
+  if (count > 0) {
+    detail::log().info("tasks not started: {} (from '{}' on)", count, tasks_[first].name);
   }
 }
 

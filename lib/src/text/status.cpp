@@ -76,12 +76,16 @@ std::string describe(const TaskResult& result) {
   if (result.ended_early) {
     TaskResult own = result;
     own.ended_early = false;
-    return fmt::format("{}, a service that ended before the run was over", describe(own));
+    return fmt::format("service ended early ({})", describe(own));
   }
   if (result.was_stopped()) {
     TaskResult own = result;
     own.stopped = StopReason::kNone;
-    return fmt::format("stopped: {} ({})", describe(own), stop_reason_name(result.stopped));
+    // Stopped because a task it needs failed under it: which one, and how.
+    const bool needs = result.stopped == StopReason::kNeeds && !result.needs_failed.empty();
+    return fmt::format(
+        "stopped: {} ({})", describe(own),
+        needs ? std::string_view(result.needs_failed) : stop_reason_name(result.stopped));
   }
   switch (result.outcome) {
     case Outcome::kExited:

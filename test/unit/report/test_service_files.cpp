@@ -73,7 +73,7 @@ TEST_CASE("junit: never ready and ended early are failures that say so", "[junit
   const std::string text = junit_of(tasks, {early, never}, 2);
   CAPTURE(text);
   CHECK(text.find("tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\"") != std::string::npos);
-  CHECK(text.find("<failure message=\"exit 0, a service that ended before the run was over\" "
+  CHECK(text.find("<failure message=\"service ended early (exit 0)\" "
                   "type=\"ended-early\">") != std::string::npos);
   CHECK(text.find("<failure message=\"not ready after 30 s (tcp:9000): connection refused\" "
                   "type=\"not-ready\">") != std::string::npos);

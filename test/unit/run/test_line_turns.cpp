@@ -29,9 +29,11 @@ TaskPipe fake_pipe() {
 
 struct Fixture {
   std::vector<std::string> released;
-  LineTurns turns{true, 1s, [this](const LineTurns::Deferred& e) {
-                    released.push_back((e.is_exit ? "exit " : "start ") + std::to_string(e.task));
-                  }};
+  LineTurns turns{
+      true, 1s, [this](const LineTurns::Deferred& e) {
+        released.push_back((e.kind == LineTurns::Deferred::Kind::kExit ? "exit " : "start ") +
+                           std::to_string(e.task));
+      }};
   TaskPipe a = fake_pipe();
   TaskPipe b = fake_pipe();
   const TimePoint t0 = TimePoint{} + 100s;
@@ -63,7 +65,7 @@ TEST_CASE("line turns: a task mid-line holds stdout until its line ends", "[turn
   CHECK(f.turns.may_read(f.b, Stream::kStderr));  // the other destination is free
   CHECK(f.turns.deadline() == f.t0 + 1s);
 
-  f.turns.deliver({false, 7, 1, 2, 0s});
+  f.turns.deliver({LineTurns::Deferred::Kind::kStart, 7, 1, 2, 0s});
   CHECK(f.released.empty());  // held while a is mid-line on stdout
   f.feed(f.a, "\n", f.t0 + 10ms);
   CHECK(f.turns.may_read(f.b, Stream::kStdout));
@@ -74,7 +76,7 @@ TEST_CASE("line turns: a task mid-line holds stdout until its line ends", "[turn
 TEST_CASE("line turns: a task that stalls mid-line for the limit loses its turn", "[turns]") {
   Fixture f;
   f.feed(f.a, "abcdefg", f.t0);
-  f.turns.deliver({true, 3, 1, 2, 0s});
+  f.turns.deliver({LineTurns::Deferred::Kind::kExit, 3, 1, 2, 0s});
   f.turns.update(f.t0 + 999ms);
   CHECK_FALSE(f.turns.may_read(f.b, Stream::kStdout));
   f.turns.update(f.t0 + 1s);
@@ -113,7 +115,7 @@ TEST_CASE("line turns: without hold_partial_lines nobody holds a turn", "[turns]
   turns.mid_line_changed(Stream::kStdout, true);
   turns.update(TimePoint{});
   CHECK(turns.may_read(b, Stream::kStdout));
-  turns.deliver({false, 1, 0, 0, 0s});
+  turns.deliver({LineTurns::Deferred::Kind::kStart, 1, 0, 0, 0s});
   CHECK(released == std::vector<std::size_t>{1});
 }
 
@@ -216,7 +218,7 @@ TEST_CASE("line turns: mtask's own lines waiting for stdout end a turn too", "[t
   const LineTurns::Fairness fair;
   Fixture f;
   f.feed(f.a, "abcdefg", f.t0);
-  f.turns.deliver({true, 3, 1, 2, 0s});
+  f.turns.deliver({LineTurns::Deferred::Kind::kExit, 3, 1, 2, 0s});
   CHECK(f.turns.deadline() == f.t0 + fair.quiet);
   f.turns.update(f.t0 + fair.quiet);
   CHECK(f.released == std::vector<std::string>{"exit 3"});

@@ -26,7 +26,7 @@ StopReason stop_reason_of_status(int status);
 /// "not started", and for a task mtask stopped "stopped: SIGTERM (fail-fast)". Adds a plain
 /// explanation for 126 and 127. A task never ready is its reason (TaskResult::not_ready); one
 /// not started for its needs "not started (needs web: ...)"; a service that ended early
-/// "exit 0, a service that ended before the run was over".
+/// "service ended early (exit 0)".
 std::string describe(const TaskResult& result);
 
 }  // namespace mtask
