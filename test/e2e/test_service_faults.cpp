@@ -62,19 +62,20 @@ bool matches(const std::string& text, const std::string& pattern) {
 }  // namespace
 
 TEST_CASE(
-    "A service that dies during the checks: with --fail-fast the checks are stopped, and "
-    "the run fails naming the service",
+    "A service that dies during the checks stops the checks that need it: the run fails and "
+    "names the service",
     "[e2e][services][faults]") {
   e2e::TempDir dir;
   const std::string port = e2e::free_ports(1)[0];
   std::ofstream(dir.file("mtask.toml"))
       << "[tasks.web]\nrun = '''" << kCrashingServer << port
       << "'''\nservice = true\nready = 'tcp:" << port
-      << "'\n\n[tasks.check]\nrun = 'echo checking; sleep 30'\nneeds = ['web']\n";
+      << "'\n\n[tasks.check]\nrun = 'echo checking; sleep 30'\nneeds = ['web']\n\n"
+      << "[tasks.other]\nrun = 'sleep 3'\n";
   const std::string marker = e2e::unique_marker();
 
-  SECTION("as JSON") {
-    const e2e::Run run = run_in(dir, {"--fail-fast", "-o", "json"}, marker);
+  SECTION("as JSON: the check is stopped for its need, a task that does not need it goes on") {
+    const e2e::Run run = run_in(dir, {"-o", "json"}, marker);
     INFO("stdout: " << run.out << "\nstderr: " << run.err);
     CHECK(run.status == 1);
     CHECK(run.wall < 20s);  // not the 30 s of the check
@@ -84,28 +85,31 @@ TEST_CASE(
     CHECK(web.value("ended_early", false));
     CHECK(web.value("code", 0) == 3);
     const nlohmann::json check = event_of(events, "exit", "check");
-    CHECK(text_at(check, "stopped") == "fail-fast");
+    CHECK(text_at(check, "stopped") == "needs");
+    CHECK(text_at(check, "signal") == "SIGTERM");
+    CHECK(event_of(events, "exit", "other").value("code", -1) == 0);
     CHECK(event_of(events, "summary", "").value("failed", 0) == 1);
   }
-  SECTION("as text") {
-    const e2e::Run run = run_in(dir, {"--fail-fast"}, marker);
+  SECTION("as text: the check's end names the service and how it ended") {
+    const e2e::Run run = run_in(dir, {}, marker);
     INFO("stdout: " << run.out << "\nstderr: " << run.err);
     CHECK(run.status == 1);
     CHECK(run.wall < 20s);
     CHECK(e2e::contains(run.err, "crash!"));  // the server's stderr, on mtask's
-    CHECK(
-        matches(run.out, "\n! web +[0-9]+ .*exit 3, a service that ended before the run was over"));
-    CHECK(matches(run.out, "\n  check +[0-9]+ .*stopped: .*\\(fail-fast\\)"));
+    CHECK(matches(run.out, "\n! web +[0-9]+ .*service ended early \\(exit 3\\)"));
+    CHECK(matches(run.out,
+                  "\n  check +[0-9]+ .*stopped: SIGTERM \\(needs web: service ended "
+                  "early \\(exit 3\\)\\)"));
   }
-  SECTION("without --fail-fast the check goes on to its end, and the run still fails") {
-    std::ofstream(dir.file("mtask.toml"), std::ios::app) << "\n[tasks.short]\nrun = 'sleep 2'\n"
-                                                         << "needs = ['web']\n";
-    const e2e::Run run = run_in(dir, {"-o", "json", "short", "web"}, marker);
+  SECTION("with --fail-fast the tasks that do not need it are stopped too") {
+    const e2e::Run run = run_in(dir, {"--fail-fast", "-o", "json"}, marker);
     INFO("stdout: " << run.out << "\nstderr: " << run.err);
     CHECK(run.status == 1);
+    CHECK(run.wall < 20s);
     const std::vector<nlohmann::json> events = e2e::events_of(run);
-    CHECK(event_of(events, "exit", "web").value("ended_early", false));
-    CHECK(event_of(events, "exit", "short").value("code", -1) == 0);
+    CHECK(text_at(event_of(events, "exit", "check"), "stopped") == "needs");
+    CHECK(text_at(event_of(events, "exit", "other"), "stopped") == "fail-fast");
+    CHECK(text_at(event_of(events, "summary", ""), "stopped") == "fail-fast");
   }
   CHECK(e2e::left_after(marker, 2s).empty());
 }
