@@ -49,12 +49,14 @@ std::string cell(std::string_view text) {
   return quoted;
 }
 
+// As the run counts them: a service runs until the run is over, so the run's --timeout is not
+// its, and its failure is final (docs/smoke.md).
 Duration timeout_of(const Task& task, const PlanDefaults& defaults) {
-  return task.timeout.value_or(defaults.timeout);
+  return task.timeout.value_or(task.service ? Duration{0} : defaults.timeout);
 }
 
 std::uint64_t retries_of(const Task& task, const PlanDefaults& defaults) {
-  return task.retries.value_or(defaults.retries);
+  return task.service ? 0 : task.retries.value_or(defaults.retries);
 }
 
 /// A task that something waits for: a service, or one with a readiness probe.

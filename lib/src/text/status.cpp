@@ -72,6 +72,10 @@ std::string describe(const TaskResult& result) {
   if (result.outcome == Outcome::kNotStarted && result.stopped == StopReason::kNeeds) {
     return fmt::format("not started ({})", result.needs_failed);
   }
+  // A service still waiting for its needs when the other tasks were done.
+  if (result.outcome == Outcome::kNotStarted && result.stopped == StopReason::kRunOver) {
+    return "not started (run over)";
+  }
   if (!result.not_ready.empty()) return result.not_ready;
   if (result.ended_early) {
     TaskResult own = result;

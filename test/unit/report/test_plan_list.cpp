@@ -42,7 +42,7 @@ TEST_CASE("plan_table: a header, then a row per task with every field", "[unit][
         "ready                   needs    shard\n"
         "sing  built-in       3     500ms        -        1  -                  -    "
         "-                       -        -\n"
-        "lint  make lint      1        0s      30s        2  CC=gcc 'MODE=a b'  src  "
+        "lint  make lint      1        0s      30s        0  CC=gcc 'MODE=a b'  src  "
         "service, tcp:8000 (5s)  sing,db  -\n");
 }
 
@@ -53,6 +53,24 @@ TEST_CASE("plan_table: the run's timeout and the shard fill in", "[unit][plan_li
   CHECK(lines[1].find("     2s ") != std::string::npos);
   CHECK(lines[1].ends_with("2/4"));
   CHECK(lines[2].ends_with("2/4"));
+}
+
+TEST_CASE("plan: a service has no run timeout and no retries, as the run counts them",
+          "[unit][plan_list]") {
+  mtask::Task web{.name = "web", .count = 1, .interval = 0s, .command = "serve"};
+  web.service = true;
+  mtask::Task check{.name = "check", .count = 1, .interval = 0s, .command = "true", .index = 1};
+  const auto json_lines = lines_of(mtask::plan_json({web, check}, {.timeout = 5s, .retries = 2}));
+  REQUIRE(json_lines.size() == 2);
+  const auto service = nlohmann::json::parse(json_lines[0]);
+  CHECK(service["timeout_s"].is_null());
+  CHECK(service["retries"] == 0);
+  const auto task = nlohmann::json::parse(json_lines[1]);
+  CHECK(task["timeout_s"] == 5.0);
+  CHECK(task["retries"] == 2);
+  web.timeout = 1s;  // its own timeout applies
+  CHECK(nlohmann::json::parse(lines_of(mtask::plan_json({web}, {.timeout = 5s}))[0])["timeout_s"] ==
+        1.0);
 }
 
 TEST_CASE("plan_table: names of any width line up, controls are escaped", "[unit][plan_list]") {
@@ -117,7 +135,7 @@ TEST_CASE("plan_json: one object per task, the agreed keys in order", "[unit][pl
   CHECK(keys.size() == 15);
   CHECK(lint["command"] == "make lint");
   CHECK(lint["timeout_s"] == 30.0);
-  CHECK(lint["retries"] == 2);
+  CHECK(lint["retries"] == 0);  // a service: its failure is final
   CHECK(lint["env"] == nlohmann::json{{"CC", "gcc"}, {"MODE", "a b"}});
   CHECK(lint["cwd"] == "src");
   CHECK(lint["service"] == true);
