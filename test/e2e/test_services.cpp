@@ -1,8 +1,10 @@
 // Services, readiness and needs in a run (docs/design.md, "Needs and services"): a task starts
 // once what it needs is ready, a failed need gives up what waits on it, services are stopped
 // when the run is over, and every child is gone when mtask returns.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -264,4 +266,107 @@ TEST_CASE("out of descriptors with only a service running: exit 3 at once, nothi
   CHECK(run.wall < 10s);
   CHECK(e2e::contains(run.err, "Too many open files"));
   CHECK(e2e::left_after(marker, 2s).empty());
+}
+
+TEST_CASE("a tcp: probe that connects to its own socket is no answer", "[e2e][services]") {
+  // With the kernel's ports for outgoing connections narrowed to two, a connect to one of them
+  // with nothing listening can be given that very port and meet itself.
+  const e2e::Shell probe = e2e::shell("unshare -n sh -c 'ip link set lo up' 2>&1");
+  if (probe.status != 0) e2e::cannot_check("no network namespace here: " + probe.out);
+  e2e::TempDir dir;
+  std::ofstream(dir.file("run.sh"))
+      << "ip link set lo up && echo '40000 40001' > /proc/sys/net/ipv4/ip_local_port_range && "
+         "exec \"$1\" run -o json --service web --ready web=tcp:40000 --ready-timeout 1.5s "
+         "--needs check=web 'web=sleep 30' 'check=echo CHECK RAN'\n";
+  const e2e::Shell run =
+      e2e::shell("unshare -n sh " + dir.file("run.sh") + " " + e2e::binary() + " 2>&1");
+  INFO(run.out);
+  CHECK(run.status == 1);
+  // Each try had a one-in-two chance to meet itself: never taken for an answer.
+  CHECK_FALSE(e2e::contains(run.out, "CHECK RAN"));
+  CHECK(e2e::contains(run.out, "not ready after 1.50 s (tcp:40000)"));
+}
+
+namespace {
+
+/// The states (from /proc/PID/stat) of the processes whose command line holds `needle`.
+std::vector<char> states_of(const std::string& needle) {
+  std::vector<char> states;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = e2e::read_all((entry.path() / "cmdline").string());
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(needle) == std::string::npos) continue;
+    const std::string stat = e2e::read_all((entry.path() / "stat").string());
+    const std::size_t paren = stat.rfind(')');
+    if (paren != std::string::npos && paren + 2 < stat.size()) states.push_back(stat[paren + 2]);
+  }
+  return states;
+}
+
+}  // namespace
+
+TEST_CASE("Ctrl-Z stops a probe command with the tasks, and fg continues it", "[e2e][services]") {
+  std::vector<char> while_stopped;
+  std::vector<char> after;
+  std::vector<e2e::Action> actions{
+      {800ms, [](pid_t pid) { kill(pid, SIGTSTP); }},
+      {1500ms, [&](pid_t) { while_stopped = states_of("sleep 31.4159"); }},
+      {1600ms, [](pid_t pid) { kill(pid, SIGCONT); }},
+      {2100ms, [&](pid_t) { after = states_of("sleep 31.4159"); }},
+      {2200ms, [](pid_t pid) { kill(pid, SIGINT); }}};
+  const FileRun r(
+      "[tasks.web]\nrun = 'sleep 30'\nservice = true\nready = 'cmd:sleep 31.4159'\n\n"
+      "[tasks.check]\nrun = 'true'\nneeds = ['web']\n",
+      {}, std::move(actions));
+  INFO(r.run.out << r.run.err);
+  REQUIRE_FALSE(while_stopped.empty());
+  for (const char state : while_stopped) CHECK(state == 'T');
+  REQUIRE_FALSE(after.empty());
+  for (const char state : after) CHECK(state != 'T');
+  CHECK(r.run.status == 130);
+  CHECK(r.nothing_left());
+}
+
+TEST_CASE("a cmd: probe in a run of built-in tasks leaves nothing behind", "[e2e][services]") {
+  const FileRun r(
+      "[tasks.sing]\ncount = 3\ninterval = '100ms'\n"
+      "ready = 'cmd:setsid sleep 47.02 & sleep 0.05; exit 0'\n\n"
+      "[tasks.dance]\ncount = 1\ninterval = '0s'\nneeds = ['sing']\n");
+  INFO(r.run.out << r.run.err);
+  CHECK(r.run.status == 0);
+  CHECK(states_of("sleep 47.02").empty());
+  CHECK(r.nothing_left());
+}
+
+TEST_CASE("a need whose readiness fails runs again (--retries): what needs it waits",
+          "[e2e][services]") {
+  e2e::TempDir flags;
+  const std::string flag = flags.file("first-attempt-done");
+  const FileRun r("[tasks.web]\nrun = 'if [ -e " + flag +
+                  " ]; then echo READY; sleep 1; else touch " + flag +
+                  "; sleep 60; fi'\nready = 'line:READY'\nready_timeout = '1s'\n"
+                  "retries = 1\n\n"
+                  "[tasks.check]\nrun = 'echo CHECK RAN'\nneeds = ['web']\n");
+  INFO(r.run.out << r.run.err);
+  CHECK(r.run.status == 0);
+  CHECK_FALSE(r.has("not_started", "check"));
+  CHECK(r.event("exit", "check")["code"] == 0);
+  CHECK(r.at("start", "check") > r.at("ready", "web"));
+}
+
+TEST_CASE("a running task is not stopped when what it needs fails an attempt that runs again",
+          "[e2e][services]") {
+  e2e::TempDir flags;
+  const std::string flag = flags.file("first-attempt-done");
+  const FileRun r("[tasks.db]\nrun = 'echo up; if [ -e " + flag + " ]; then sleep 3; else touch " +
+                  flag + "; sleep 1; exit 1; fi'\nready = 'line:up'\nretries = 1\n\n" +
+                  "[tasks.check]\nrun = 'sleep 2; echo CHECK DONE'\nneeds = ['db']\n");
+  INFO(r.run.out << r.run.err);
+  CHECK(r.run.status == 0);
+  const json& check = r.event("exit", "check");
+  CHECK(check["code"] == 0);
+  CHECK(check["stopped"].is_null());
+  CHECK(e2e::contains(r.run.out, "CHECK DONE"));
 }

@@ -2,6 +2,7 @@
 // cancelled, and tells one verdict (docs/smoke.md, "Readiness probes"; docs/design.md).
 #include "run/probes.hpp"
 
+#include <csignal>
 #include <optional>
 #include <utility>
 
@@ -124,11 +125,19 @@ void Probes::cancel_all() {
 void Probes::pause(TimePoint now) {
   state_->paused = true;
   state_->paused_at = now;
+  // A probe command stops with the tasks (Ctrl-Z): unreaped until the loop runs again, its pid
+  // still pins its group.
+  for (const auto& w : state_->watches) {
+    if (w && w->command && w->command->running()) kill(-w->command->pid(), SIGSTOP);
+  }
 }
 
 void Probes::resume(TimePoint now) {
   if (!state_->paused) return;
   state_->paused = false;
+  for (const auto& w : state_->watches) {
+    if (w && w->command && w->command->running()) kill(-w->command->pid(), SIGCONT);
+  }
   const auto paused = now - state_->paused_at;
   for (const auto& w : state_->watches) {
     if (!w) continue;

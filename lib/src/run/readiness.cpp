@@ -84,7 +84,8 @@ void Readiness::ended(const Slot& slot) {
     log().info("service '{}' (pid {}) ended before the run was over ({})", slot.task.name, slot.pid,
                describe(result));
   }
-  if (result.failed()) stop_dependents(index, Clock::now());
+  // Only a failure for good: a need that runs again may be ready again.
+  if (result.failed() && !results_.may_retry(index)) stop_dependents(index, Clock::now());
 }
 
 void Readiness::stop_dependents(std::size_t index, TimePoint now) {
@@ -172,8 +173,10 @@ void Readiness::never_ready(std::size_t index, TimePoint now) {
   for (const auto& slot : children_.running()) {
     if (slot->index == index && !slot->reaped) slot->stop.stop(now);
   }
-  // Its failure is final unless it runs again: what waits on it is given up now.
-  if (!results_.may_retry(index)) fail_waiters(index, now - start_);
+  // Its failure is final unless it runs again (its result is not recorded yet: only its
+  // attempts can tell): what waits on it is given up now, or when its last attempt ends.
+  const TaskResult& result = results_[index];
+  if (result.attempt >= result.max_attempts) fail_waiters(index, now - start_);
 }
 
 void Readiness::fail_waiters(std::size_t index, Duration t) {

@@ -41,6 +41,10 @@ constexpr auto kTurnLimit = std::chrono::seconds(1);
 /// While forking many tasks, how many forks go by between looks for tasks that ended.
 constexpr std::size_t kForksPerLook = 8;
 
+/// Whether `task` runs a shell command: its own, or its cmd: probe's. Only those can start
+/// processes that outlive them (docs/design.md, "Nothing escapes").
+bool runs_commands(const Task& task) { return task.is_command() || task.ready.starts_with("cmd:"); }
+
 /// One run of a list of tasks: it wires the seams it owns and turns what they see into
 /// events and results.
 class Run final : public detail::PipeEvents {
@@ -110,9 +114,7 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
       sink_(sink),
       results_(tasks, getpid(), options.retries),
       signals_(static_cast<bool>(options.on_resize)),
-      children_(
-          signals_, options,
-          std::any_of(tasks.begin(), tasks.end(), [](const Task& t) { return t.is_command(); })),
+      children_(signals_, options, std::any_of(tasks.begin(), tasks.end(), runs_commands)),
       turns_(options.hold_partial_lines, kTurnLimit, [this](const auto& e) { release(e); }),
       readiness_(tasks, options, children_, results_, turns_),
       pipes_(children_, turns_, *this),
@@ -138,7 +140,7 @@ int Run::execute() {
   readiness_.probes().resolve_hosts();  // the one blocking look-up, before any fork
   // Built-in tasks start no processes of their own and die with mtask (PR_SET_PDEATHSIG);
   // what a command starts needs the guardian.
-  if (std::any_of(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.is_command(); })) {
+  if (std::any_of(tasks_.begin(), tasks_.end(), runs_commands)) {
     children_.start_guardian(tasks_.size());
   }
   start_ = Clock::now();

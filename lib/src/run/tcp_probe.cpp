@@ -38,6 +38,23 @@ TcpAddress ipv6_loopback(std::uint16_t port) {
   return result;
 }
 
+constexpr const char* kItself = "connection refused (the try connected to itself)";
+
+/// Whether a connection reached its own socket: with nothing listening on a port in the range
+/// the kernel gives out for outgoing connections, a connect to this machine can be given that
+/// very port and meet itself. That is nobody answering.
+bool connected_to_itself(int fd) {
+  sockaddr_storage own{};
+  sockaddr_storage peer{};
+  socklen_t own_size = sizeof own;
+  socklen_t peer_size = sizeof peer;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&own), &own_size) != 0 ||
+      getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) {
+    return false;
+  }
+  return own_size == peer_size && std::memcmp(&own, &peer, own_size) == 0;
+}
+
 }  // namespace
 
 std::vector<TcpAddress> loopback_addresses(std::uint16_t port) {
@@ -91,7 +108,12 @@ void TcpTry::start(const std::vector<TcpAddress>& addresses) {
       continue;
     }
     if (::connect(socket_fd.get(), reinterpret_cast<const sockaddr*>(&a.address), a.size) == 0) {
-      connected_ = true;  // a connect on this machine may succeed at once
+      // A connect on this machine may succeed at once.
+      if (connected_to_itself(socket_fd.get())) {
+        fail(k, kItself);
+        continue;
+      }
+      connected_ = true;
       stop();
       return;
     }
@@ -110,6 +132,10 @@ bool TcpTry::finish(std::size_t k) {
   socklen_t size = sizeof error;
   if (getsockopt(fd(k), SOL_SOCKET, SO_ERROR, &error, &size) != 0) {
     fail(k, fmt::format("getsockopt SO_ERROR: {}", socket_error_text(errno)));
+    return false;
+  }
+  if (error == 0 && connected_to_itself(fd(k))) {
+    fail(k, kItself);
     return false;
   }
   if (error == 0) {
