@@ -95,6 +95,9 @@ def mask(lines, loose=False):
             line = re.sub(r"cores busy \(.*\)$", "cores busy (⟨conclusion⟩)", line)
         line = re.sub(r" +⟨", " ⟨", line)
         line = re.sub(r"⟩ +", "⟩ ", line)
+        # A summary row of a task that never started has no PIDs: its dashes stand in columns
+        # as wide as the run's PIDs.
+        line = re.sub(r"^([ !] \S+) +- +- +", r"\1 - - ", line)
         out.append(line.rstrip())
     return out
 
