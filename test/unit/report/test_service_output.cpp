@@ -204,8 +204,7 @@ TEST_CASE("text: a service that failed is red and counted as failed", "[text_rep
   early.ended_early = true;
   early.wall = 2s;
   run.reporter.on_exit({run.tasks[0], early, 2s});
-  CHECK(run.out.str() ==
-        "web      4242 < service ended early (exit 0) after 2.00 s\n");
+  CHECK(run.out.str() == "web      4242 < service ended early (exit 0) after 2.00 s\n");
 }
 
 TEST_CASE("progress: a task not started for its needs is done, not running",
