@@ -104,6 +104,7 @@ mtask::TextOptions text_options(const Config& config, Reporters& reporters) {
   options.unicode = config.out_terminal.utf8;
   options.timestamps = config.timestamps;
   options.group = config.group;
+  options.ready_timeout = config.run.ready_timeout;
   if (config.progress) {
     reporters.add<ProgressLine>(reporters.terminal, config.tasks.size(), config.run.jobs,
                                 config.progress_always);

@@ -52,6 +52,13 @@ std::string names_of(const std::vector<std::string>& names) {
   return out;
 }
 
+// The need named by a needs_failed ("needs web: not ready after 30 s ..."): "web".
+std::string_view need_of(std::string_view needs_failed) {
+  constexpr std::string_view kNeeds = "needs ";
+  if (needs_failed.starts_with(kNeeds)) needs_failed.remove_prefix(kNeeds.size());
+  return needs_failed.substr(0, needs_failed.find(": "));
+}
+
 // Why a task did not start, from its needs_failed ("needs web: not ready after 30 s ..."): "web
 // was never ready (not ready after 30 s ...)".
 std::string need_that_failed(std::string_view needs_failed) {
@@ -91,8 +98,15 @@ void ExplainReporter::write_held() {
   }
 }
 
+void ExplainReporter::release_after(const std::string& name) {
+  const auto [first, last] = after_end_.equal_range(name);
+  for (auto it = first; it != last; ++it) say(std::move(it->second));
+  after_end_.erase(first, last);
+}
+
 void ExplainReporter::on_start(const StartEvent& e) {
   const int parent = options_.parent_pid;
+  ++running_[e.task.name];
   if (e.attempt == 1 && !e.task.needs.empty()) {
     say(fmt::format("parent {}: {} waited {:.2f} s for {}", parent, e.task.name, to_seconds(e.t),
                     names_of(e.task.needs)));
@@ -133,8 +147,16 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
   if (r.outcome == Outcome::kNotStarted) {
     // Never forked: counted in the summary, and said here when its needs failed.
     if (r.stopped == StopReason::kNeeds) {
-      say(fmt::format("parent {}: {}, so {} did not start", options_.parent_pid,
-                      need_that_failed(r.needs_failed), e.task.name));
+      std::string line = fmt::format("parent {}: {}, so {} did not start", options_.parent_pid,
+                                     need_that_failed(r.needs_failed), e.task.name);
+      // A need never ready is given up before mtask has stopped it: told after its end.
+      const std::string need(need_of(r.needs_failed));
+      const auto running = running_.find(need);
+      if (running != running_.end() && running->second > 0) {
+        after_end_.emplace(need, std::move(line));
+      } else {
+        say(std::move(line));
+      }
     }
     return;
   }
@@ -146,7 +168,9 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
                     r.not_ready));
   }
   const std::string stopped =
-      r.was_stopped() ? fmt::format(" (mtask stopped it: {})", stop_reason_name(r.stopped)) : "";
+      r.was_stopped()        ? fmt::format(" (mtask stopped it: {})", stop_reason_name(r.stopped))
+      : stopped_not_ready(r) ? std::string(" (mtask stopped it: never ready)")
+                             : std::string();
   say(fmt::format("parent {}: wait4({}) -> {}{} after {}, {} CPU", options_.parent_pid, r.pid,
                   how_it_ended(r), stopped, human_duration(r.wall),
                   human_duration(r.user_cpu + r.sys_cpu)));
@@ -154,12 +178,18 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
     say(fmt::format("parent {}: {} failed on attempt {} of {}: it will be forked again",
                     options_.parent_pid, e.task.name, r.attempt, r.max_attempts));
   }
+  auto running = running_.find(e.task.name);
+  if (running != running_.end() && running->second > 0 && --running->second == 0) {
+    release_after(e.task.name);
+  }
 }
 
 void ExplainReporter::on_summary(const SummaryEvent& e) {
   // The run is over: whatever line was open has been ended by now.
   open_lines_ = 0;
   write_held();
+  for (auto& [need, line] : after_end_) say(std::move(line));
+  after_end_.clear();
   std::size_t never = 0;
   for (const TaskResult& r : e.results) never += r.outcome == Outcome::kNotStarted ? 1 : 0;
   say(fmt::format("parent {}: every child reaped, no zombie left: {} in {}{}", e.parent_pid,

@@ -29,7 +29,21 @@ Progress::Progress(Output& terminal, std::size_t tasks, std::size_t jobs, bool a
       now_(std::move(now)),
       started_at_(tasks) {}
 
+void Progress::task_waiting(std::size_t index) {
+  if (index >= waiting_.size()) waiting_.resize(index + 1);
+  if (waiting_[index]) return;
+  waiting_[index] = true;
+  ++waiting_count_;
+}
+
+void Progress::no_longer_waiting(std::size_t index) {
+  if (index >= waiting_.size() || !waiting_[index]) return;
+  waiting_[index] = false;
+  --waiting_count_;
+}
+
 void Progress::task_started(std::size_t index) {
+  no_longer_waiting(index);
   if (index >= started_at_.size()) started_at_.resize(index + 1);
   started_at_[index] = now_();
   ++running_;
@@ -57,13 +71,14 @@ void Progress::retry_cancelled(std::size_t index) {
 }
 
 void Progress::task_not_started(std::size_t index) {
-  (void)index;  // it was never running
+  no_longer_waiting(index);  // it was never running
   ++done_;
 }
 
 std::string Progress::text(Duration elapsed) const {
-  std::string line = fmt::format("mtask: {}/{} done, {} running, {} failed, {} elapsed", done_,
-                                 tasks_, running_, failed_, short_duration(elapsed));
+  std::string line = fmt::format("mtask: {}/{} done, {} running, ", done_, tasks_, running_);
+  if (waiting_count_ > 0) line += fmt::format("{} waiting, ", waiting_count_);
+  line += fmt::format("{} failed, {} elapsed", failed_, short_duration(elapsed));
   RunPace pace{
       .tasks = tasks_, .jobs = jobs_, .done = done_, .done_wall = done_wall_, .running = {}};
   for (const std::optional<Duration>& start : started_at_) {

@@ -65,7 +65,8 @@ class Picture {
     const double f = static_cast<double>(t.count()) / static_cast<double>(timeline_.wall.count());
     return kBarLeft + std::clamp(f, 0.0, 1.0) * kBarWidth;
   }
-  /// More legend for a run in which tasks waited for needs or got ready; empty otherwise.
+  /// More legend for a run in which tasks waited for needs, got ready or never did; empty
+  /// otherwise.
   std::string needs_legend() const {
     const auto& tasks = timeline_.tasks;
     std::string legend;
@@ -75,6 +76,10 @@ class Picture {
     if (std::any_of(tasks.begin(), tasks.end(),
                     [](const TimelineTask& t) { return t.ready_at.has_value(); })) {
       legend += "; striped: getting ready; diamond: ready";
+    }
+    if (std::any_of(tasks.begin(), tasks.end(),
+                    [](const TimelineTask& t) { return !t.never_ready.empty(); })) {
+      legend += "; red striped: never ready";
     }
     return legend;
   }
@@ -94,6 +99,16 @@ class Picture {
   /// From its start until it was ready: a striped span; then a diamond where it became ready.
   void draw_ready(const TimelineTask& task, double y, std::string_view fill,
                   const std::string& name) {
+    if (!task.never_ready.empty()) {
+      // Getting ready in vain, from its start to its end: in the colour of failure.
+      const double from = x_of(task.start);
+      svg_ += fmt::format(
+          "<rect class=\"span never-ready\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+          "height=\"{}\" fill=\"#d32f2f\" fill-opacity=\"0.6\" stroke=\"none\"><title>{} never "
+          "ready: {} to {}: {}</title></rect>\n",
+          from, y + 2 + kBarHeight / 3, std::max(x_of(task.end) - from, 1.0), kBarHeight / 3, name,
+          human_duration(task.start), human_duration(task.end), escaped(task.never_ready));
+    }
     if (!task.ready_at) return;
     const double from = x_of(task.start);
     const double at = x_of(*task.ready_at);

@@ -31,6 +31,12 @@ constexpr std::string_view kNotStartedMarker = "-";
 // A task became ready: a check mark, or '+' where only ASCII can be drawn.
 constexpr std::string_view kReadyMarker = "\xE2\x9C\x93";  // U+2713
 constexpr std::string_view kReadyMarkerAscii = "+";
+// A task waits: for its needs (before the run's first start), or for its probe to say it is
+// ready. A middle dot and an ellipsis, or '.' and "..." where only ASCII can be drawn.
+constexpr std::string_view kNeedsMarker = "\xC2\xB7";  // U+00B7
+constexpr std::string_view kNeedsMarkerAscii = ".";
+constexpr std::string_view kAwaitMarker = "\xE2\x80\xA6";  // U+2026
+constexpr std::string_view kAwaitMarkerAscii = "...";
 
 std::size_t stream_slot(Stream stream) { return stream == Stream::kStdout ? 0 : 1; }
 
@@ -48,6 +54,17 @@ constexpr std::array<Column, 8> kColumns{{{"task", false},
                                           {"sys", true},
                                           {"max rss", true}}};
 using Row = std::array<std::string, kColumns.size()>;
+// The widest status the table shows: a probe's reason (the last stderr line of a cmd: probe)
+// can be long, and one would widen every row. The end line and the reports keep it whole.
+constexpr std::size_t kStatusColumns = 60;
+
+// `status` cut to kStatusColumns with an ellipsis ("..." where only ASCII can be drawn).
+std::string fitted_status(std::string status, bool unicode) {
+  if (display_width(status) <= kStatusColumns) return status;
+  const std::string_view ellipsis = unicode ? "\xE2\x80\xA6" : "...";
+  status.resize(width_cut(status, kStatusColumns - display_width(ellipsis)));
+  return status + std::string(ellipsis);
+}
 
 // The status column: how the task ended, and on which attempt when it had several
 // (docs/output.md, "Retries").
@@ -64,14 +81,14 @@ std::string status_of(const TaskResult& r) {
   return status;
 }
 
-Row summary_row(const Task& task, const TaskResult& result) {
+Row summary_row(const Task& task, const TaskResult& result, bool unicode) {
   if (result.outcome == Outcome::kNotStarted) {
-    return {task.name, "-", "-", describe(result), "-", "-", "-", "-"};
+    return {task.name, "-", "-", fitted_status(describe(result), unicode), "-", "-", "-", "-"};
   }
   return {task.name,
           std::to_string(result.pid),
           std::to_string(result.ppid),
-          status_of(result),
+          fitted_status(status_of(result), unicode),
           human_duration(result.wall),
           human_duration(result.user_cpu),
           human_duration(result.sys_cpu),
@@ -90,14 +107,14 @@ void append_row(std::string& out, char marker, const Row& row,
   out += '\n';
 }
 
-void append_table(std::string& out, const SummaryEvent& e, bool colour) {
+void append_table(std::string& out, const SummaryEvent& e, bool colour, bool unicode) {
   Row header;
   std::transform(kColumns.begin(), kColumns.end(), header.begin(),
                  [](const Column& c) { return std::string(c.title); });
   std::vector<Row> rows{header};
   std::vector<char> markers{' '};
   for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
-    rows.push_back(summary_row(e.tasks[i], e.results[i]));
+    rows.push_back(summary_row(e.tasks[i], e.results[i], unicode));
     markers.push_back(e.results[i].failed() ? '!' : ' ');
   }
 
@@ -266,13 +283,34 @@ void TextReporter::write_own_line(const Task& task, int pid, std::string_view ma
   out_.write(scratch_);
 }
 
-void TextReporter::on_begin(const BeginEvent& e) { wall_start_ = e.wall_start; }
+void TextReporter::on_begin(const BeginEvent& e) {
+  wall_start_ = e.wall_start;
+  for (const Task& task : e.tasks) {
+    if (task.needs.empty()) continue;
+    if (options_.progress != nullptr) options_.progress->task_waiting(task.index);
+    std::string names;
+    for (const std::string& need : task.needs) {
+      if (!names.empty()) names += ", ";
+      names += need;
+    }
+    write_own_line(task, 0, options_.unicode ? kNeedsMarker : kNeedsMarkerAscii,
+                   fmt::format("waits for {}", names), Duration{0});
+  }
+}
 
 void TextReporter::on_start(const StartEvent& e) {
   if (options_.progress != nullptr) options_.progress->task_started(e.task.index);
   std::string text = fmt::format("started (ppid {})", e.ppid);
   if (e.attempt > 1) text += fmt::format(", attempt {}/{}", e.attempt, e.max_attempts);
   write_own_line(e.task, e.pid, kStartMarker, text, e.t);
+  // A probe that watches the task may keep the run quiet a while: say what it waits for.
+  const Probe probe = probe_of(e.task);
+  if (!probe.watches()) return;
+  const Duration limit = ready_timeout_of(e.task, probe, options_.ready_timeout);
+  const std::string how_long = limit.count() > 0 ? fmt::format("up to {}", human_duration(limit))
+                                                 : std::string("no time limit");
+  write_own_line(e.task, e.pid, options_.unicode ? kAwaitMarker : kAwaitMarkerAscii,
+                 fmt::format("waiting for {} ({})", probe.text, how_long), e.t);
 }
 
 void TextReporter::on_ready(const ReadyEvent& e) {
@@ -361,11 +399,13 @@ void TextReporter::on_exit(const ExitEvent& e) {
     if (open_[slot] == e.task.index) close_open_line(stream);
     st.in_line[slot] = false;
   }
-  // A service stopped because the run was over: how it took the stop is no news.
-  std::string text =
-      e.result.was_stopped() && e.result.stopped == StopReason::kRunOver
-          ? fmt::format("stopped (run over) after {}", human_duration(e.result.wall))
-          : fmt::format("{} after {}", describe(e.result), human_duration(e.result.wall));
+  // A service stopped because the run was over: how it took the stop is no news. A task
+  // stopped for never being ready: its reason says how long it was given already.
+  std::string text = e.result.was_stopped() && e.result.stopped == StopReason::kRunOver
+                         ? fmt::format("stopped (run over) after {}", human_duration(e.result.wall))
+                     : stopped_not_ready(e.result) ? describe(e.result)
+                                                   : fmt::format("{} after {}", describe(e.result),
+                                                                 human_duration(e.result.wall));
   if (e.retrying) {
     text += fmt::format(", retrying ({}/{})", e.result.attempt + 1, e.result.max_attempts);
   }
@@ -382,7 +422,7 @@ void TextReporter::on_summary(const SummaryEvent& e) {
   close_open_line(Stream::kStdout);
   close_open_line(Stream::kStderr);
   std::string text = "\n";
-  append_table(text, e, options_.colour_out);
+  append_table(text, e, options_.colour_out, options_.unicode);
   append_totals(text, e);
   if (!context_.shard.empty()) text += fmt::format("shard {} of the task list\n", context_.shard);
   out_.write(text);

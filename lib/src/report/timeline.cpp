@@ -32,9 +32,10 @@ struct Glyphs {
   std::string_view waiting;        ///< a column in which the task waited for its needs
   std::string_view getting_ready;  ///< a column in which it ran but was not ready yet
   std::string_view ready;          ///< the column in which it became ready
+  std::string_view never_ready;    ///< a column in which it ran, getting ready in vain
 };
-constexpr Glyphs kUnicode{"█", "░", "│", "│", "─", "┴", "└", "┘", "·", "▒", "✓"};
-constexpr Glyphs kAscii{"#", "-", "|", "|", "-", "+", "+", "+", ".", "~", "+"};
+constexpr Glyphs kUnicode{"█", "░", "│", "│", "─", "┴", "└", "┘", "·", "▒", "✓", "╳"};
+constexpr Glyphs kAscii{"#", "-", "|", "|", "-", "+", "+", "+", ".", "~", "+", "x"};
 
 /// The column of time `t` on a bar of `columns` columns covering `wall`.
 std::size_t column_of(Duration t, Duration wall, std::size_t columns) {
@@ -54,7 +55,7 @@ std::string label_of(const TimelineTask& task, std::size_t name_width, std::size
 void append_bar(std::string& out, const TimelineTask& task, const Timeline& timeline,
                 std::size_t columns, const Glyphs& g) {
   // What each column shows; a later one is drawn over an earlier one.
-  enum Cell : char { kNothing, kWaiting, kAlive, kGettingReady, kLine, kReady };
+  enum Cell : char { kNothing, kWaiting, kAlive, kGettingReady, kNeverReady, kLine, kReady };
   std::vector<char> cells(columns, kNothing);
   const auto fill = [&](Duration start, Duration end, Cell cell) {
     const std::size_t first = column_of(start, timeline.wall, columns);
@@ -69,6 +70,7 @@ void append_bar(std::string& out, const TimelineTask& task, const Timeline& time
   for (const TimelineAttempt& attempt : task.earlier) fill(attempt.start, attempt.end, kAlive);
   if (task.started) fill(task.start, task.end, kAlive);
   if (task.started && task.ready_at) fill(task.start, *task.ready_at, kGettingReady);
+  if (task.started && !task.never_ready.empty()) fill(task.start, task.end, kNeverReady);
   for (const TimelineMark& mark : task.marks) {
     cells[column_of(mark.t, timeline.wall, columns)] = kLine;
   }
@@ -84,6 +86,9 @@ void append_bar(std::string& out, const TimelineTask& task, const Timeline& time
         break;
       case kGettingReady:
         out += g.getting_ready;
+        break;
+      case kNeverReady:
+        out += g.never_ready;
         break;
       case kLine:
         out += g.line;
@@ -125,17 +130,24 @@ void append_axis(std::string& out, std::size_t indent, std::size_t columns, Dura
   out += '\n';
 }
 
-// A second line of legend, only for a run in which tasks waited for needs or got ready.
+// A second line of legend, only for a run in which tasks waited for needs, got ready or never
+// did.
 std::string needs_legend(const Timeline& timeline, const Glyphs& g, std::size_t width) {
   const bool waited = std::any_of(timeline.tasks.begin(), timeline.tasks.end(),
                                   [](const TimelineTask& t) { return t.waited; });
   const bool ready = std::any_of(timeline.tasks.begin(), timeline.tasks.end(),
                                  [](const TimelineTask& t) { return t.ready_at.has_value(); });
-  if (!waited && !ready) return {};
+  const bool never = std::any_of(timeline.tasks.begin(), timeline.tasks.end(),
+                                 [](const TimelineTask& t) { return !t.never_ready.empty(); });
+  if (!waited && !ready && !never) return {};
   std::string legend = "  ";
-  if (waited) legend += fmt::format("{} waiting for needs", g.waiting);
-  if (waited && ready) legend += ", ";
-  if (ready) legend += fmt::format("{} getting ready, {} ready", g.getting_ready, g.ready);
+  const auto add = [&](const std::string& entry) {
+    if (legend.size() > 2) legend += ", ";
+    legend += entry;
+  };
+  if (waited) add(fmt::format("{} waiting for needs", g.waiting));
+  if (ready) add(fmt::format("{} getting ready, {} ready", g.getting_ready, g.ready));
+  if (never) add(fmt::format("{} never ready", g.never_ready));
   if (display_width(legend) > width) return {};
   return legend + '\n';
 }
@@ -234,6 +246,7 @@ void TimelineRecorder::on_summary(const SummaryEvent& e) {
       t.end = std::min({r.started + r.wall, exits_[t.index], e.wall});
     }
     t.status = describe(r);
+    t.never_ready = t.started && !r.ready_at ? r.not_ready : std::string();
     t.failed = r.failed();
     t.cpu = r.user_cpu + r.sys_cpu;
   }

@@ -115,6 +115,14 @@ class Trace {
                       "\"dur\":{},\"pid\":{},\"tid\":{}}}",
                       micros(std::min(task.waited_until, task.start)), task.pid, task.pid));
     }
+    if (!task.never_ready.empty()) {
+      add(fmt::format(
+          "{{\"name\":{},\"cat\":\"ready\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},"
+          "\"tid\":{},\"args\":{{\"not_ready\":{}}}}}",
+          json_string(fmt::format("getting ready (never ready: {})", task.never_ready)),
+          micros(task.start), micros(task.end - task.start), task.pid, task.pid,
+          json_string(task.never_ready)));
+    }
     if (!task.ready_at) return;
     add(fmt::format(
         "{{\"name\":\"getting ready\",\"cat\":\"ready\",\"ph\":\"X\",\"ts\":{},\"dur\":{},"

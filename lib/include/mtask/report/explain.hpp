@@ -1,6 +1,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,12 +37,19 @@ class ExplainReporter final : public EventSink {
  private:
   void say(std::string line);
   void write_held();
+  /// Says the lines held until the last running task named `name` had its end told.
+  void release_after(const std::string& name);
 
   Output& err_;
   ExplainOptions options_;
   std::vector<bool> mid_line_;    ///< per task index: a stderr line of it is unfinished on err
   std::size_t open_lines_ = 0;    ///< how many are
   std::deque<std::string> held_;  ///< lines waiting for those to finish
+  /// Per task name: how many tasks of that name are running (started, end not yet told).
+  std::map<std::string, std::size_t> running_;
+  /// Per task name: "web was never ready, so smoke did not start", held until web's end is
+  /// told (its probe's verdict first: the cause before the effect).
+  std::multimap<std::string, std::string> after_end_;
 };
 
 }  // namespace mtask

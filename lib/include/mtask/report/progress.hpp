@@ -60,6 +60,9 @@ class Progress {
   void retry_cancelled(std::size_t index);
   /// The task will never start (its needs failed): it is done, without having run or failed.
   void task_not_started(std::size_t index);
+  /// The task waits for its needs before it can start: counted as waiting until it starts or
+  /// is given up.
+  void task_waiting(std::size_t index);
 
   /// Removes the line if it is shown (carriage return, erase to end of line) and flushes.
   void erase();
@@ -77,6 +80,7 @@ class Progress {
 
  private:
   void draw(Duration elapsed);
+  void no_longer_waiting(std::size_t index);
 
   Output& terminal_;
   std::size_t tasks_;
@@ -88,6 +92,8 @@ class Progress {
   std::size_t done_ = 0;
   Duration done_wall_{0};
   std::vector<std::optional<Duration>> started_at_;  ///< by task index, while it runs
+  std::vector<bool> waiting_;                        ///< by task index: waits for its needs
+  std::size_t waiting_count_ = 0;
   std::size_t failed_ = 0;
   bool shown_ = false;
   bool finished_ = false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mtask/events.hpp"
+#include "mtask/grammar/probe.hpp"
 #include "mtask/report/output.hpp"
 #include "mtask/report/progress.hpp"
 #include "mtask/report/run_context.hpp"
@@ -33,6 +34,9 @@ struct TextOptions {
   bool unicode = true;
   /// The live status line, or nullptr; it must outlive the reporter.
   Progress* progress = nullptr;
+  /// The run's ready_timeout: how long a probe that watches a task waits when the task gives
+  /// none (said when the task starts).
+  Duration ready_timeout = kDefaultReadyTimeout;
 };
 
 /// The text output (docs/output.md): start lines, prefixed task lines, end lines and a summary
@@ -43,8 +47,11 @@ class TextReporter final : public EventSink {
   TextReporter(const std::vector<Task>& tasks, Output& out, Output& err,
                const TextOptions& options = {}, RunContext context = {});
 
-  /// Takes the wall-clock time of the run's time 0 (for Timestamps::kWall).
+  /// Takes the wall-clock time of the run's time 0 (for Timestamps::kWall); says of each task
+  /// with needs what it waits for (`smoke      · waits for web`).
   void on_begin(const BeginEvent& e) override;
+  /// A start line; for a task whose probe watches it, a line of what is awaited and for how
+  /// long (`web   4242 … waiting for tcp:8000 (up to 30.00 s)`).
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;

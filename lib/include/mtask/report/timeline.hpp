@@ -54,6 +54,9 @@ struct TimelineTask {
   /// `start` until then.
   std::optional<Duration> ready_at{};
   std::string probe{};  ///< the probe of that ready event ("tcp:8000", "started")
+  /// Why its last attempt was never ready (TaskResult::not_ready), when it started and no
+  /// ready event came: it was getting ready, in vain, from `start` to `end`. Else empty.
+  std::string never_ready{};
 };
 
 /// What a run looked like in time: when each task lived and when its lines came out.

@@ -29,4 +29,8 @@ StopReason stop_reason_of_status(int status);
 /// "service ended early (exit 0)".
 std::string describe(const TaskResult& result);
 
+/// mtask stopped the task because its probe gave up ("not ready after 30 s (tcp:8000): ..."),
+/// not one that ended on its own before it was ready. The reason says how long it waited.
+bool stopped_not_ready(const TaskResult& result);
+
 }  // namespace mtask
