@@ -109,8 +109,9 @@ void add_service_options(CLI::App& command, CommandLine& cli) {
                "stopped",
                "NAME");
   add_repeated(command, "--ready", cli.readies,
-               "When the task NAME is ready for those that need it: exit, tcp:PORT, "
-               "tcp:HOST:PORT, line:REGEX or cmd:COMMAND",
+               "When the task NAME is ready for those that need it: exit (it ended with status "
+               "0), tcp:PORT or tcp:HOST:PORT (a connection succeeds), line:REGEX (a line of "
+               "its output matches; POSIX extended regex) or cmd:COMMAND (exits 0)",
                "NAME=PROBE");
   add_repeated(command, "--needs", cli.needs,
                "Start the task NAME once the tasks A, B... are ready (replaces its needs)",
@@ -174,7 +175,9 @@ void add_plan_options(CLI::App& command, CommandLine& cli) {
 
 /// The options of `run` that choose how the tasks run.
 void add_run_options(CLI::App& run, CommandLine& cli) {
-  run.add_option("-j,--jobs", cli.jobs, "At most N tasks at once (default: all)")->type_name("N");
+  run.add_option("-j,--jobs", cli.jobs,
+                 "At most N tasks at once, services not counted (default: all)")
+      ->type_name("N");
   run.add_option("--kill-after", cli.kill_after,
                  "Grace between SIGTERM and SIGKILL when stopping a task (default 2s)")
       ->type_name("DURATION");

@@ -9,7 +9,7 @@
 
 #include "mtask/error.hpp"
 #include "mtask/grammar/task.hpp"
-#include "suggest.hpp"
+#include "mtask/text/suggest.hpp"
 
 namespace app {
 namespace {
@@ -142,7 +142,7 @@ std::string unknown_command(const CLI::App& top, std::string_view word) {
   for (const CLI::App* command : top.get_subcommands({})) {
     if (!command->get_name().empty()) commands.push_back(command->get_name());
   }
-  std::string hint = did_you_mean(word, commands);
+  std::string hint = mtask::did_you_mean(word, commands);
   // `mtask help`, `mtask version`: an option of mtask's own, written as a command.
   if (hint.empty() && find_long(top, word) != nullptr) {
     hint = fmt::format(" (did you mean '--{}'?)", word);
@@ -167,7 +167,7 @@ std::string unknown_option(const CLI::App& app, const CLI::App* command, std::st
                        command->get_name(), command->get_name());
   }
   if (!is_long) return fmt::format("unknown option {}", quoted);
-  const std::optional<std::string> best = closest(name, long_names(app));
+  const std::optional<std::string> best = mtask::closest(name, long_names(app));
   if (!best) return fmt::format("unknown option {}", quoted);
   return fmt::format("unknown option {} (did you mean '--{}'?)", quoted, *best);
 }

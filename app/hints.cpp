@@ -13,6 +13,7 @@
 
 #include "mtask/error.hpp"
 #include "mtask/grammar/duration.hpp"
+#include "mtask/grammar/probe.hpp"
 
 namespace app {
 namespace {
@@ -85,6 +86,21 @@ std::string bare_interval_hint(std::string_view task) {
   meant.insert(at + 1 + interval.size(), "ms");
   return fmt::format("{}: INTERVAL {} has no unit, so it is {} seconds (did you mean {}?)",
                      mtask::quote_arg(task), interval, interval, mtask::quote_arg(meant));
+}
+
+std::vector<std::string> unserviced_probe_hints(const std::vector<mtask::Task>& tasks) {
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> hints;
+  for (const mtask::Task& task : tasks) {
+    if (task.service || task.ready.empty() || !seen.insert(task.name).second) continue;
+    const mtask::Probe probe = mtask::probe_of(task);  // checked when the tasks were read
+    if (!probe.watches()) continue;
+    hints.push_back(fmt::format(
+        "{} has a readiness probe ({}) but is no service: the run waits for it to end; if it "
+        "runs until stopped, make it a service (--service {}, or service = true)",
+        mtask::quote_arg(task.name), probe.text, task.name));
+  }
+  return hints;
 }
 
 std::string bare_interval_option_hint(std::string_view value) {

@@ -28,6 +28,13 @@ std::vector<std::string> command_name_hints(
 /// 100 has no unit, so it is 100 seconds (did you mean 'sing:3@100ms'?)"; else "".
 std::string bare_interval_hint(std::string_view task);
 
+/// One line per distinct NAME of a task that has a probe watching it run (tcp:, line:, cmd:)
+/// but is no service: "'web' has a readiness probe (tcp:8000) but is no service: the run waits
+/// for it to end; ...". Such a task is ready only while it runs, yet the run waits for it to
+/// end: a server that runs until stopped hangs the run (and with -j, the tasks that need it
+/// may never start).
+std::vector<std::string> unserviced_probe_hints(const std::vector<mtask::Task>& tasks);
+
 /// The same for the value of --interval: "--interval '100': ...".
 std::string bare_interval_option_hint(std::string_view value);
 

@@ -92,6 +92,10 @@ int main(int argc, char** argv) {
   }
   try {
     return app::run(config);
+  } catch (const mtask::UsageError& e) {
+    // Only before anything is forked: a tcp:HOST:PORT whose HOST does not resolve, found by
+    // the run's one look-up (docs/smoke.md).
+    return usage_error(e.what(), cli);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kSystemStatus;

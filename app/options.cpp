@@ -102,6 +102,9 @@ void decide_hints(const CommandLine& cli, const Surroundings& around, bool inter
       config.hints.push_back(std::move(hint));
     }
   }
+  for (std::string& hint : unserviced_probe_hints(config.tasks)) {
+    config.hints.push_back(std::move(hint));
+  }
   if (around.is_command && in_grammar) {
     for (std::string& hint : command_name_hints(config.tasks, around.is_command)) {
       config.hints.push_back(std::move(hint));

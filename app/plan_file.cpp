@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "mtask/text/suggest.hpp"
 #include "services.hpp"
-#include "suggest.hpp"
 
 namespace app {
 namespace {
@@ -65,8 +65,8 @@ std::string procfile_hint(const Surroundings& around) {
                              file.name, name)
                : std::string();
   throw mtask::UsageError(fmt::format("{}: no task of that name in {}{}; its tasks: {}{}",
-                                      mtask::quote_arg(name), file.name, did_you_mean(name, names),
-                                      list, demo));
+                                      mtask::quote_arg(name), file.name,
+                                      mtask::did_you_mean(name, names), list, demo));
 }
 
 /// Whether each task of `file` runs: those `names` select (every task of a NAME: a list may

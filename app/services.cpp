@@ -11,7 +11,7 @@
 #include "mtask/error.hpp"
 #include "mtask/grammar/probe.hpp"
 #include "mtask/plan/needs.hpp"
-#include "suggest.hpp"
+#include "mtask/text/suggest.hpp"
 
 namespace app {
 namespace {
@@ -54,7 +54,7 @@ std::string not_one_task(const std::string& name, const std::vector<mtask::Task>
     return fmt::format("{} names {} tasks (give each its own NAME)", mtask::quote_arg(name), count);
   }
   return fmt::format("{} is no task{}", mtask::quote_arg(name),
-                     did_you_mean(name, names_of(tasks)));
+                     mtask::did_you_mean(name, names_of(tasks)));
 }
 
 /// The one task `name` names; an error naming `option` and `value` otherwise.
@@ -79,7 +79,7 @@ std::vector<std::string> needed_names(const Assignment& given,
     if (std::ranges::find(tasks, need, &mtask::Task::name) == tasks.end()) {
       fail(given.option, given.value,
            fmt::format("{} is no task{}", mtask::quote_arg(need),
-                       did_you_mean(need, names_of(tasks))));
+                       mtask::did_you_mean(need, names_of(tasks))));
     }
     needs.push_back(std::move(need));
     at = comma + 1;
@@ -92,7 +92,7 @@ void check_probe(const mtask::Task& task, const CommandLine& cli) {
   try {
     mtask::probe_of(task);
   } catch (const mtask::UsageError& error) {
-    // The last --ready of the task, else its --service, gave what is wrong.
+    // The --ready of the task (given once), else its --service, gave what is wrong.
     for (auto given = cli.readies.rbegin(); given != cli.readies.rend(); ++given) {
       if (given->starts_with(task.name + "=")) fail("--ready", *given, error.what());
     }
@@ -103,10 +103,27 @@ void check_probe(const mtask::Task& task, const CommandLine& cli) {
   }
 }
 
+/// A NAME given twice to `option`: which one was meant is not for mtask to guess.
+void once_per_name(const char* option, const std::vector<std::string>& values) {
+  std::vector<std::string_view> names;
+  for (const std::string& value : values) {
+    const std::string_view name = std::string_view(value).substr(0, value.find('='));
+    if (name.empty() || name.size() == value.size()) continue;  // split() says what is wrong
+    if (std::ranges::find(names, name) != names.end()) {
+      fail(option, value,
+           fmt::format("{} is given to {} twice (give each NAME once)", mtask::quote_arg(name),
+                       option));
+    }
+    names.push_back(name);
+  }
+}
+
 }  // namespace
 
 void apply_service_options(const CommandLine& cli, std::vector<mtask::Task>& tasks) {
   std::vector<const mtask::Task*> changed;
+  once_per_name("--ready", cli.readies);
+  once_per_name("--needs", cli.needs);
   for (const std::string& name : cli.services) {
     if (name.empty()) throw mtask::UsageError("--service '': needs a value");
     mtask::Task& task = task_named("--service", name, name, tasks);

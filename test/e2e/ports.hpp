@@ -37,6 +37,8 @@ class HeldPort {
   ~HeldPort() { ::close(fd_); }
 
   std::uint16_t port() const { return port_; }
+  /// The socket, for a test that makes it listen (a server someone else left on the port).
+  int fd() const { return fd_; }
 
  private:
   int fd_;

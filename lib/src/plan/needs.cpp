@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "mtask/error.hpp"
+#include "mtask/text/suggest.hpp"
 #include "plan/file_text.hpp"
 
 namespace mtask::detail {
@@ -61,13 +62,23 @@ class CycleFinder {
 
 void check_needs(const TaskFile& file) {
   std::map<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < file.tasks.size(); ++i) index[file.tasks[i].spec.name] = i;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < file.tasks.size(); ++i) {
+    index[file.tasks[i].spec.name] = i;
+    names.push_back(file.tasks[i].spec.name);
+  }
+  // Worded as the command line's --needs words them (app/services.cpp).
   for (const FileTask& task : file.tasks) {
     for (std::size_t n = 0; n < task.extras.needs.size(); ++n) {
-      if (!index.contains(task.extras.needs[n])) {
+      const std::string& need = task.extras.needs[n];
+      if (need == task.spec.name) {
         fail_at(file.name, task.needs_at[n],
-                fmt::format("task {} needs {}, which is no task of this file",
-                            quote_arg(task.spec.name), quote_arg(task.extras.needs[n])));
+                fmt::format("task {} needs itself", quote_arg(task.spec.name)));
+      }
+      if (!index.contains(need)) {
+        fail_at(file.name, task.needs_at[n],
+                fmt::format("task {} needs {}, which is no task of this file{}",
+                            quote_arg(task.spec.name), quote_arg(need), did_you_mean(need, names)));
       }
     }
   }

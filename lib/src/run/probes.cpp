@@ -25,6 +25,14 @@ std::optional<TimePoint> forked_at(const Children& children, std::size_t index) 
   return std::nullopt;
 }
 
+/// Whether `host` (of tcp:HOST:PORT; empty for tcp:PORT) is this machine.
+bool is_this_machine(const std::string& host) {
+  return host.empty() || host == "127.0.0.1" || host == "::1" || host == "localhost";
+}
+
+/// How long the check for a port already taken waits for its connect.
+constexpr int kTakenPortWaitMs = 100;
+
 }  // namespace
 
 Probes::Probes(const std::vector<Task>& tasks, Children& children, Tell tell)
@@ -68,6 +76,22 @@ void Probes::resolve_hosts() {
       throw UsageError(fmt::format("task '{}': ready {}: the host does not resolve ({})",
                                    w->task.name, w->probe.text, w->last_error));
     }
+  }
+  warn_taken_ports();
+}
+
+void Probes::warn_taken_ports() const {
+  // A service's tcp: probe on this machine would pass for a server left there by someone else,
+  // before the service has even bound the port (docs/smoke.md, "Readiness probes").
+  for (const auto& w : state_->watches) {
+    if (!w || !w->task.service || w->probe.kind != Probe::Kind::kTcp ||
+        !is_this_machine(w->probe.host) || !accepts_now(w->addresses, kTakenPortWaitMs)) {
+      continue;
+    }
+    log().warn(
+        "port {} already accepts connections before '{}' starts: its tcp: probe may pass for "
+        "whatever listens there",
+        w->probe.port, w->task.name);
   }
 }
 

@@ -47,8 +47,12 @@ class Probes final : public Source {
 
   /// Before anything is forked: resolves the HOST of every tcp:HOST:PORT probe (the one
   /// blocking look-up of a run). Throws UsageError naming the task and its probe when a host
-  /// does not resolve.
+  /// does not resolve. Then warns (warn_taken_ports()) of ports already taken.
   void resolve_hosts();
+  /// Warns, through the run's log, of each service's tcp: probe on this machine whose port
+  /// already accepts connections: the probe may pass for another program. One connect each,
+  /// waited for at most 100 ms.
+  void warn_taken_ports() const;
   /// Task `index` has started (its hello came): its probe (tcp:, line: or cmd:) begins now,
   /// and gives up at `deadline` (kNever: no limit).
   void begin(std::size_t index, TimePoint deadline);

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cctype>
@@ -86,6 +87,21 @@ std::vector<TcpAddress> resolve_host(const std::string& host, std::uint16_t port
   }
   if (addresses.empty()) error = "getaddrinfo: no address for a stream socket";
   return addresses;
+}
+
+bool accepts_now(const std::vector<TcpAddress>& addresses, int wait_ms) {
+  TcpTry attempt;
+  attempt.start(addresses);
+  if (attempt.connected()) return true;
+  std::vector<pollfd> fds;
+  for (std::size_t k = 0; k < attempt.size(); ++k) fds.push_back({attempt.fd(k), POLLOUT, 0});
+  if (fds.empty()) return false;
+  // One wait, however many addresses: EINTR or a time-out both say "not now".
+  if (::poll(fds.data(), fds.size(), wait_ms) <= 0) return false;
+  for (std::size_t k = 0; k < fds.size(); ++k) {
+    if (fds[k].revents != 0 && attempt.finish(k)) return true;
+  }
+  return false;
 }
 
 std::string socket_error_text(int error) {

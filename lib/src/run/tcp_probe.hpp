@@ -27,6 +27,10 @@ std::vector<TcpAddress> loopback_addresses(std::uint16_t port);
 std::vector<TcpAddress> resolve_host(const std::string& host, std::uint16_t port,
                                      std::string& error);
 
+/// Whether something accepts a connection to one of `addresses` now: one non-blocking connect
+/// to each, waited for at most `wait_ms` (a connect on this machine answers at once).
+bool accepts_now(const std::vector<TcpAddress>& addresses, int wait_ms);
+
 /// A socket error as the reasons of the reports write it: strerror's text, lower case first
 /// ("connection refused").
 std::string socket_error_text(int error);

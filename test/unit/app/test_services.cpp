@@ -96,9 +96,8 @@ TEST_CASE("the options --service --ready and --needs on TASKs of the command lin
   CHECK(config.tasks[1].ready == "line:ready to accept");
   CHECK(config.tasks[2].needs == std::vector<std::string>{"web", "db"});
   CHECK(config.run.ready_timeout == 1min);
-  // The last --ready of a task wins; the default of the run's timeout is 30 s.
-  const app::Config again =
-      config_of(with({"list", "--ready", "web=tcp:1", "--ready", "web=cmd:curl -fsS x"}));
+  // The default of the run's timeout is 30 s.
+  const app::Config again = config_of(with({"list", "--ready", "web=cmd:curl -fsS x"}));
   CHECK(again.tasks[0].ready == "cmd:curl -fsS x");
   CHECK(again.run.ready_timeout == 30s);
   CHECK(config_of(with({"run", "--ready-timeout", "0"})).run.ready_timeout == 0s);
@@ -185,4 +184,33 @@ TEST_CASE("on a task file, the mistakes name the option too", "[app][services]")
         "--needs: tasks need each other in a cycle: db -> smoke -> db");
   CHECK(error_of({"run", "--needs", "smoke=doc"}, files) ==
         "--needs 'smoke=doc': 'doc' is no task (did you mean 'docs'?)");
+}
+
+TEST_CASE("a NAME given twice to --ready or --needs is a usage error", "[app][services]") {
+  CHECK(error_of(with({"run", "--ready", "web=tcp:80", "--ready", "web=tcp:81"})) ==
+        "--ready 'web=tcp:81': 'web' is given to --ready twice (give each NAME once)");
+  CHECK(error_of(with({"run", "--needs", "smoke=web", "--needs", "smoke=db"})) ==
+        "--needs 'smoke=db': 'smoke' is given to --needs twice (give each NAME once)");
+  // One NAME each, or the same NAME once to each option, is fine.
+  CHECK(error_of(with({"run", "--service", "web", "--ready", "web=tcp:80", "--ready", "db=tcp:81",
+                       "--needs", "web=db"}))
+            .empty());
+}
+
+TEST_CASE("a task with a watching probe that is no service gets a hint", "[app][services]") {
+  const app::Config config =
+      config_of({"run", "-j", "1", "--ready", "web=tcp:18476", "--needs", "check=web",
+                 "web=python3 -m http.server 18476", "check=curl x"});
+  CHECK(config.hints ==
+        std::vector<std::string>{
+            "'web' has a readiness probe (tcp:18476) but is no service: the run waits for it to "
+            "end; if it runs until stopped, make it a service (--service web, or service = "
+            "true)"});
+  // A service, an explicit exit, or -q: no hint.
+  CHECK(config_of(with({"run", "--service", "web", "--ready", "web=tcp:80"})).hints.empty());
+  CHECK(config_of(with({"run", "--ready", "web=exit"})).hints.empty());
+  CHECK(config_of(with({"run", "-q", "--ready", "web=line:up"})).hints.empty());
+  CHECK(config_of({"run", "-f", "mtask.toml"},
+                  around({{"mtask.toml", "[tasks.db]\nrun = 'x'\nready = 'line:up'\n"}}))
+            .hints.size() == 1);
 }

@@ -225,8 +225,11 @@ TEST_CASE("needs name tasks of the file and make no cycle", "[unit][task_file]")
         "mtask.toml:2:10: tasks need each other in a cycle: a -> b -> a");
   CHECK(toml_error("[tasks.c]\n[tasks.a]\nneeds = ['c', 'b']\n[tasks.b]\nneeds = ['c', 'a']\n") ==
         "mtask.toml:3:15: tasks need each other in a cycle: a -> b -> a");
-  CHECK(toml_error("[tasks.a]\nneeds = ['a']\n") ==
-        "mtask.toml:2:10: tasks need each other in a cycle: a -> a");
+  // Worded as on the command line: the same mistake, the same words.
+  CHECK(toml_error("[tasks.a]\nneeds = ['a']\n") == "mtask.toml:2:10: task 'a' needs itself");
+  CHECK(toml_error("[tasks.web]\n[tasks.a]\nneeds = ['wbe']\n") ==
+        "mtask.toml:3:10: task 'a' needs 'wbe', which is no task of this file (did you mean "
+        "'web'?)");
   CHECK(toml_error("[tasks.a]\nneeds = ['b']\n[tasks.b]\nneeds = ['c']\n[tasks.c]\n").empty());
 }
 

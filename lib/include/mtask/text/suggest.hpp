@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace app {
+namespace mtask {
 
 /// The number of single-character insertions, deletions, substitutions and swaps of two
 /// neighbours that turn `a` into `b` (optimal string alignment distance), over bytes.
@@ -23,4 +23,4 @@ std::optional<std::string> closest(std::string_view word,
 /// " (did you mean 'X'?)" for the candidate closest to `word`, or "" when none is close.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
-}  // namespace app
+}  // namespace mtask

@@ -1,13 +1,13 @@
 // Edit distance and the closest known word, for the suggestions of usage errors.
-#include "suggest.hpp"
+#include "mtask/text/suggest.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "mtask/error.hpp"
+#include "mtask/text/quote.hpp"
 
-namespace app {
+namespace mtask {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows of the table are enough: the swap of two neighbours looks two rows back.
@@ -49,7 +49,7 @@ std::optional<std::string> closest(std::string_view word,
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   const std::optional<std::string> best = closest(word, candidates);
   if (!best) return {};
-  return fmt::format(" (did you mean {}?)", mtask::quote_arg(*best));
+  return fmt::format(" (did you mean {}?)", quote_arg(*best));
 }
 
-}  // namespace app
+}  // namespace mtask
