@@ -75,6 +75,17 @@ struct TaskResult {
   std::string needs_failed{};
   /// How many times its probe looked (connections tried, commands run, lines matched against).
   std::uint32_t probe_tries = 0;
+  // Taking turns on the CPU (docs/output.md, "Speedup").
+  /// Voluntary and involuntary context switches of the task's processes (wait4's rusage): it
+  /// gave up the CPU to wait (sleep, I/O), or the scheduler took it away for another.
+  std::int64_t vcsw = 0;
+  std::int64_t ivcsw = 0;
+  /// How long its processes were ready to run but waited for a CPU (the scheduler's own
+  /// accounting, /proc/PID/schedstat); unset where the system cannot tell.
+  std::optional<Duration> cpu_wait{};
+  /// `cpu_wait` covers only part of the task's processes (some that its command started were
+  /// not seen long enough to be measured): the true wait may be longer.
+  bool cpu_wait_partial = false;
 
   /// A task failed when it did not exit 0 on its own: not one mtask stopped, nor one that
   /// never started.
@@ -129,6 +140,20 @@ struct ReadyEvent {
   Duration t;                ///< when it became ready (result.ready_at)
 };
 
+/// How a task spent a stretch of the run on the CPU, sampled while it ran (only when a view
+/// asks for it: RunOptions::sample_every). With several processes the times add up, so they may
+/// exceed the stretch.
+struct CpuSampleEvent {
+  const Task& task;
+  std::size_t index;  ///< in the run's list of tasks
+  int pid;            ///< the task's process
+  Duration from;      ///< the stretch, since the start of the run
+  Duration to;
+  Duration running;  ///< on a CPU
+  Duration waiting;  ///< ready to run, waiting for a CPU
+  int cpu;           ///< the CPU it ran on most in the stretch (the last it ran on); -1: unknown
+};
+
 /// A task has ended: its process was reaped and its output read to the end. Also given, with
 /// outcome kNotStarted and its stop reason, for a task that will never start because the run
 /// was stopped first (at that moment).
@@ -148,7 +173,7 @@ struct SummaryEvent {
   std::size_t failed;                      ///< tasks that failed on their own (TaskResult::failed)
   Duration wall;
   Duration task_wall_sum;
-  double speedup;  ///< task_wall_sum / wall
+  double speedup;  ///< sequential / wall (docs/output.md, "Speedup")
   int exit_code;   ///< mtask's exit status (docs/usage.md, "Exit status")
   Duration t;
   StopReason stopped = StopReason::kNone;  ///< what stopped the run first, if anything did
@@ -159,6 +184,20 @@ struct SummaryEvent {
   /// results hold only each task's last attempt. Already counted in `task_wall_sum`.
   Duration retried_wall{0};
   Duration retried_cpu{0};
+  // Taking turns on the CPU (docs/output.md, "Speedup").
+  /// How long the same tasks would have taken one after another: the sum over every attempt of
+  /// (wall - CPU wait).
+  Duration sequential{0};
+  /// Some task's CPU wait is unknown, or known only in part: `sequential` (and the speedup) is
+  /// then an upper bound.
+  bool sequential_upper_bound = false;
+  Duration cpu_wait_sum{0};  ///< the CPU wait of every attempt whose wait is known
+  Duration cpu_sum{0};       ///< user + system CPU time of every attempt
+  /// How many CPUs the tasks could run on (their --cores, else mtask's own affinity).
+  std::size_t cores = 0;
+  /// CPU time that other processes (not the run's tasks, nor mtask) used on those CPUs during
+  /// the run; unset where the system cannot tell. A CPU wait may come from them.
+  std::optional<Duration> others_cpu{};
 };
 
 /// Receives what happens during a run. Reporters implement it; the runner knows nothing of
@@ -172,6 +211,8 @@ class EventSink {
   virtual void on_exit(const ExitEvent&) {}
   /// A task became ready (docs/smoke.md); in time order with its lines and its exit.
   virtual void on_ready(const ReadyEvent&) {}
+  /// A task's use of the CPU over a stretch of time; only when RunOptions::sample_every is set.
+  virtual void on_cpu_sample(const CpuSampleEvent&) {}
   /// A stop came while the task waited to run again (--retries): it will not, and the attempt
   /// of `e`, whose exit event came before with `retrying`, is its end (`e.retrying` is false
   /// here). Not a new attempt: a reporter that writes each exit writes nothing more for it.

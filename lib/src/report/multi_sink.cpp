@@ -22,6 +22,10 @@ void MultiSink::on_ready(const ReadyEvent& e) {
   for (EventSink* sink : sinks_) sink->on_ready(e);
 }
 
+void MultiSink::on_cpu_sample(const CpuSampleEvent& e) {
+  for (EventSink* sink : sinks_) sink->on_cpu_sample(e);
+}
+
 void MultiSink::on_retry_cancelled(const ExitEvent& e) {
   for (EventSink* sink : sinks_) sink->on_retry_cancelled(e);
 }

@@ -18,6 +18,7 @@ class MultiSink final : public EventSink {
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
   void on_ready(const ReadyEvent& e) override;
+  void on_cpu_sample(const CpuSampleEvent& e) override;
   void on_retry_cancelled(const ExitEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
   void on_pause() override;

@@ -39,6 +39,10 @@ struct RunOptions {
   /// The CPUs every task is pinned to (sched_setaffinity in the child, before the task runs);
   /// empty: no pinning. Each must be one mtask may run on (see allowed_cpus()).
   std::vector<int> cpus{};
+  /// Sample each running task's use of the CPU this often and give it to the sink
+  /// (on_cpu_sample): which CPU it ran on, how long it ran and waited for one. 0: no sampling
+  /// (docs/output.md, "Who ran where").
+  Duration sample_every{0};
   /// Call the sink's flush() at least this often while tasks run, even when nothing happens
   /// (a live progress line redraws its clock then); 0: only after something happened.
   Duration wake_every{0};
