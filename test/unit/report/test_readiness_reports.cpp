@@ -37,6 +37,7 @@ TaskResult web_never_ready() {
                .wall = 2010ms,
                .probe_tries = 5};
   r.not_ready = "not ready after 2.00 s (tcp:18440): connection refused";
+  r.gave_up = true;
   return r;
 }
 

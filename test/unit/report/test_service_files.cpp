@@ -70,6 +70,7 @@ TEST_CASE("junit: never ready and ended early are failures that say so", "[junit
   early.ended_early = true;
   TaskResult never{.outcome = Outcome::kSignaled, .pid = 11, .ppid = 1, .signal = SIGTERM};
   never.not_ready = "not ready after 30 s (tcp:9000): connection refused";
+  never.gave_up = true;
   const std::string text = junit_of(tasks, {early, never}, 2);
   CAPTURE(text);
   CHECK(text.find("tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\"") != std::string::npos);

@@ -85,6 +85,7 @@ TEST_CASE("json: exit events tell services, readiness and early ends",
   reporter.on_exit({tasks[0], early, 2s});
   TaskResult never{.outcome = Outcome::kSignaled, .pid = 4243, .signal = SIGTERM};
   never.not_ready = "not ready after 30 s (tcp:8000): connection refused";
+  never.gave_up = true;
   reporter.on_exit({tasks[1], never, 30s});
   const std::vector<Json> events = events_of(out.str());
   REQUIRE(events.size() == 3);
