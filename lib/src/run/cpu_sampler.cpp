@@ -1,0 +1,91 @@
+#include "run/cpu_sampler.hpp"
+
+#include <algorithm>
+
+#include "posix/proc_scan.hpp"
+#include "posix/schedstat.hpp"
+
+namespace mtask::detail {
+namespace {
+
+/// What `pid` had at the last sample; zeros for a process not sampled before (a new process
+/// starts from zero).
+posix::SchedStat before(const TaskCpu& cpu, pid_t pid) {
+  const auto it = std::find_if(cpu.sampled.begin(), cpu.sampled.end(),
+                               [&](const ProcessCpu& p) { return p.pid == pid; });
+  return it != cpu.sampled.end() ? it->stat : posix::SchedStat{};
+}
+
+/// A sample is given once the task's start event is out, and only while its process runs.
+bool sampled(const Slot& slot) { return slot.started && !slot.exited; }
+
+}  // namespace
+
+TimePoint CpuSampler::deadline() const {
+  if (every_.count() <= 0) return kNever;
+  const auto& running = children_.running();
+  if (std::none_of(running.begin(), running.end(), [](const auto& s) { return sampled(*s); })) {
+    return kNever;
+  }
+  return next_ == kNever ? Clock::now() + every_ : next_;
+}
+
+void CpuSampler::expire(TimePoint now) {
+  if (every_.count() <= 0) return;
+  if (next_ != kNever && now < next_) return;
+  next_ = now + every_;
+  for (const auto& slot : children_.running()) {
+    if (sampled(*slot)) sample(*slot, now);
+  }
+}
+
+void CpuSampler::sample(Slot& slot, TimePoint now) {
+  TaskCpu& cpu = slot.cpu;
+  std::vector<ProcessCpu> current;
+  Duration running{0};
+  Duration waiting{0};
+  Duration most{-1};
+  int processor = -1;
+  auto add = [&](pid_t pid) {
+    const auto stat = posix::read_schedstat(pid);
+    posix::ProcStat proc;
+    // Gone since the group scan, or its pid already another's (outside the task's group).
+    if (!stat || !posix::read_stat(pid, proc)) return;
+    if (pid != slot.pid && proc.pgrp != slot.pid) return;
+    const posix::SchedStat last = before(cpu, pid);
+    const Duration ran = std::max(stat->on_cpu - last.on_cpu, Duration{0});
+    running += ran;
+    waiting += std::max(stat->waiting - last.waiting, Duration{0});
+    if (ran > most) {
+      most = ran;
+      processor = proc.processor;
+    }
+    current.push_back(ProcessCpu{pid, *stat});
+  };
+  add(slot.pid);
+  for (const ProcessCpu& process : cpu.descendants) add(process.pid);
+  // The group scan's latest, refreshed: the task's wait at its end is then closer to exact.
+  for (const ProcessCpu& process : current) {
+    if (process.pid != slot.pid) cpu.seen(process.pid, process.stat);
+  }
+  cpu.sampled = std::move(current);
+  give(slot, now, running, waiting, processor);
+}
+
+void CpuSampler::last(Slot& slot) {
+  if (every_.count() <= 0 || !slot.started || !slot.cpu.own) return;
+  const posix::SchedStat last = before(slot.cpu, slot.pid);
+  const Duration running = std::max(slot.cpu.own->on_cpu - last.on_cpu, Duration{0});
+  const Duration waiting = std::max(slot.cpu.own->waiting - last.waiting, Duration{0});
+  give(slot, slot.reaped_at, running, waiting, slot.cpu.own_processor);
+}
+
+void CpuSampler::give(Slot& slot, TimePoint to, Duration running, Duration waiting, int cpu) {
+  const TimePoint from = slot.cpu.sampled_at == TimePoint{} ? slot.forked_at : slot.cpu.sampled_at;
+  slot.cpu.sampled_at = to;
+  if (to <= from) return;
+  sink_.on_cpu_sample(CpuSampleEvent{slot.task, slot.index, slot.pid, from - start_, to - start_,
+                                     running, waiting, cpu});
+}
+
+}  // namespace mtask::detail

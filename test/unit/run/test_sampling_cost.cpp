@@ -1,0 +1,68 @@
+// What sampling the tasks' CPU use costs mtask (docs/performance.md, "Sampling"). Hidden: a
+// measurement, not a check. Run it with
+//   build/dev/test/unit/run_tests '[sampling-cost]' -s
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "mtask/run/runner.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+class Counter final : public mtask::EventSink {
+ public:
+  void on_cpu_sample(const mtask::CpuSampleEvent&) override { ++samples; }
+  std::size_t samples = 0;
+};
+
+double own_cpu_ms() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+}
+
+/// The parent's own CPU time (ms) for `sing:3 dance:3`, sampled every `every` (0: not).
+double parent_cpu(mtask::Duration every, std::size_t& samples) {
+  const std::vector<mtask::Task> tasks = {
+      mtask::Task{.name = "sing", .count = 3, .interval = 500ms, .index = 0},
+      mtask::Task{.name = "dance", .count = 3, .interval = 500ms, .index = 1}};
+  mtask::RunOptions options;
+  options.sample_every = every;
+  Counter counter;
+  const double before = own_cpu_ms();
+  mtask::run_tasks(tasks, options, counter);
+  samples = counter.samples;
+  return own_cpu_ms() - before;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+TEST_CASE("sampling cost: the parent's CPU time with and without sampling every 5 ms",
+          "[.][sampling-cost]") {
+  std::vector<double> without;
+  std::vector<double> with;
+  std::size_t samples = 0;
+  for (int i = 0; i < 5; ++i) {
+    without.push_back(parent_cpu(0ms, samples));
+    with.push_back(parent_cpu(5ms, samples));
+  }
+  std::printf(
+      "sing:3 dance:3, parent CPU (median of 5): %.2f ms without sampling, %.2f ms with "
+      "sampling every 5 ms (%zu samples): %.2fx, %.1f us per sample\n",
+      median(without), median(with), samples, median(with) / median(without),
+      (median(with) - median(without)) * 1e3 / static_cast<double>(samples));
+  CHECK(samples > 0);
+}
