@@ -10,10 +10,10 @@ namespace {
 
 /// What `pid` had at the last sample; zeros for a process not sampled before (a new process
 /// starts from zero).
-posix::SchedStat before(const TaskCpu& cpu, pid_t pid) {
+ProcessCpu before(const TaskCpu& cpu, pid_t pid) {
   const auto it = std::find_if(cpu.sampled.begin(), cpu.sampled.end(),
                                [&](const ProcessCpu& p) { return p.pid == pid; });
-  return it != cpu.sampled.end() ? it->stat : posix::SchedStat{};
+  return it != cpu.sampled.end() ? *it : ProcessCpu{pid, {}, -1};
 }
 
 /// A sample is given once the task's start event is out, and only while its process runs.
@@ -33,7 +33,8 @@ TimePoint CpuSampler::deadline() const {
 void CpuSampler::expire(TimePoint now) {
   if (every_.count() <= 0) return;
   if (next_ != kNever && now < next_) return;
-  next_ = now + every_;
+  // On the period's own beat, unless the loop was held up past a whole period.
+  next_ = next_ == kNever || next_ + every_ <= now ? now + every_ : next_ + every_;
   for (const auto& slot : children_.running()) {
     if (sampled(*slot)) sample(*slot, now);
   }
@@ -48,19 +49,25 @@ void CpuSampler::sample(Slot& slot, TimePoint now) {
   int processor = -1;
   auto add = [&](pid_t pid) {
     const auto stat = posix::read_schedstat(pid);
-    posix::ProcStat proc;
-    // Gone since the group scan, or its pid already another's (outside the task's group).
-    if (!stat || !posix::read_stat(pid, proc)) return;
-    if (pid != slot.pid && proc.pgrp != slot.pid) return;
-    const posix::SchedStat last = before(cpu, pid);
-    const Duration ran = std::max(stat->on_cpu - last.on_cpu, Duration{0});
+    if (!stat) return;  // gone since the group scan
+    const ProcessCpu last = before(cpu, pid);
+    const Duration ran = std::max(stat->on_cpu - last.stat.on_cpu, Duration{0});
+    ProcessCpu seen{pid, *stat, last.processor};
+    // Where it ran is read only when it ran: a sleeper costs one read per tick. Then too a
+    // descendant's pid is checked to be still in the task's group.
+    if (ran.count() > 0 || last.processor < 0) {
+      posix::ProcStat proc;
+      if (!posix::read_stat(pid, proc)) return;
+      if (pid != slot.pid && proc.pgrp != slot.pid) return;
+      seen.processor = proc.processor;
+    }
     running += ran;
-    waiting += std::max(stat->waiting - last.waiting, Duration{0});
+    waiting += std::max(stat->waiting - last.stat.waiting, Duration{0});
     if (ran > most) {
       most = ran;
-      processor = proc.processor;
+      processor = seen.processor;
     }
-    current.push_back(ProcessCpu{pid, *stat});
+    current.push_back(seen);
   };
   add(slot.pid);
   for (const ProcessCpu& process : cpu.descendants) add(process.pid);
@@ -74,7 +81,7 @@ void CpuSampler::sample(Slot& slot, TimePoint now) {
 
 void CpuSampler::last(Slot& slot) {
   if (every_.count() <= 0 || !slot.started || !slot.cpu.own) return;
-  const posix::SchedStat last = before(slot.cpu, slot.pid);
+  const posix::SchedStat last = before(slot.cpu, slot.pid).stat;
   const Duration running = std::max(slot.cpu.own->on_cpu - last.on_cpu, Duration{0});
   const Duration waiting = std::max(slot.cpu.own->waiting - last.waiting, Duration{0});
   give(slot, slot.reaped_at, running, waiting, slot.cpu.own_processor);

@@ -17,6 +17,7 @@ namespace mtask::detail {
 struct ProcessCpu {
   pid_t pid = -1;
   posix::SchedStat stat{};
+  int processor = -1;  ///< the CPU it last ran on, when read (the sampler's)
 };
 
 /// A task's accounting while it runs and at its end. Held in its slot.
