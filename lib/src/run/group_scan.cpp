@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "posix/proc_children.hpp"
 #include "posix/proc_scan.hpp"
 #include "posix/schedstat.hpp"
 
@@ -43,6 +44,32 @@ void GroupScan::expire(TimePoint now) {
 }
 
 void GroupScan::scan() {
+  // Following each task's tree of processes costs a few reads per process of the task; the
+  // whole of /proc, one read per process of the machine, only where the tree cannot be read.
+  if (trees_) {
+    for (const auto& slot : children_.running()) {
+      if (scanned(*slot) && !scan_tree(*slot)) trees_ = false;
+    }
+    if (trees_) return;
+  }
+  scan_all();
+}
+
+bool GroupScan::scan_tree(Slot& slot) {
+  pending_.clear();
+  if (!posix::read_children(slot.pid, pending_)) return false;
+  // Breadth first; a process that left the task's group (and what it started) is not its.
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    const pid_t pid = pending_[i];
+    posix::ProcStat stat;
+    if (!posix::read_stat(pid, stat) || stat.pgrp != slot.pid) continue;
+    if (const auto sched = posix::read_schedstat(pid)) slot.cpu.seen(pid, *sched);
+    posix::read_children(pid, pending_);
+  }
+  return true;
+}
+
+void GroupScan::scan_all() {
   if (buffer_.empty()) buffer_.resize(kBufferSize);
   posix::for_each_process(
       buffer_,

@@ -3,10 +3,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "posix/proc_children.hpp"
 #include "posix/proc_scan.hpp"
 #include "posix/schedstat.hpp"
 
@@ -80,4 +83,21 @@ TEST_CASE("proc stat: the process group and the CPU it last ran on", "[proc_scan
   CHECK(stat.pgrp == getpgrp());
   CHECK(stat.processor >= 0);
   CHECK(stat.ppid == getppid());
+}
+
+TEST_CASE("proc children: a process's children, by its main thread", "[proc_scan]") {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    pause();
+    _exit(0);
+  }
+  std::vector<pid_t> children;
+  CHECK(mtask::posix::read_children(getpid(), children));
+  CHECK(std::find(children.begin(), children.end(), pid) != children.end());
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  children.clear();
+  CHECK(mtask::posix::read_children(getpid(), children));
+  CHECK(std::find(children.begin(), children.end(), pid) == children.end());
 }

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "mtask/run/runner.hpp"
+#include "posix/proc_scan.hpp"
 
 using namespace std::chrono_literals;
 
@@ -74,4 +75,34 @@ TEST_CASE("sampling cost: the parent's CPU time with and without sampling every 
       (sampled - base) * 1e3 / static_cast<double>(samples),
       (sampled - wake) * 1e3 / static_cast<double>(samples));
   CHECK(samples > 0);
+}
+
+TEST_CASE("sampling cost: one look through all of /proc, as the group scan's fallback",
+          "[.][sampling-cost]") {
+  // What the group scan does every 100 ms where the kernel cannot tell a process's children:
+  // read /proc/PID/stat of every process.
+  std::vector<char> buffer(32 * 1024);
+  std::size_t processes = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const double before = own_cpu_ms();
+  for (int i = 0; i < 50; ++i) {
+    processes = 0;
+    mtask::posix::for_each_process(
+        buffer,
+        [](pid_t pid, void* count) {
+          mtask::posix::ProcStat stat;
+          if (mtask::posix::read_stat(pid, stat)) ++*static_cast<std::size_t*>(count);
+        },
+        &processes);
+  }
+  const double cpu = (own_cpu_ms() - before) / 50;
+  const double wall =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
+      50;
+  std::printf(
+      "group scan through /proc: %zu processes, %.3f ms of CPU per look (%.3f ms wall): %.1f %% of "
+      "a "
+      "CPU at one look per 100 ms\n",
+      processes, cpu, wall, cpu / 100 * 100);
+  CHECK(processes > 0);
 }
