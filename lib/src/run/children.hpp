@@ -77,7 +77,7 @@ class Children {
   void notice_stopped();
   void reap(Slot& slot);
   /// Reads the scheduler's accounting of the task's processes as its exit is noticed.
-  static void read_exit_cpu(Slot& slot);
+  void read_exit_cpu(Slot& slot) const;
   Slot* find_unreaped(pid_t pid);
 
   const SignalGuard& signals_;
