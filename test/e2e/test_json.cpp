@@ -238,7 +238,8 @@ TEST_CASE("the JSON summary comes last and agrees with the run", "[e2e][json][su
   REQUIRE(wall > 0.0);
   CHECK(wall <= json.run.wall.count() + 0.01);
   CHECK(task_wall_sum == Approx(wall_sum).margin(1e-5 * static_cast<double>(tasks.size())));
-  CHECK(summary["speedup"].get<double>() == Approx(task_wall_sum / wall).epsilon(0.001));
+  // The tasks one after another would take their walls less their waits for a CPU.
+  CHECK(summary["speedup"].get<double>() <= task_wall_sum / wall * 1.001);
 }
 
 TEST_CASE("a task's stderr lines are events on stream stderr", "[e2e][json][stderr]") {
