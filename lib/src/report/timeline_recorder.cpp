@@ -22,9 +22,9 @@ TimelineTask& TimelineRecorder::task(const Task& t) {
 }
 
 void TimelineRecorder::on_begin(const BeginEvent& e) {
-  // Many tasks share the budget: each keeps fewer spans, none fewer than a picture's width.
+  // Many tasks share the budget: each keeps fewer spans (a few at the least).
   const std::size_t tasks = std::max<std::size_t>(e.tasks.size(), 1);
-  span_budget_ = std::clamp<std::size_t>(kTimelineMaxSpans / tasks, 256, kTimelineSpansPerTask);
+  span_budget_ = std::clamp<std::size_t>(kTimelineMaxSpans / tasks, 16, kTimelineSpansPerTask);
 }
 
 void TimelineRecorder::on_cpu_sample(const CpuSampleEvent& e) {

@@ -185,6 +185,20 @@ TEST_CASE("a long run's spans stay bounded: neighbours merge and the merges are 
   CHECK(running == 5ms * (kSamples / 2));
 }
 
+TEST_CASE("many tasks share the budget of spans", "[timeline][cpu]") {
+  std::vector<mtask::Task> tasks;
+  for (std::size_t i = 0; i < 1000; ++i) tasks.push_back({.name = "t", .index = i});
+  mtask::TimelineRecorder recorder;
+  recorder.on_begin({1, tasks, {}, {}});
+  for (int k = 0; k < 5000; ++k) {
+    const Duration from = 5ms * k;
+    recorder.on_cpu_sample({tasks[0], 0, 7, from, from + 5ms, 5ms, 0ms, k % 2});
+  }
+  const std::size_t share = mtask::kTimelineMaxSpans / 1000;
+  CHECK(recorder.timeline().tasks.at(0).spans.size() <= share);
+  CHECK(recorder.timeline().coarsened_spans > 0);
+}
+
 TEST_CASE_METHOD(CpuRun, "in the terminal, taking turns and running in parallel differ at a glance",
                  "[timeline][cpu]") {
   SECTION("one core: each strip mixes running on CPU 0 and waiting; one CPU row, both tasks") {
