@@ -172,6 +172,26 @@ std::string fitted_figures(std::string figures, std::size_t width) {
   return out;
 }
 
+/// The first line (the wall time, the scale, what a column is, the bars' legend when it fits;
+/// else, when the picture has more to read than the bars, the legend on a line of its own).
+std::string header(const Timeline& timeline, const TimelineStyle& style, const detail::Axis& axis,
+                   std::size_t columns, std::size_t width, bool states) {
+  const Glyphs& g = style.unicode ? kUnicode : kAscii;
+  std::string out = fmt::format("timeline: {}", human_duration(timeline.wall));
+  if (style.scale.count() > 0) {
+    out += axis.beyond_scale ? fmt::format(" (longer than the {} scale: drawn to its end)",
+                                           human_duration(style.scale))
+                             : fmt::format(" on a {} scale", human_duration(style.scale));
+  }
+  out += fmt::format(", one column = {}",
+                     human_duration(axis.span / static_cast<std::int64_t>(columns)));
+  const std::string legend =
+      fmt::format("{} a line came out, {} {}", g.line, g.alive, states ? "alive" : "running");
+  if (display_width(out) + 2 + display_width(legend) <= width) return out + "; " + legend + '\n';
+  if (states || style.scale.count() > 0) return out + '\n' + legend + '\n';
+  return out + '\n';
+}
+
 }  // namespace
 
 // ---- the terminal picture ------------------------------------------------------------------
@@ -203,24 +223,7 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
   const std::vector<detail::CpuRow> cpus =
       detail::cpu_rows(timeline, keys, axis.span, columns, style.color);
 
-  std::string out = fmt::format("timeline: {}", human_duration(timeline.wall));
-  if (style.scale.count() > 0) {
-    out += axis.beyond_scale ? fmt::format(" (longer than the {} scale: drawn to its end)",
-                                           human_duration(style.scale))
-                             : fmt::format(" on a {} scale", human_duration(style.scale));
-  }
-  out += fmt::format(", one column = {}",
-                     human_duration(axis.span / static_cast<std::int64_t>(columns)));
-  const std::string legend =
-      fmt::format("; {} a line came out, {} {}", g.line, g.alive, states ? "alive" : "running");
-  if (display_width(out) + display_width(legend) <= width) {
-    out += legend + '\n';
-  } else if (states || style.scale.count() > 0) {
-    // A picture with more to read than the bars keeps their legend, on a line of its own.
-    out += '\n' + legend.substr(2) + '\n';
-  } else {
-    out += '\n';
-  }
+  std::string out = header(timeline, style, axis, columns, width, states);
   out += detail::states_legend(timeline, keys, style.unicode, width);
   out += needs_legend(timeline, g, width);
   for (const TimelineTask& t : timeline.tasks) {
