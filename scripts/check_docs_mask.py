@@ -44,6 +44,7 @@ VALUE_MASKS = [
     (r"\d+(\.\d+)?x speedup", "⟨x⟩ speedup"),
     (r"\b\d+\.\d\dx\b", "⟨x⟩"),
     (r"\d+(\.\d+)? cores busy", "⟨n⟩ cores busy"),
+    (r"cores busy of \d+", "cores busy of ⟨n⟩"),
     (r"\d+(\.\d+)? ?(KiB|MiB|GiB|B)\b", "⟨size⟩"),
     (r"\b\d+(\.\d+)? ?(ns|us|ms|s|m|h)\b", "⟨time⟩"),
     # A summary row's CPU wait ("-" where it is unknown, "+" when partial) and switches.
@@ -53,7 +54,9 @@ VALUE_MASKS = [
 ]
 JOBLOG_TURNS = re.compile(r"^(\d+\t(?:[^\t]*\t){13})[^\t]*\t\d+\t\d+\t")
 JOBLOG_ROW = re.compile(r"^(\d+\t[^\t]*\t\d+\t\d+\t)[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t")
-TIMELINE_ROW = re.compile(r"([│|])[█░#\- ]*[│|]\s*$")
+TIMELINE_ROW = re.compile(r"([│|])[█░#\-0-9╱▁/_ ]*[│|]\s*$")  # bars and state strips
+# A CPU's row: which CPUs a run used, and how many, depends on the machine.
+TIMELINE_CPU_ROW = re.compile(r"^CPU \d+ +[│|].*[│|]\s*$")
 PREFIX = re.compile(r"^(\[[^\]]*\] )?(\S+)( +)(\d+) ([>|<+])(?: |$)")
 TABLE_HEADER = re.compile(r"^\s+task\s+pid\s+ppid\s+status\s")  # widths follow the values
 TIMELINE_AXIS = re.compile(r"^\s*[└+][┴─+\-]*[┘+]\s*$")
@@ -88,6 +91,9 @@ def mask(lines, loose=False):
             out.append("⟨timeline labels⟩")
             after_axis = False
             continue
+        if TIMELINE_CPU_ROW.match(line):  # one for one: --update maps masked lines to lines
+            out.append("⟨cpu row⟩")
+            continue
         if TIMELINE_AXIS.match(line):
             out.append("⟨timeline axis⟩")
             after_axis = True
@@ -101,6 +107,8 @@ def mask(lines, loose=False):
         line = JOBLOG_TURNS.sub(r"\1⟨cpu_wait⟩\t⟨vcsw⟩\t⟨ivcsw⟩\t", line)
         line = JOBLOG_ROW.sub(r"\1⟨start⟩\t⟨wall⟩\t⟨user⟩\t⟨sys⟩\t⟨rss⟩\t", line)
         line = TIMELINE_ROW.sub(r"\1⟨bar⟩\1", line)
+        if re.match(r"^\s+[│|]⟨bar⟩", line):  # a state strip, indented as wide as the PIDs
+            line = line.lstrip()
         for pattern, replacement in VALUE_MASKS:
             line = re.sub(pattern, replacement, line)
         if pid_re:
