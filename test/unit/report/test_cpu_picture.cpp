@@ -197,3 +197,24 @@ TEST_CASE_METHOD(CpuRun,
   CHECK(contains(beyond, "longer than the 1.00 s scale: drawn to its end"));
   CHECK(contains(beyond, "class=\"scale-end\""));
 }
+
+TEST_CASE_METHOD(CpuRun, "a CPU row is blank where the tasks only slept on it", "[timeline][cpu]") {
+  // Two sleepers: each runs 0.1 ms now and then, on CPU 0, and sleeps the rest.
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    recorder.on_start({tasks[i], 100 + static_cast<int>(i), 99, 0ms});
+  }
+  for (Duration t = 0ms; t < 1000ms; t += 5ms) {
+    sample(0, t, 100us, 0ms, 0);
+    sample(1, t, 50us, 0ms, 0);
+  }
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    results[i] = cpu_test::TaskResult{.outcome = cpu_test::Outcome::kExited, .wall = 1000ms};
+    recorder.on_exit({tasks[i], results[i], 1000ms});
+  }
+  recorder.on_summary({99, tasks, results, 0, 1000ms, 2000ms, 2.0, 0, 1000ms});
+  const std::string text = ascii(recorder.timeline());
+  INFO(text);
+  CHECK(strip_of(text, "a ").find_first_not_of('_') == std::string::npos);
+  // CPU 0 was idle nearly all the time: no task is shown running there.
+  CHECK(cells_of(text, "CPU 0").find_first_not_of(' ') == std::string::npos);
+}
