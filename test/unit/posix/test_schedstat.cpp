@@ -1,10 +1,12 @@
 // The scheduler's accounting: /proc/PID/schedstat and the CPUs' busy time in /proc/stat.
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -70,11 +72,25 @@ TEST_CASE("cpu busy: user, nice, system, irq, softirq and steal of the CPUs aske
 }
 
 TEST_CASE("cpu busy: /proc/stat grows while this process computes", "[schedstat]") {
-  const auto before = mtask::posix::read_cpu_busy({0});
+  // This process on the first CPU it may use, for 200 ms of CPU time: that CPU's busy time grows
+  // by at least that much (less a tick or two of /proc/stat's rounding), whatever else runs.
+  cpu_set_t allowed;
+  REQUIRE(sched_getaffinity(0, sizeof allowed, &allowed) == 0);
+  std::size_t cpu = 0;
+  while (!CPU_ISSET(cpu, &allowed)) ++cpu;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+  const auto before = mtask::posix::read_cpu_busy({static_cast<int>(cpu)});
+  const std::clock_t start = std::clock();
+  while (std::clock() - start < CLOCKS_PER_SEC / 5) {
+  }
+  const auto after = mtask::posix::read_cpu_busy({static_cast<int>(cpu)});
+  REQUIRE(sched_setaffinity(0, sizeof allowed, &allowed) == 0);
   REQUIRE(before);
-  const auto after = mtask::posix::read_cpu_busy({0});
   REQUIRE(after);
-  CHECK(*after >= *before);
+  CHECK(*after - *before >= 170ms);
 }
 
 TEST_CASE("proc stat: the process group and the CPU it last ran on", "[proc_scan]") {
