@@ -247,6 +247,10 @@ void add_lesson_options(CLI::App& run, CommandLine& cli) {
   run.add_option("--timeline-svg", cli.timeline_svg, "Write the timeline as an SVG picture")
       ->type_name("FILE")
       ->group("Seeing it");
+  run.add_option("--timeline-scale", cli.timeline_scale,
+                 "Draw the timeline on a fixed time axis (to compare runs side by side)")
+      ->type_name("DURATION")
+      ->group("Seeing it");
   run.add_option("--trace", cli.trace,
                  "Write a Chrome trace-event JSON file (open it in Perfetto or chrome://tracing)")
       ->type_name("FILE")

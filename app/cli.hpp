@@ -66,6 +66,7 @@ struct CommandLine {
   bool timeline = false;
   bool ascii = false;
   std::optional<std::string> timeline_svg;
+  std::optional<std::string> timeline_scale;
   std::optional<std::string> trace;
   bool explain = false;
   // `mtask completion SHELL`

@@ -49,7 +49,8 @@ struct Config {
   bool timeline = false;
   mtask::TimelineStyle timeline_style;
   std::string timeline_svg;  ///< empty: none
-  std::string trace;         ///< empty: none
+  mtask::SvgStyle svg_style;
+  std::string trace;  ///< empty: none
   bool explain = false;
 };
 

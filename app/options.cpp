@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -218,6 +219,25 @@ void decide_lesson(const CommandLine& cli, const Surroundings& around, Config& c
     config.timeline_svg = output_file("--timeline-svg", *cli.timeline_svg, around);
   }
   if (cli.trace) config.trace = output_file("--trace", *cli.trace, around);
+  if (cli.timeline_scale) {
+    const mtask::Duration scale =
+        parse_option("--timeline-scale", "DURATION", *cli.timeline_scale, mtask::parse_duration);
+    if (scale.count() <= 0) {
+      throw mtask::UsageError(fmt::format("--timeline-scale {}: must be more than 0",
+                                          mtask::quote_arg(*cli.timeline_scale)));
+    }
+    if (!cli.timeline && !cli.timeline_svg) {
+      throw mtask::UsageError(
+          "--timeline-scale sets the time axis of a picture: give --timeline or --timeline-svg "
+          "FILE too");
+    }
+    config.timeline_style.scale = scale;
+    config.svg_style.scale = scale;
+  }
+  // The pictures draw who ran where: the runner samples the tasks' CPU states only for them.
+  if (cli.timeline || cli.timeline_svg || cli.trace) {
+    config.run.sample_every = std::chrono::milliseconds(5);
+  }
   config.explain = cli.explain;
 }
 

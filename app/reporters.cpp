@@ -157,7 +157,8 @@ void add_reporters(const Config& config, Reporters& reporters) {
     };
     if (!config.timeline_svg.empty()) {
       recorder.add_writer([&config, write_file](const mtask::Timeline& timeline) {
-        write_file("--timeline-svg", config.timeline_svg, mtask::render_timeline_svg(timeline));
+        write_file("--timeline-svg", config.timeline_svg,
+                   mtask::render_timeline_svg(timeline, config.svg_style));
       });
     }
     if (!config.trace.empty()) {

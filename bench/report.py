@@ -47,6 +47,7 @@ def main():
         if e["role"] == "base":
             base[scenario] = statistics.median(e["wall"])
     base.setdefault("lesson", LESSON_SLEEP)
+    base.setdefault("sampling", LESSON_SLEEP)
 
     with open(meta) as f:
         for line in f:

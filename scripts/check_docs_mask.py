@@ -34,13 +34,29 @@ VALUE_MASKS = [
     (r'\b(time|timestamp|hostname)="[^"]*"', r'\1="⟨v⟩"'),
     (r'"(t|wall_s|user_s|sys_s|max_rss_kb|task_wall_sum_s|speedup|ts|dur|cpu_ms)":[-0-9.e+]+',
      r'"\1":⟨n⟩'),
+    # How tasks took turns on the CPU: counts and waits, and whether a wait is known, vary.
+    (r'"(vcsw|ivcsw|cpu_wait_s|sequential_s|cores|others_cpu_s)":(?:[-0-9.e+]+|null)',
+     r'"\1":⟨n⟩'),
+    (r',"cpu_wait_partial":true', ""),
+    (r'"sequential_upper_bound":(?:true|false)', r'"sequential_upper_bound":⟨b⟩'),
+    (r'(<property name="(?:cpu_wait_s|vcsw|ivcsw)" value=")[^"]*"', r'\1⟨v⟩"'),
+    (r"\b(preempted|the CPU) \d+ times?\b", r"\1 ⟨n⟩ times"),
     (r"\d+(\.\d+)?x speedup", "⟨x⟩ speedup"),
+    (r"\b\d+\.\d\dx\b", "⟨x⟩"),
     (r"\d+(\.\d+)? cores busy", "⟨n⟩ cores busy"),
+    (r"cores busy of \d+", "cores busy of ⟨n⟩"),
     (r"\d+(\.\d+)? ?(KiB|MiB|GiB|B)\b", "⟨size⟩"),
     (r"\b\d+(\.\d+)? ?(ns|us|ms|s|m|h)\b", "⟨time⟩"),
+    # A summary row's CPU wait ("-" where it is unknown, "+" when partial) and switches.
+    (r"(?:⟨time⟩\+?|-)( +)\d+/\d+( +⟨size⟩)$", r"⟨wait⟩\1⟨switches⟩\2"),
+    # The totals name the CPU wait only when it is large enough to matter.
+    (r", ⟨time⟩ of it waiting for a CPU$", ""),
 ]
+JOBLOG_TURNS = re.compile(r"^(\d+\t(?:[^\t]*\t){13})[^\t]*\t\d+\t\d+\t")
 JOBLOG_ROW = re.compile(r"^(\d+\t[^\t]*\t\d+\t\d+\t)[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t")
-TIMELINE_ROW = re.compile(r"([│|])[█░#\- ]*[│|]\s*$")
+TIMELINE_ROW = re.compile(r"([│|])[█░#\-0-9╱▁/_ ]*[│|]\s*$")  # bars and state strips
+# A CPU's row: which CPUs a run used, and how many, depends on the machine.
+TIMELINE_CPU_ROW = re.compile(r"^CPU \d+ +[│|].*[│|]\s*$")
 PREFIX = re.compile(r"^(\[[^\]]*\] )?(\S+)( +)(\d+) ([>|<+])(?: |$)")
 TABLE_HEADER = re.compile(r"^\s+task\s+pid\s+ppid\s+status\s")  # widths follow the values
 TIMELINE_AXIS = re.compile(r"^\s*[└+][┴─+\-]*[┘+]\s*$")
@@ -75,6 +91,9 @@ def mask(lines, loose=False):
             out.append("⟨timeline labels⟩")
             after_axis = False
             continue
+        if TIMELINE_CPU_ROW.match(line):  # one for one: --update maps masked lines to lines
+            out.append("⟨cpu row⟩")
+            continue
         if TIMELINE_AXIS.match(line):
             out.append("⟨timeline axis⟩")
             after_axis = True
@@ -85,14 +104,18 @@ def mask(lines, loose=False):
                     f"{prefix.group(4)} {line[prefix.start(5):]}")
         if TABLE_HEADER.match(line):
             line = " ".join(line.split())
+        line = JOBLOG_TURNS.sub(r"\1⟨cpu_wait⟩\t⟨vcsw⟩\t⟨ivcsw⟩\t", line)
         line = JOBLOG_ROW.sub(r"\1⟨start⟩\t⟨wall⟩\t⟨user⟩\t⟨sys⟩\t⟨rss⟩\t", line)
         line = TIMELINE_ROW.sub(r"\1⟨bar⟩\1", line)
+        if re.match(r"^\s+[│|]⟨bar⟩", line):  # a state strip, indented as wide as the PIDs
+            line = line.lstrip()
         for pattern, replacement in VALUE_MASKS:
             line = re.sub(pattern, replacement, line)
         if pid_re:
             line = pid_re.sub(lambda m: labels[m.group(1)], line)
         if loose:
             line = re.sub(r"cores busy \(.*\)$", "cores busy (⟨conclusion⟩)", line)
+            line = re.sub(r"⟨x⟩, .*$", "⟨x⟩, ⟨verdict⟩", line)
         line = re.sub(r" +⟨", " ⟨", line)
         line = re.sub(r"⟩ +", "⟩ ", line)
         # A summary row of a task that never started has dashes for PIDs, times and sizes, in

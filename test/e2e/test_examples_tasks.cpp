@@ -130,10 +130,11 @@ TEST_CASE("The example mtask.toml runs every task, its flaky task passing on a s
   // A passing run leaves no state behind: the next run is flaky the same way.
   CHECK_FALSE(fs::exists(copy.dir.file("mtask-example-flaky.state")));
 
-  // The job log the CI keeps (docs/ci.md): a row per attempt, `attempt` before `command`.
+  // The job log the CI keeps (docs/ci.md): a row per attempt, `attempt` and how the task took
+  // turns on the CPU before `command`.
   const std::vector<std::string> rows = e2e::split_lines(read_all(copy.dir.file("jobs.tsv")));
   REQUIRE_FALSE(rows.empty());
-  CHECK(e2e::contains(rows[0], "\tattempt\tcommand"));
+  CHECK(e2e::contains(rows[0], "\tattempt\tcpu_wait\tvcsw\tivcsw\tcommand"));
   CHECK(std::count_if(rows.begin(), rows.end(),
                       [](const std::string& row) { return e2e::contains(row, "\tflaky\t"); }) == 2);
   CHECK(rows.size() == 1 + kTomlTasks.size() + 1);  // the header, a row per attempt
@@ -147,6 +148,9 @@ TEST_CASE("The example mtask.toml runs every task, its flaky task passing on a s
   CHECK(xpath_count(report, "count(//testcase[@name='flaky']/flakyFailure)") == 1);
   CHECK(xpath_count(report, "count(//testcase[@name='flaky']/failure)") == 0);
   CHECK(xpath_count(report, "count(//failure)") == 0);
+  // Each testcase says how its task took turns on the CPU (docs/output.md, "JUnit XML").
+  CHECK(xpath_count(report, "count(//testcase/properties/property[@name='vcsw'])") == 6);
+  CHECK(xpath_count(report, "count(//testcase/properties/property[@name='ivcsw'])") == 6);
 }
 
 TEST_CASE("mtask list shows the example's plan as JSON Lines and starts nothing", "[examples]") {

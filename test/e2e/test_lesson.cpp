@@ -183,7 +183,12 @@ TEST_CASE("the timeline draws each task and where its lines came out", "[e2e][le
   const e2e::Run run = e2e::mtask({"run", "--timeline", "sing:3@100ms", "dance:3@100ms"}, options);
   REQUIRE(run.status == 0);
   INFO(run.out);
-  for (const std::string& line : run.out_lines()) CHECK(line.size() <= 72);
+  // The timeline fits the terminal; the summary table above it is as wide as its values.
+  bool in_timeline = false;
+  for (const std::string& line : run.out_lines()) {
+    in_timeline = in_timeline || line.starts_with("timeline:");
+    if (in_timeline) CHECK(line.size() <= 72);
+  }
   const std::map<std::string, std::string> rows = timeline_rows(run.out);
   REQUIRE(rows.size() == 2);
   for (const auto& [name, bar] : rows) {

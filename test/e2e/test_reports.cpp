@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -162,7 +163,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
   REQUIRE(rows.size() == 5);
   CHECK(rows[0] ==
         "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-        "stopped\tattempt\tcommand");
+        "stopped\tattempt\tcpu_wait\tvcsw\tivcsw\tcommand");
   const double earliest = std::chrono::duration<double>(before.time_since_epoch()).count();
   const double latest = std::chrono::duration<double>(after.time_since_epoch()).count();
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -170,7 +171,7 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
     std::vector<std::string> f;
     std::istringstream fields(rows[r]);
     for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
-    REQUIRE(f.size() == 15);
+    REQUIRE(f.size() == 18);
     const nlohmann::json& e = exits.at(std::stoul(f[0]));
     CHECK(f[1] == e["task"]);
     CHECK(std::stoi(f[2]) == e["pid"]);
@@ -185,6 +186,14 @@ TEST_CASE("job log rows match the JSON exit events", "[e2e][reports][joblog]") {
     CHECK(f[11] == "0");
     CHECK(f[12] == "-");
     CHECK(std::stoi(f[13]) == e["attempt"]);
+    if (e["cpu_wait_s"].is_null()) {
+      CHECK(f[14] == "-");
+    } else {
+      CHECK(std::abs(std::stod(f[14]) - e["cpu_wait_s"].get<double>()) <= 0.0011);
+      CHECK(f[14].ends_with("+") == e.contains("cpu_wait_partial"));
+    }
+    CHECK(std::stol(f[15]) == e["vcsw"]);
+    CHECK(std::stol(f[16]) == e["ivcsw"]);
   }
   CHECK(read_all(log).find("printf 'a\\\\tb\\\\n'") != std::string::npos);
 }
@@ -335,13 +344,17 @@ TEST_CASE("progress shows on a terminal and never in a pipe", "[e2e][reports][pr
   CHECK(off.out.find("done,") == std::string::npos);
 }
 
-TEST_CASE("the summary ends with the conclusion line", "[e2e][reports][summary]") {
+TEST_CASE("the summary ends with the conclusion and the speedup", "[e2e][reports][summary]") {
   const e2e::Run run = e2e::mtask({"run", "a:2@0.3", "b:2@0.3"}, quick());
   CHECK(run.status == 0);
   const std::vector<std::string> lines = run.out_lines();
-  REQUIRE_FALSE(lines.empty());
-  CHECK(lines.back().starts_with("2 tasks, "));
-  CHECK(lines.back().ends_with("cores busy (mostly waiting)"));
+  REQUIRE(lines.size() >= 2);
+  const std::string& conclusion = lines[lines.size() - 2];
+  CHECK(conclusion.starts_with("2 tasks, "));
+  CHECK(conclusion.ends_with("cores busy (mostly waiting)"));
+  static const std::regex speedup(R"(^took \S+ m?s; one after another (at most )?\S+ m?s: )"
+                                  R"((at most )?\d+\.\d\dx, .+$)");
+  CHECK(std::regex_match(lines.back(), speedup));
 }
 
 TEST_CASE("after kill -9 neither held output nor a half report stays on disk",

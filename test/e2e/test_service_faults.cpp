@@ -154,6 +154,8 @@ TEST_CASE(
     CHECK(run.status == 1);
     CHECK(matches(run.out, "\ncheck +- not started: needs web: " + why));
     CHECK(matches(run.out, "\n! web +[0-9]+ .*" + why));
+    // Its end line gives the reason once, with the time it was given: no "after" added.
+    CHECK_FALSE(matches(run.out, why + "[^\\n]* after [0-9]"));
     const std::string report = e2e::read_all(dir.file("report.xml"));
     CHECK(matches(report, "<failure message=\"" + why));
     CHECK(matches(report, "<skipped message=\"needs web: " + why));

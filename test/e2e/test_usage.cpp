@@ -165,6 +165,14 @@ TEST_CASE("a bad option value is a usage error", "[e2e][usage]") {
   });
 }
 
+TEST_CASE("a bad --timeline-scale is a usage error before anything runs", "[e2e][usage]") {
+  check_all_rejected({
+      {{"--timeline", "--timeline-scale", "0"}, "'0'", "must be more than 0"},
+      {{"--timeline", "--timeline-scale", "4 s"}, "'4 s'", "--timeline-scale"},
+      {{"--timeline-scale", "4s"}, "--timeline-scale", "give --timeline or --timeline-svg"},
+  });
+}
+
 TEST_CASE("options that exclude each other are a usage error", "[e2e][usage]") {
   check_all_rejected({
       {{"--progress", "--no-progress"}, "--progress", "excludes --no-progress"},

@@ -255,6 +255,6 @@ TEST_CASE("a closed stdout stops the tasks as `stdout closed` (job log)",
   const auto rows = joblog_rows(log);
   INFO(read_all(log));
   REQUIRE(rows.count("quiet") == 1);
-  REQUIRE(rows.at("quiet").size() == 15);
+  REQUIRE(rows.at("quiet").size() == 18);
   CHECK(rows.at("quiet")[12] == "stdout closed");
 }

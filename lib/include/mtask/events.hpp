@@ -68,6 +68,9 @@ struct TaskResult {
   /// Why it was never ready, e.g. "not ready after 30 s (tcp:8000): connection refused" or
   /// "ended before it was ready (line:listening)"; empty otherwise. Such a task failed.
   std::string not_ready{};
+  /// mtask stopped it because it was not ready in time (its probe gave up, or its ready
+  /// timeout passed): `not_ready` says how long it waited. False for one that ended on its own.
+  bool gave_up = false;
   /// A service that ended on its own before the run was over: it failed, whatever its status.
   bool ended_early = false;
   /// With stopped == kNeeds (outcome kNotStarted): which need failed and why, e.g.

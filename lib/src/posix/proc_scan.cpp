@@ -37,15 +37,15 @@ bool read_stat(pid_t pid, ProcStat& stat) noexcept {
   proc_path(pid, "stat", path);
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  char text[512];
+  char text[1024];
   ssize_t size;
   do {
     size = read(fd, text, sizeof text);
   } while (size < 0 && errno == EINTR);
   close(fd);
   if (size <= 0) return false;
-  // "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ...": COMM may hold anything, so the
-  // fields are counted from the last ')'.
+  // "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ... PROCESSOR ...": COMM may hold
+  // anything, so the fields are counted from the last ')'.
   const char* const stop = text + size;
   const char* at = stop;
   while (at != text && at[-1] != ')') --at;
@@ -57,10 +57,17 @@ bool read_stat(pid_t pid, ProcStat& stat) noexcept {
   if (error != std::errc{}) return false;
   stat.ppid = ppid;
   at = after_ppid;
-  // PGRP SESSION TTY TPGID FLAGS: FLAGS is the fifth field after PPID.
-  for (int spaces = 0; at < stop && spaces < 5; ++at) spaces += *at == ' ' ? 1 : 0;
+  // Field 4 is PPID; each later field is found after one more space.
+  stat.pgrp = -1;
   stat.flags = 0;
-  std::from_chars(at, stop, stat.flags);
+  stat.processor = -1;
+  for (int field = 4; at < stop && field < 39; ++at) {
+    if (*at != ' ') continue;
+    ++field;
+    if (field == 5) std::from_chars(at + 1, stop, stat.pgrp);
+    if (field == 9) std::from_chars(at + 1, stop, stat.flags);
+    if (field == 39) std::from_chars(at + 1, stop, stat.processor);
+  }
   return true;
 }
 

@@ -28,7 +28,9 @@ bool for_each_process(std::span<char> buffer, void (*visit)(pid_t pid, void* con
 struct ProcStat {
   char state = '?';         ///< R, S, D, T, Z, X, ...
   pid_t ppid = -1;          ///< its parent
+  pid_t pgrp = -1;          ///< its process group
   unsigned long flags = 0;  ///< the kernel's PF_* flags
+  int processor = -1;       ///< the CPU it last ran on; -1 when the line does not say
 };
 
 /// Reads /proc/PID/stat into `stat`. False when it cannot be read or parsed (the process is

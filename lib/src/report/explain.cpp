@@ -6,6 +6,7 @@
 #include "mtask/error.hpp"
 #include "mtask/grammar/cpu_set.hpp"
 #include "mtask/text/human.hpp"
+#include "mtask/text/speedup.hpp"
 #include "mtask/text/status.hpp"
 
 namespace mtask {
@@ -75,6 +76,52 @@ std::string need_that_failed(std::string_view needs_failed) {
     what = "was never ready";
   }
   return fmt::format("{} {} ({})", need, what, why);
+}
+
+// A task used enough CPU for its slices to say something: a sleeping task's few microseconds
+// between two preemptions would not.
+constexpr Duration kCpuWorthSlicing = std::chrono::milliseconds(10);
+
+// How the task took turns on the CPU, from its context switches (rusage) and its CPU wait
+// (docs/output.md, "Speedup"): "a was preempted 648 times: slices of about 3.1 ms",
+// "a waited 2.00 s for a CPU while it was ready to run".
+std::vector<std::string> taking_turns(const Task& task, const TaskResult& r) {
+  std::vector<std::string> lines;
+  const Duration cpu = r.user_cpu + r.sys_cpu;
+  if (r.ivcsw > 0 && cpu >= kCpuWorthSlicing) {
+    // The CPU time it got, cut by each preemption: the length of its turns on a CPU.
+    const Duration slice = cpu / (r.ivcsw + 1);
+    lines.push_back(fmt::format("{} was preempted {}: slices of about {} of CPU", task.name,
+                                count_of(static_cast<std::size_t>(r.ivcsw), "time"),
+                                human_duration(slice)));
+  } else if (r.vcsw > 0) {
+    lines.push_back(fmt::format("{} gave up the CPU {} to sleep or wait, preempted {}", task.name,
+                                count_of(static_cast<std::size_t>(r.vcsw), "time"),
+                                count_of(static_cast<std::size_t>(r.ivcsw), "time")));
+  }
+  // A wait of a tenth of its time or more is worth telling: less hardly changed how long it took.
+  if (r.cpu_wait && r.cpu_wait->count() > 0 && *r.cpu_wait * 10 >= r.wall) {
+    lines.push_back(fmt::format("{} waited {}{} for a CPU while it was ready to run", task.name,
+                                r.cpu_wait_partial ? "at least " : "",
+                                human_duration(*r.cpu_wait)));
+  }
+  return lines;
+}
+
+// The speedup in words, with the numbers it comes from: "one after another the tasks would
+// take 4.00 s (8.00 s of wall time, 4.00 s of it waiting for a CPU); together they took
+// 4.01 s: 1.00x, took turns on 1 CPU: nothing saved".
+std::string speedup_in_words(const SummaryEvent& e) {
+  const std::string figure = speedup_figure(e);
+  if (figure.empty()) return {};
+  const Duration wall_sum = e.task_wall_sum;
+  return fmt::format(
+      "one after another the tasks would take {}{} ({} of wall time, {} of it waiting for a "
+      "CPU{}); together they took {}: {}, {}",
+      e.sequential_upper_bound ? "at most " : "", human_duration(e.sequential),
+      human_duration(wall_sum), human_duration(e.cpu_wait_sum),
+      e.sequential_upper_bound ? ", more not measured" : "", human_duration(e.wall), figure,
+      speedup_verdict(e));
 }
 
 }  // namespace
@@ -174,6 +221,9 @@ void ExplainReporter::on_exit(const ExitEvent& e) {
   say(fmt::format("parent {}: wait4({}) -> {}{} after {}, {} CPU", options_.parent_pid, r.pid,
                   how_it_ended(r), stopped, human_duration(r.wall),
                   human_duration(r.user_cpu + r.sys_cpu)));
+  for (std::string& line : taking_turns(e.task, r)) {
+    say(fmt::format("parent {}: {}", options_.parent_pid, line));
+  }
   if (e.retrying) {
     say(fmt::format("parent {}: {} failed on attempt {} of {}: it will be forked again",
                     options_.parent_pid, e.task.name, r.attempt, r.max_attempts));
@@ -192,6 +242,9 @@ void ExplainReporter::on_summary(const SummaryEvent& e) {
   after_end_.clear();
   std::size_t never = 0;
   for (const TaskResult& r : e.results) never += r.outcome == Outcome::kNotStarted ? 1 : 0;
+  if (const std::string words = speedup_in_words(e); !words.empty()) {
+    say(fmt::format("parent {}: {}", e.parent_pid, words));
+  }
   say(fmt::format("parent {}: every child reaped, no zombie left: {} in {}{}", e.parent_pid,
                   count_of(e.tasks.size(), "task"), human_duration(e.wall),
                   never == 0 ? std::string() : fmt::format(" ({} never forked)", never)));

@@ -95,13 +95,17 @@ void JoblogReporter::on_exit(const ExitEvent& e) {
   const auto start_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(start.time_since_epoch()).count();
   const int signal = ending_signal(r);
-  out_.write(fmt::format(
-      "{}\t{}\t{}\t{}\t{}.{:03}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.task.index,
-      e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000, seconds_3(r.wall),
-      seconds_3(r.user_cpu), seconds_3(r.sys_cpu), r.max_rss_kb,
-      r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
-      signal != 0 ? signal_name(signal) : "-", r.outcome == Outcome::kTimedOut ? 1 : 0,
-      r.was_stopped() ? stop_reason_name(r.stopped) : "-", r.attempt, joblog_command(e.task)));
+  // Unknown: "-"; known for only some of its processes: "+" after it, as in the summary table.
+  const std::string cpu_wait =
+      r.cpu_wait ? seconds_3(*r.cpu_wait) + (r.cpu_wait_partial ? "+" : "") : std::string("-");
+  out_.write(
+      fmt::format("{}\t{}\t{}\t{}\t{}.{:03}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                  e.task.index, e.task.name, r.pid, r.ppid, start_ms / 1000, start_ms % 1000,
+                  seconds_3(r.wall), seconds_3(r.user_cpu), seconds_3(r.sys_cpu), r.max_rss_kb,
+                  r.outcome == Outcome::kExited ? std::to_string(r.code) : "-",
+                  signal != 0 ? signal_name(signal) : "-", r.outcome == Outcome::kTimedOut ? 1 : 0,
+                  r.was_stopped() ? stop_reason_name(r.stopped) : "-", r.attempt, cpu_wait, r.vcsw,
+                  r.ivcsw, joblog_command(e.task)));
 }
 
 bool JoblogReporter::flush() {

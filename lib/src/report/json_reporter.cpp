@@ -186,6 +186,14 @@ void JsonReporter::on_exit(const ExitEvent& e) {
     append_string(line_, r.not_ready);
   }
   append(line_, R"(,"ended_early":{})", r.ended_early);
+  // Added later, so after the older keys (docs/output.md, "Speedup").
+  append(line_, R"(,"vcsw":{},"ivcsw":{},"cpu_wait_s":)", r.vcsw, r.ivcsw);
+  if (r.cpu_wait) {
+    append_seconds(line_, *r.cpu_wait);
+  } else {
+    line_ += "null";
+  }
+  if (r.cpu_wait_partial) line_ += R"(,"cpu_wait_partial":true)"sv;
   if (e.task.needed_only) line_ += R"(,"needed_only":true)"sv;
   end_event(e.t);
 }
@@ -208,6 +216,17 @@ void JsonReporter::on_summary(const SummaryEvent& e) {
     line_ += "null";
   } else {
     append_string(line_, context_.shard);
+  }
+  // Added later, so after the older keys (docs/output.md, "Speedup").
+  line_ += R"(,"sequential_s":)"sv;
+  append_seconds(line_, e.sequential);
+  append(line_, R"(,"sequential_upper_bound":{},"cpu_wait_s":)", e.sequential_upper_bound);
+  append_seconds(line_, e.cpu_wait_sum);
+  append(line_, R"(,"cores":{},"others_cpu_s":)", e.cores);
+  if (e.others_cpu) {
+    append_seconds(line_, *e.others_cpu);
+  } else {
+    line_ += "null";
   }
   line_ += "}\n";
   out_.write(line_);

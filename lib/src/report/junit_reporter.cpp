@@ -56,6 +56,23 @@ std::string junit_error(const std::string& path, const posix::FileError& error) 
   return fmt::format("--junit {}: {}", quote_arg(path), error.message());
 }
 
+// How the task took turns on the CPU (docs/output.md, "JUnit XML"): its CPU wait (left out when
+// unknown, a trailing "+" when it covers only some of its processes) and its context switches.
+// Nothing for a task that never started.
+std::string cpu_properties(const TaskResult& r) {
+  if (r.outcome == Outcome::kNotStarted) return {};
+  std::string out = "      <properties>\n";
+  if (r.cpu_wait) {
+    out += fmt::format("        <property name=\"cpu_wait_s\" value=\"{}{}\"/>\n",
+                       seconds_3(*r.cpu_wait), r.cpu_wait_partial ? "+" : "");
+  }
+  out += fmt::format(
+      "        <property name=\"vcsw\" value=\"{}\"/>\n"
+      "        <property name=\"ivcsw\" value=\"{}\"/>\n      </properties>\n",
+      r.vcsw, r.ivcsw);
+  return out;
+}
+
 // A task in the slice only because another needs it is left out unless it failed: it is not
 // one of the tests asked for (docs/output.md, "JUnit XML").
 bool left_out(const Task& task, const TaskResult& r) { return task.needed_only && !r.failed(); }
@@ -207,6 +224,7 @@ void JunitReporter::write_report(const SummaryEvent& e, Output& file) const {
     if (left_out(task, r)) continue;
     file.write(fmt::format("    <testcase name=\"{}\" classname=\"mtask\" time=\"{}\">\n",
                            attr(testcase_name(task)), seconds_3(r.wall)));
+    file.write(cpu_properties(r));
     if (const std::string skip = skipped_element(r); !skip.empty()) {
       file.write(skip);
     } else if (r.failed()) {

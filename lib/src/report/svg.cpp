@@ -7,23 +7,23 @@
 
 #include "mtask/report/timeline.hpp"
 #include "mtask/text/human.hpp"
+#include "mtask/text/width.hpp"
 #include "mtask/text/xml.hpp"
+#include "report/cpu_spans.hpp"
+#include "report/svg_parts.hpp"
+#include "report/svg_style.hpp"
+#include "report/timeline_cpu.hpp"
 #include "report/timeline_scale.hpp"
 
 namespace mtask {
 namespace {
 
-/// Row colours by task index, the hues of the terminal's palette (task_colour): cyan, yellow,
-/// green, magenta, blue, then lighter cyan, yellow and green.
-constexpr std::string_view kFills[] = {"#00838f", "#f9a825", "#2e7d32", "#ad1457",
-                                       "#1565c0", "#26c6da", "#fdd835", "#66bb6a"};
-constexpr double kWidth = 900;
+using detail::kBarHeight;
+using detail::kBarWidth;
+/// Fewest pixels for the labels left of the bars.
 constexpr double kLabelWidth = 230;
-constexpr double kBarLeft = kLabelWidth + 10;
-constexpr double kBarWidth = kWidth - kBarLeft - 30;
-constexpr double kTop = 44;
+constexpr double kTop = 52;
 constexpr double kRowHeight = 28;
-constexpr double kBarHeight = 18;
 /// Fewest pixels between two labels of the time axis.
 constexpr double kTickSpacing = 70;
 
@@ -34,36 +34,75 @@ std::string escaped(std::string_view text) {
   return out;
 }
 
+/// The width of `text` in pixels: wide characters (Chinese) count as two columns.
+double text_width(std::string_view text, double column = detail::kSvgColumn) {
+  return static_cast<double>(display_width(text)) * column;
+}
+
 class Picture {
  public:
-  explicit Picture(const Timeline& timeline) : timeline_(timeline) {}
+  Picture(const Timeline& timeline, const SvgStyle& style)
+      : timeline_(timeline), style_(style), axis_(detail::axis_of(timeline, style.scale)) {
+    double labels = text_width(fmt::format("mtask (pid {})", timeline.parent_pid));
+    for (const TimelineTask& task : timeline.tasks) {
+      labels = std::max(labels, text_width(fmt::format("{} (pid {})", task.name, task.pid)));
+      labels = std::max(labels, text_width(fmt::format("{} (not started)", task.name)));
+    }
+    geometry_.bar_left = std::max(kLabelWidth, labels + 20) + 10;
+  }
 
   std::string draw() {
-    const double rows = static_cast<double>(timeline_.tasks.size() + 1);
-    const double height = kTop + rows * kRowHeight + 40;
-    svg_ = fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
-        "viewBox=\"0 0 {0} {1}\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"13\">\n"
-        "<title>mtask timeline: {2} tasks in {3}</title>\n"
-        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
-        "<text x=\"10\" y=\"22\" font-size=\"14\">mtask: {2} tasks in {3} "
-        "(bar: alive, from fork to wait; ticks: lines of output{4})</text>\n",
-        kWidth, height, timeline_.tasks.size(), human_duration(timeline_.wall), needs_legend());
-    draw_parent();
-    for (std::size_t row = 0; row < timeline_.tasks.size(); ++row) {
-      draw_task(timeline_.tasks[row], row + 1);
+    const std::string title = fmt::format(
+        "mtask: {} tasks in {} (bar: alive, from fork to wait; "
+        "ticks: lines of output{}{})",
+        timeline_.tasks.size(), human_duration(timeline_.wall), needs_legend(), scale_note());
+    const std::string figures = detail::figures_text(timeline_);
+    double y = kTop;
+    draw_parent(y);
+    y += kRowHeight;
+    for (const TimelineTask& task : timeline_.tasks) {
+      draw_task(task, y);
+      y += kRowHeight;
+      if (!task.spans.empty()) {
+        detail::draw_states(svg_, task, geometry_, y);
+        y += detail::kStripHeight;
+      }
     }
-    draw_axis(kTop + rows * kRowHeight + 4);
-    svg_ += "</svg>\n";
-    return std::move(svg_);
+    y = detail::draw_cpu_lanes(svg_, timeline_, geometry_, y);
+    draw_axis(y + 4);
+    y = detail::draw_states_legend(svg_, timeline_, y + (axis_.beyond_scale ? 58 : 44));
+    const double width = std::max({geometry_.bar_left + kBarWidth + 30, 20 + text_width(title, 8.5),
+                                   20 + text_width(figures)});
+    const double height = y + 12;
+    std::string head = fmt::format(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0:.0f}\" height=\"{1:.0f}\" "
+        "viewBox=\"0 0 {0:.0f} {1:.0f}\" font-family=\"{2}\" font-size=\"13\" fill=\"{3}\">\n"
+        "<title>mtask timeline: {4} tasks in {5}</title>\n{6}"
+        "<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"{7}\"/>\n"
+        "<text x=\"10\" y=\"22\" font-size=\"14\" fill=\"{3}\">{8}</text>\n",
+        width, height, detail::kSvgFonts, detail::kSvgText, timeline_.tasks.size(),
+        human_duration(timeline_.wall),
+        detail::has_states(timeline_) ? detail::svg_defs() : std::string(), detail::kSvgBackground,
+        escaped(title));
+    if (!figures.empty()) {
+      head += fmt::format("<text class=\"figures\" x=\"10\" y=\"40\" fill=\"{}\">{}</text>\n",
+                          detail::kSvgText, escaped(figures));
+    }
+    return head + svg_ + "</svg>\n";
   }
 
  private:
-  double x_of(Duration t) const {
-    if (timeline_.wall.count() <= 0) return kBarLeft;
-    const double f = static_cast<double>(t.count()) / static_cast<double>(timeline_.wall.count());
-    return kBarLeft + std::clamp(f, 0.0, 1.0) * kBarWidth;
+  double x_of(Duration t) const { return geometry_.x_of(t); }
+
+  /// Where a fixed scale (--timeline-scale) was asked for: what the axis is.
+  std::string scale_note() const {
+    if (style_.scale.count() <= 0) return {};
+    if (axis_.beyond_scale) {
+      return fmt::format("; longer than the {} scale: drawn to its end",
+                         human_duration(style_.scale));
+    }
+    return fmt::format("; on a {} scale", human_duration(style_.scale));
   }
   /// More legend for a run in which tasks waited for needs, got ready or never did; empty
   /// otherwise.
@@ -92,8 +131,8 @@ class Picture {
         "<rect class=\"span waiting\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
         "height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-dasharray=\"2 3\"><title>{} waited "
         "for its needs: 0 to {}</title></rect>\n",
-        kBarLeft, y + 2, std::max(x_of(task.waited_until) - kBarLeft, 1.0), kBarHeight, fill, name,
-        human_duration(task.waited_until));
+        geometry_.bar_left, y + 2, std::max(x_of(task.waited_until) - geometry_.bar_left, 1.0),
+        kBarHeight, fill, name, human_duration(task.waited_until));
   }
 
   /// From its start until it was ready: a striped span; then a diamond where it became ready.
@@ -128,25 +167,20 @@ class Picture {
         human_duration(*task.ready_at - task.start), probe);
   }
 
-  double row_y(std::size_t row) const { return kTop + static_cast<double>(row) * kRowHeight; }
-
-  void draw_parent() {
-    const double y = row_y(0);
+  void draw_parent(double y) {
     svg_ += fmt::format(
         "<g class=\"parent\" data-pid=\"{0}\">\n"
         "<text x=\"10\" y=\"{1:.1f}\">mtask (pid {0})</text>\n"
         "<rect x=\"{2:.1f}\" y=\"{3:.1f}\" width=\"{4:.1f}\" height=\"{5}\" fill=\"#9e9e9e\" "
         "fill-opacity=\"0.35\" stroke=\"#616161\"><title>parent {0}: forks, reads, waits for "
         "0 to {6}</title></rect>\n</g>\n",
-        timeline_.parent_pid, y + 14, kBarLeft, y + 2, kBarWidth, kBarHeight,
+        timeline_.parent_pid, y + 14, geometry_.bar_left, y + 2, kBarWidth, kBarHeight,
         human_duration(timeline_.wall));
   }
 
-  /// `row`: the task's place in the picture, below the parent's (under --shard its index may be
-  /// larger).
-  void draw_task(const TimelineTask& task, std::size_t row) {
-    const double y = row_y(row);
-    const std::string_view fill = kFills[task.index % std::size(kFills)];
+  /// `y`: the top of the task's row, below the parent's and those of the tasks before it.
+  void draw_task(const TimelineTask& task, double y) {
+    const std::string_view fill = detail::svg_fill(task.index);
     const std::string name = escaped(task.name);
     svg_ += fmt::format(
         "<g class=\"task\" data-name=\"{}\" data-index=\"{}\" data-pid=\"{}\" data-ppid=\"{}\" "
@@ -159,7 +193,7 @@ class Picture {
       return;
     }
     svg_ += fmt::format("<text x=\"10\" y=\"{:.1f}\" fill=\"{}\">{} (pid {})</text>\n", y + 14,
-                        fill, name, task.pid);
+                        detail::svg_text_fill(task.index), name, task.pid);
     for (std::size_t i = 0; i < task.earlier.size(); ++i) {
       const TimelineAttempt& attempt = task.earlier[i];
       const double from = x_of(attempt.start);
@@ -199,26 +233,41 @@ class Picture {
     svg_ += fmt::format(
         "<g class=\"axis\">\n<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" "
         "stroke=\"#424242\"/>\n",
-        kBarLeft, y, kBarLeft + kBarWidth);
-    const double wall = static_cast<double>(timeline_.wall.count());
-    const std::int64_t step = detail::nice_step(std::max(wall * kTickSpacing / kBarWidth, 1.0));
-    for (std::int64_t t = 0; static_cast<double>(t) <= wall; t += step) {
+        geometry_.bar_left, y, geometry_.bar_left + kBarWidth);
+    const double span = static_cast<double>(axis_.span.count());
+    const std::int64_t step = detail::nice_step(std::max(span * kTickSpacing / kBarWidth, 1.0));
+    for (std::int64_t t = 0; static_cast<double>(t) <= span; t += step) {
       const double x = x_of(Duration(t));
       svg_ += fmt::format(
           "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#424242\"/>"
-          "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-          x, y, y + 5, y + 20, detail::tick_label(t));
-      if (wall <= 0) break;
+          "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\" fill=\"{5}\">{4}</text>\n",
+          x, y, y + 5, y + 20, detail::tick_label(t), detail::kSvgText);
+      if (span <= 0) break;
+    }
+    if (axis_.beyond_scale) {
+      // Where the scale asked for ends: the run goes on past it.
+      const double x = x_of(style_.scale);
+      svg_ += fmt::format(
+          "<line class=\"scale-end\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" "
+          "y2=\"{2:.1f}\" stroke=\"#424242\" stroke-dasharray=\"3 3\"/>"
+          "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\" fill=\"{4}\">{5} scale"
+          "</text>\n",
+          x, kTop, y, y + 34, detail::kSvgQuietText, human_duration(style_.scale));
     }
     svg_ += "</g>\n";
   }
 
   const Timeline& timeline_;
+  const SvgStyle& style_;
+  const detail::Axis axis_;
+  detail::SvgGeometry geometry_{0, axis_.span};
   std::string svg_;
 };
 
 }  // namespace
 
-std::string render_timeline_svg(const Timeline& timeline) { return Picture(timeline).draw(); }
+std::string render_timeline_svg(const Timeline& timeline, const SvgStyle& style) {
+  return Picture(timeline, style).draw();
+}
 
 }  // namespace mtask

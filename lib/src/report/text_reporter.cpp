@@ -1,7 +1,6 @@
 #include "mtask/report/text_reporter.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <ctime>
 #include <utility>
@@ -11,6 +10,7 @@
 
 #include "mtask/report/colour.hpp"
 #include "mtask/text/human.hpp"
+#include "mtask/text/speedup.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/width.hpp"
 
@@ -45,14 +45,16 @@ struct Column {
   std::string_view title;
   bool right_aligned;
 };
-constexpr std::array<Column, 8> kColumns{{{"task", false},
-                                          {"pid", true},
-                                          {"ppid", true},
-                                          {"status", false},
-                                          {"wall", true},
-                                          {"user", true},
-                                          {"sys", true},
-                                          {"max rss", true}}};
+constexpr std::array<Column, 10> kColumns{{{"task", false},
+                                           {"pid", true},
+                                           {"ppid", true},
+                                           {"status", false},
+                                           {"wall", true},
+                                           {"user", true},
+                                           {"sys", true},
+                                           {"wait", true},
+                                           {"switches", true},
+                                           {"max rss", true}}};
 using Row = std::array<std::string, kColumns.size()>;
 // The widest status the table shows: a probe's reason (the last stderr line of a cmd: probe)
 // can be long, and one would widen every row. The end line and the reports keep it whole.
@@ -81,9 +83,17 @@ std::string status_of(const TaskResult& r) {
   return status;
 }
 
+// The CPU wait column: "-" when unknown, a trailing "+" when it covers only part of the task's
+// processes (the true wait may be longer).
+std::string wait_of(const TaskResult& r) {
+  if (!r.cpu_wait) return "-";
+  return human_duration(*r.cpu_wait) + (r.cpu_wait_partial ? "+" : "");
+}
+
 Row summary_row(const Task& task, const TaskResult& result, bool unicode) {
   if (result.outcome == Outcome::kNotStarted) {
-    return {task.name, "-", "-", fitted_status(describe(result), unicode), "-", "-", "-", "-"};
+    return {task.name, "-", "-", fitted_status(describe(result), unicode), "-", "-", "-",
+            "-",       "-", "-"};
   }
   return {task.name,
           std::to_string(result.pid),
@@ -92,6 +102,8 @@ Row summary_row(const Task& task, const TaskResult& result, bool unicode) {
           human_duration(result.wall),
           human_duration(result.user_cpu),
           human_duration(result.sys_cpu),
+          wait_of(result),
+          fmt::format("{}/{}", result.vcsw, result.ivcsw),
           human_size(result.max_rss_kb)};
 }
 
@@ -139,8 +151,10 @@ void append_totals(std::string& out, const SummaryEvent& e) {
   } else {
     out += fmt::format("wall {} for {} of task time", human_duration(e.wall),
                        human_duration(e.task_wall_sum));
-    if (std::isfinite(e.speedup) && e.speedup > 0) {
-      out += fmt::format(": {:.2f}x speedup", e.speedup);
+    // A wait too short to change the speedup much (a sleeping task's few microseconds) would
+    // only be noise.
+    if (e.cpu_wait_sum.count() > 0 && e.cpu_wait_sum * 10 >= e.task_wall_sum) {
+      out += fmt::format(", {} of it waiting for a CPU", human_duration(e.cpu_wait_sum));
     }
     out += '\n';
   }
@@ -175,6 +189,7 @@ void append_totals(std::string& out, const SummaryEvent& e) {
   for (const TaskResult& r : e.results) cpu += r.user_cpu + r.sys_cpu;
   out += conclusion_line(e.tasks.size(), cpu, e.wall, e.task_wall_sum);
   out += '\n';
+  if (const std::string line = speedup_line(e); !line.empty()) out += line + '\n';
 }
 
 // "[  1.502]" (seconds since the start) or "[12:03:04.123]" (local clock time).
@@ -192,6 +207,14 @@ void append_timestamp(std::string& out, Timestamps kind, Duration t,
 }
 
 }  // namespace
+
+std::string speedup_line(const SummaryEvent& e) {
+  const std::string figure = speedup_figure(e);
+  if (figure.empty()) return {};
+  return fmt::format("took {}; one after another {}{}: {}, {}", human_duration(e.wall),
+                     e.sequential_upper_bound ? "at most " : "", human_duration(e.sequential),
+                     figure, speedup_verdict(e));
+}
 
 std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall,
                             Duration task_wall_sum) {

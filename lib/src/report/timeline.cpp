@@ -1,4 +1,4 @@
-// The timeline: recorded from a run's events, drawn for a terminal.
+// The timeline drawn for a terminal (recorded in timeline_recorder.cpp).
 #include "mtask/report/timeline.hpp"
 
 #include <fcntl.h>
@@ -16,6 +16,8 @@
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
 #include "mtask/text/width.hpp"
+#include "report/cpu_spans.hpp"
+#include "report/timeline_cpu.hpp"
 #include "report/timeline_scale.hpp"
 
 namespace mtask {
@@ -52,19 +54,19 @@ std::string label_of(const TimelineTask& task, std::size_t name_width, std::size
   return label + ' ';
 }
 
-void append_bar(std::string& out, const TimelineTask& task, const Timeline& timeline,
-                std::size_t columns, const Glyphs& g) {
+void append_bar(std::string& out, const TimelineTask& task, Duration span, std::size_t columns,
+                const Glyphs& g) {
   // What each column shows; a later one is drawn over an earlier one.
   enum Cell : char { kNothing, kWaiting, kAlive, kGettingReady, kNeverReady, kLine, kReady };
   std::vector<char> cells(columns, kNothing);
   const auto fill = [&](Duration start, Duration end, Cell cell) {
-    const std::size_t first = column_of(start, timeline.wall, columns);
-    const std::size_t last = column_of(end, timeline.wall, columns);
+    const std::size_t first = column_of(start, span, columns);
+    const std::size_t last = column_of(end, span, columns);
     for (std::size_t c = first; c <= last; ++c) cells[c] = cell;
   };
   if (task.waited && task.waited_until.count() > 0) {
     // Up to the column before the start: the start's own column shows the task alive.
-    const std::size_t last = column_of(task.waited_until, timeline.wall, columns);
+    const std::size_t last = column_of(task.waited_until, span, columns);
     for (std::size_t c = 0; c < last || (!task.started && c == last); ++c) cells[c] = kWaiting;
   }
   for (const TimelineAttempt& attempt : task.earlier) fill(attempt.start, attempt.end, kAlive);
@@ -72,10 +74,9 @@ void append_bar(std::string& out, const TimelineTask& task, const Timeline& time
   if (task.started && task.ready_at) fill(task.start, *task.ready_at, kGettingReady);
   if (task.started && !task.never_ready.empty()) fill(task.start, task.end, kNeverReady);
   for (const TimelineMark& mark : task.marks) {
-    cells[column_of(mark.t, timeline.wall, columns)] = kLine;
+    cells[column_of(mark.t, span, columns)] = kLine;
   }
-  if (task.started && task.ready_at)
-    cells[column_of(*task.ready_at, timeline.wall, columns)] = kReady;
+  if (task.started && task.ready_at) cells[column_of(*task.ready_at, span, columns)] = kReady;
   for (const char cell : cells) {
     switch (cell) {
       case kWaiting:
@@ -152,152 +153,98 @@ std::string needs_legend(const Timeline& timeline, const Glyphs& g, std::size_t 
   return legend + '\n';
 }
 
+/// The run's figures in `width` columns: without their details in brackets when too wide, then
+/// on two lines (speedup, cores busy), each cut to fit.
+std::string fitted_figures(std::string figures, std::size_t width) {
+  if (figures.empty()) return {};
+  if (display_width(figures) > width && figures.ends_with(')')) {
+    figures.erase(figures.rfind(" ("));
+  }
+  if (display_width(figures) <= width) return figures + '\n';
+  const std::size_t split = figures.rfind("; ");
+  if (split == std::string::npos) return figures.substr(0, width_cut(figures, width)) + '\n';
+  std::string out;
+  for (std::string_view line :
+       {std::string_view(figures).substr(0, split), std::string_view(figures).substr(split + 2)}) {
+    out += line.substr(0, width_cut(line, width));
+    out += '\n';
+  }
+  return out;
+}
+
+/// The first line (the wall time, the scale, what a column is, the bars' legend when it fits;
+/// else, when the picture has more to read than the bars, the legend on a line of its own).
+std::string header(const Timeline& timeline, const TimelineStyle& style, const detail::Axis& axis,
+                   std::size_t columns, std::size_t width, bool states) {
+  const Glyphs& g = style.unicode ? kUnicode : kAscii;
+  std::string out = fmt::format("timeline: {}", human_duration(timeline.wall));
+  if (style.scale.count() > 0) {
+    out += axis.beyond_scale ? fmt::format(" (longer than the {} scale: drawn to its end)",
+                                           human_duration(style.scale))
+                             : fmt::format(" on a {} scale", human_duration(style.scale));
+  }
+  out += fmt::format(", one column = {}",
+                     human_duration(axis.span / static_cast<std::int64_t>(columns)));
+  const std::string legend =
+      fmt::format("{} a line came out, {} {}", g.line, g.alive, states ? "alive" : "running");
+  if (display_width(out) + 2 + display_width(legend) <= width) return out + "; " + legend + '\n';
+  if (states || style.scale.count() > 0) return out + '\n' + legend + '\n';
+  return out + '\n';
+}
+
 }  // namespace
-
-// ---- recording -----------------------------------------------------------------------------
-
-TimelineTask& TimelineRecorder::task(const Task& t) {
-  if (t.index >= timeline_.tasks.size()) {
-    timeline_.tasks.resize(t.index + 1);
-    used_.resize(t.index + 1);
-  }
-  TimelineTask& task = timeline_.tasks[t.index];
-  task.index = t.index;
-  used_[t.index] = true;
-  if (task.name.empty()) task.name = t.name;
-  return task;
-}
-
-void TimelineRecorder::on_start(const StartEvent& e) {
-  TimelineTask& t = task(e.task);
-  if (e.task.index < failing_.size() && failing_[e.task.index]) {
-    t.earlier.push_back(*failing_[e.task.index]);
-    failing_[e.task.index].reset();
-    if (t.earlier.size() > kTimelineEarlierKept) {
-      t.earlier.erase(t.earlier.begin());
-      ++t.earlier_not_kept;
-    }
-  }
-  t.started = true;
-  t.pid = e.pid;
-  t.ppid = e.ppid;
-  t.ready_at.reset();  // readiness is per attempt
-  if (!e.task.needs.empty() && !t.waited) {
-    t.waited = true;
-    t.waited_until = e.t;
-  }
-}
-
-void TimelineRecorder::on_line(const LineEvent& e) {
-  if (e.partial) return;  // a long line counts once, when its last piece comes
-  TimelineTask& t = task(e.task);
-  ++t.lines;
-  if (kept_ >= kTimelineMaxMarks) {
-    ++timeline_.dropped_marks;
-    return;
-  }
-  ++kept_;
-  t.marks.push_back(TimelineMark{
-      e.t, e.stream, std::string(e.text.substr(0, utf8_safe_cut(e.text, kTimelineTextSize)))});
-}
-
-void TimelineRecorder::on_ready(const ReadyEvent& e) {
-  TimelineTask& t = task(e.task);
-  t.ready_at = e.t;
-  t.probe = std::string(e.probe);
-}
-
-void TimelineRecorder::on_exit(const ExitEvent& e) {
-  if (e.result.outcome == Outcome::kNotStarted && !e.task.needs.empty()) {
-    // It waited for its needs until it was given up (or the run was stopped).
-    TimelineTask& t = task(e.task);
-    if (!t.waited) {
-      t.waited = true;
-      t.waited_until = e.t;
-    }
-  }
-  if (e.task.index >= exits_.size()) exits_.resize(e.task.index + 1, Duration::max());
-  exits_[e.task.index] = e.t;
-  if (e.retrying) {
-    const TaskResult& r = e.result;
-    if (e.task.index >= failing_.size()) failing_.resize(e.task.index + 1);
-    failing_[e.task.index] = TimelineAttempt{r.attempt, r.pid, r.started,
-                                             std::min(r.started + r.wall, e.t), describe(r)};
-  }
-}
-
-void TimelineRecorder::on_summary(const SummaryEvent& e) {
-  std::size_t indexes = e.tasks.size();
-  for (const Task& task : e.tasks) indexes = std::max(indexes, task.index + 1);
-  exits_.resize(std::max(exits_.size(), indexes), Duration::max());
-  timeline_.parent_pid = e.parent_pid;
-  timeline_.wall = e.wall;
-  for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
-    TimelineTask& t = task(e.tasks[i]);
-    const TaskResult& r = e.results[i];
-    t.started = r.outcome != Outcome::kNotStarted;
-    if (t.started) {
-      t.pid = r.pid;
-      t.ppid = r.ppid;
-      t.start = r.started;
-      // `started` is taken just after fork returned and `wall` counts from just before it, so
-      // their sum overshoots the reaping by the time fork took; the exit event, which comes
-      // after the reaping, bounds it.
-      t.end = std::min({r.started + r.wall, exits_[t.index], e.wall});
-    }
-    t.status = describe(r);
-    t.never_ready = t.started && !r.ready_at ? r.not_ready : std::string();
-    t.failed = r.failed();
-    t.cpu = r.user_cpu + r.sys_cpu;
-  }
-  // One row per task of this run: none for the indexes of other shards' tasks.
-  std::size_t row = 0;
-  for (std::size_t i = 0; i < timeline_.tasks.size(); ++i) {
-    if (!used_[i]) continue;
-    if (row != i) timeline_.tasks[row] = std::move(timeline_.tasks[i]);
-    ++row;
-  }
-  timeline_.tasks.resize(row);
-  used_.assign(row, true);
-  for (const Writer& writer : writers_) writer(timeline_);
-}
 
 // ---- the terminal picture ------------------------------------------------------------------
 
 std::string render_timeline(const Timeline& timeline, const TimelineStyle& style) {
   const Glyphs& g = style.unicode ? kUnicode : kAscii;
+  const detail::Axis axis = detail::axis_of(timeline, style.scale);
+  const bool states = detail::has_states(timeline);
+  const std::vector<std::string> keys = detail::task_keys(timeline);
   std::size_t name_width = 0;
   std::size_t pid_width = 1;
   for (const TimelineTask& t : timeline.tasks) {
     name_width = std::max(name_width, display_width(t.name));
     if (t.started) pid_width = std::max(pid_width, std::to_string(t.pid).size());
   }
-  const std::size_t indent = name_width + pid_width + 2;
   const std::size_t width = std::max(style.width, kMinWidth);
+  std::size_t indent = name_width + pid_width + 2;
+  int last_cpu = -1;
+  for (const TimelineTask& t : timeline.tasks) {
+    for (const CpuSpan& span : t.spans) last_cpu = std::max(last_cpu, span.cpu);
+  }
+  if (last_cpu >= 0) {
+    // The CPU rows' labels ("CPU 12") stand where names and PIDs do.
+    const std::size_t label = fmt::format("CPU {} ", last_cpu).size();
+    if (label > indent) name_width += label - indent;
+    indent = std::max(indent, label);
+  }
   const std::size_t columns = width > indent + 2 + 10 ? width - indent - 2 : 10;
+  const std::vector<detail::CpuRow> cpus =
+      detail::cpu_rows(timeline, keys, axis.span, columns, style.color);
 
-  std::string out = fmt::format("timeline: {}, one column = {}", human_duration(timeline.wall),
-                                human_duration(timeline.wall / static_cast<std::int64_t>(columns)));
-  const std::string legend = fmt::format("; {} a line came out, {} running", g.line, g.alive);
-  if (display_width(out) + display_width(legend) <= width) out += legend;
-  out += '\n';
+  std::string out = header(timeline, style, axis, columns, width, states);
+  out += detail::states_legend(timeline, keys, style.unicode, width);
   out += needs_legend(timeline, g, width);
   for (const TimelineTask& t : timeline.tasks) {
-    const std::string_view color = task_colour(t.index);
-    const std::string label = label_of(t, name_width, pid_width);
-    if (style.color) {
-      out += fmt::format("{}{}{}", color, label, kReset);
-    } else {
-      out += label;
+    const std::string_view color = style.color ? task_colour(t.index) : std::string_view();
+    const std::string_view reset = style.color ? kReset : std::string_view();
+    out +=
+        fmt::format("{}{}{}{}{}", color, label_of(t, name_width, pid_width), reset, g.left, color);
+    append_bar(out, t, axis.span, columns, g);
+    out += fmt::format("{}{}\n", reset, g.right);
+    if (!t.spans.empty()) {
+      out += fmt::format("{:{}}{}{}{}{}{}\n", "", indent, g.left, color,
+                         detail::state_strip(t, axis.span, columns, style.unicode), reset, g.right);
     }
-    out += g.left;
-    if (style.color) out += color;
-    append_bar(out, t, timeline, columns, g);
-    if (style.color) out += kReset;
-    out += g.right;
-    out += '\n';
   }
-  append_axis(out, indent, columns, timeline.wall, g);
+  for (const detail::CpuRow& row : cpus) {
+    out += row.label;
+    out.append(indent - row.label.size(), ' ');
+    out += fmt::format("{}{}{}\n", g.left, row.cells, g.right);
+  }
+  append_axis(out, indent, columns, axis.span, g);
+  out += fitted_figures(detail::figures_text(timeline), width);
   return out;
 }
 

@@ -7,9 +7,15 @@
 
 #include "mtask/report/timeline.hpp"
 #include "mtask/text/utf8.hpp"
+#include "report/cpu_spans.hpp"
 
 namespace mtask {
 namespace {
+
+/// Process ids above the largest a kernel gives (PID_MAX_LIMIT): the tracks mtask adds (the
+/// CPUs, the tasks' states) can never be taken for a real process or thread.
+constexpr std::int64_t kCpusPid = 4'194'305;
+constexpr std::int64_t kStatesTid = 2 * 4'194'304;
 
 /// Microseconds, as the format wants them (fractions allowed).
 std::string micros(Duration d) {
@@ -47,6 +53,7 @@ class Trace {
             parent, parent, task.index, json_string(task.status)));
       }
     }
+    write_cpus();
     out_ += "\n]}\n";
     return std::move(out_);
   }
@@ -96,6 +103,7 @@ class Trace {
         json_string(fmt::format("wait4({}) -> {}", task.pid, task.status)), micros(task.end),
         parent, parent));
     write_readiness(task);
+    write_states(task);
     for (std::size_t i = 0; i < task.earlier.size(); ++i) write_attempt(task, i);
     for (const TimelineMark& mark : task.marks) {
       add(
@@ -103,6 +111,62 @@ class Trace {
                       "\"tid\":{}}}",
                       json_string(mark.text), mark.stream == Stream::kStdout ? "stdout" : "stderr",
                       micros(mark.t), task.pid, task.pid));
+    }
+  }
+
+  void name_thread(std::int64_t pid, std::int64_t tid, const std::string& name, std::size_t order) {
+    add(fmt::format(
+        "{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":{}}}}}",
+        pid, tid, json_string(name)));
+    add(
+        fmt::format("{{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":{},\"tid\":{},"
+                    "\"args\":{{\"sort_index\":{}}}}}",
+                    pid, tid, order));
+  }
+
+  // The task's states from its samples, on a track of their own beside its life (so that they
+  // need not nest with the other slices there): one slice per span.
+  void write_states(const TimelineTask& task) {
+    if (task.spans.empty()) return;
+    const std::int64_t tid = kStatesTid + task.pid;
+    name_thread(task.pid, tid, "CPU states", 1);
+    for (const CpuSpan& span : task.spans) {
+      std::string name = span.state == CpuState::kWaiting  ? "waiting for a CPU"
+                         : span.state == CpuState::kAsleep ? "asleep"
+                         : span.cpu >= 0 ? fmt::format("running on CPU {}", span.cpu)
+                                         : std::string("running");
+      add(fmt::format(
+          "{{\"name\":{},\"cat\":\"cpu\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},"
+          "\"tid\":{},\"args\":{{\"running_ms\":{:.3f},\"waiting_ms\":{:.3f},\"cpu\":{}}}}}",
+          json_string(name), micros(span.from), micros(span.to - span.from), task.pid, tid,
+          static_cast<double>(span.running.count()) / 1e6,
+          static_cast<double>(span.waiting.count()) / 1e6, span.cpu));
+    }
+  }
+
+  // A process "CPUs" with a track per CPU: which task ran there, in slices that do not overlap.
+  void write_cpus() {
+    const auto cpus = detail::cpu_slices(timeline_);
+    if (cpus.empty()) return;
+    add(fmt::format(
+        "{{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":"
+        "\"CPUs\"}}}}",
+        kCpusPid, kCpusPid));
+    add(
+        fmt::format("{{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":{},\"tid\":{},"
+                    "\"args\":{{\"sort_index\":{}}}}}",
+                    kCpusPid, kCpusPid, timeline_.tasks.size() + 1));
+    for (const auto& [cpu, slices] : cpus) {
+      const std::int64_t tid = kCpusPid + 1 + cpu;
+      name_thread(kCpusPid, tid, fmt::format("CPU {}", cpu), static_cast<std::size_t>(cpu));
+      for (const detail::CpuSlice& slice : slices) {
+        const TimelineTask& task = timeline_.tasks[slice.row];
+        add(fmt::format(
+            "{{\"name\":{},\"cat\":\"cpu\",\"ph\":\"X\",\"ts\":{},\"dur\":{},\"pid\":{},"
+            "\"tid\":{},\"args\":{{\"task\":{},\"index\":{},\"pid\":{}}}}}",
+            json_string(task.name), micros(slice.from), micros(slice.to - slice.from), kCpusPid,
+            tid, json_string(task.name), task.index, task.pid));
+      }
     }
   }
 

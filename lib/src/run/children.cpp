@@ -14,7 +14,9 @@
 
 #include "mtask/text/human.hpp"
 #include "mtask/text/status.hpp"
+#include "posix/proc_scan.hpp"
 #include "posix/process_info.hpp"
+#include "posix/schedstat.hpp"
 #include "run/log.hpp"
 #include "run/wait_status.hpp"
 
@@ -255,7 +257,25 @@ bool Children::notice_exit(Slot& slot) {
   }
   slot.exited = true;
   slot.reaped_at = Clock::now();
+  read_exit_cpu(slot);
   return true;
+}
+
+void Children::read_exit_cpu(Slot& slot) const {
+  // Its process is a zombie until reaped: the scheduler's accounting of it is complete and
+  // still there. What it started and still lives is looked at once more.
+  slot.cpu.own = posix::read_schedstat(slot.pid);
+  posix::ProcStat stat;
+  // Where it ran last is for the samples' last stretch only: one read less per task.
+  if (options_.sample_every.count() > 0 && posix::read_stat(slot.pid, stat)) {
+    slot.cpu.own_processor = stat.processor;
+  }
+  for (ProcessCpu& process : slot.cpu.descendants) {
+    if (const auto now = posix::read_schedstat(process.pid);
+        now && posix::read_stat(process.pid, stat) && stat.pgrp == slot.pid) {
+      process.stat = *now;
+    }
+  }
 }
 
 void Children::reap(Slot& slot) {

@@ -76,6 +76,8 @@ class Children {
  private:
   void notice_stopped();
   void reap(Slot& slot);
+  /// Reads the scheduler's accounting of the task's processes as its exit is noticed.
+  void read_exit_cpu(Slot& slot) const;
   Slot* find_unreaped(pid_t pid);
 
   const SignalGuard& signals_;

@@ -17,14 +17,6 @@
 namespace mtask::detail {
 namespace {
 
-/// When task `index` was forked, if it runs: its ready timeout counts from then.
-std::optional<TimePoint> forked_at(const Children& children, std::size_t index) {
-  for (const auto& slot : children.running()) {
-    if (slot->index == index && !slot->reaped) return slot->forked_at;
-  }
-  return std::nullopt;
-}
-
 /// Whether `host` (of tcp:HOST:PORT; empty for tcp:PORT) is this machine.
 bool is_this_machine(const std::string& host) {
   return host.empty() || host == "127.0.0.1" || host == "::1" || host == "localhost";
@@ -35,13 +27,13 @@ constexpr int kTakenPortWaitMs = 100;
 
 }  // namespace
 
-Probes::Probes(const std::vector<Task>& tasks, Children& children, Tell tell)
+Probes::Probes(const std::vector<Task>& tasks, const std::vector<Probe>& probes, Children& children,
+               Tell tell)
     : state_(std::make_unique<State>(children, std::move(tell))) {
   state_->watches.resize(tasks.size());
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    Probe probe = probe_of(tasks[i]);
-    if (!probe.watches()) continue;
-    auto w = std::make_unique<State::Watch>(i, tasks[i], std::move(probe), children);
+    if (!probes[i].watches()) continue;
+    auto w = std::make_unique<State::Watch>(i, tasks[i], probes[i], children);
     // Only a tcp:HOST:PORT probe has a host to look up.
     w->resolved = w->probe.kind != Probe::Kind::kTcp || w->probe.host.empty();
     if (w->probe.kind == Probe::Kind::kTcp && w->probe.host.empty()) {
@@ -102,15 +94,14 @@ void Probes::State::resolve(Watch& w) {
               count_of(w.addresses.size(), "address", "addresses"));
 }
 
-void Probes::begin(std::size_t index, TimePoint deadline) {
+void Probes::begin(std::size_t index, TimePoint forked_at, TimePoint deadline) {
   if (index >= state_->watches.size() || !state_->watches[index]) return;
   State::Watch& w = *state_->watches[index];
   state_->stop_try(w);
   const TimePoint now = Clock::now();
   w.active = true;
   w.deadline = deadline;
-  w.limit = deadline == kNever ? Clock::duration{}
-                               : deadline - forked_at(state_->children, index).value_or(now);
+  w.limit = deadline == kNever ? Clock::duration{} : deadline - forked_at;
   w.tries = 0;
   w.last_error.clear();
   // The first try is made by the loop's next expire(): tries start in one place only.

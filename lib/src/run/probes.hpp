@@ -37,9 +37,10 @@ class Probes final : public Source {
  public:
   using Tell = std::function<void(const ProbeVerdict&)>;
 
-  /// `tasks`: the run's tasks (probes are parsed from them); `tell` hears each verdict, from
-  /// expire(), ready(), line() or reap(), once per begin().
-  Probes(const std::vector<Task>& tasks, Children& children, Tell tell);
+  /// `tasks`: the run's tasks, and `probes` each one's probe as parsed (probe_of); `tell` hears
+  /// each verdict, from expire(), ready(), line() or reap(), once per begin().
+  Probes(const std::vector<Task>& tasks, const std::vector<Probe>& probes, Children& children,
+         Tell tell);
   Probes(const Probes&) = delete;
   Probes& operator=(const Probes&) = delete;
   /// Kills and reaps every probe command and closes every socket.
@@ -53,9 +54,9 @@ class Probes final : public Source {
   /// already accepts connections: the probe may pass for another program. One connect each,
   /// waited for at most 100 ms.
   void warn_taken_ports() const;
-  /// Task `index` has started (its hello came): its probe (tcp:, line: or cmd:) begins now,
-  /// and gives up at `deadline` (kNever: no limit).
-  void begin(std::size_t index, TimePoint deadline);
+  /// Task `index`, forked at `forked_at`, has started (its hello came): its probe (tcp:, line:
+  /// or cmd:) begins now, and gives up at `deadline` (kNever: no limit).
+  void begin(std::size_t index, TimePoint forked_at, TimePoint deadline);
   /// A line, or a piece of a long one, of task `index`'s output: a line: probe matches it.
   void line(std::size_t index, std::string_view text);
   /// Task `index` ended or is being stopped: its probe ends with no verdict.

@@ -33,7 +33,7 @@ Readiness::Readiness(const std::vector<Task>& tasks, const RunOptions& options, 
       needs_(tasks),
       over_(tasks.size(), false),
       deadlines_([this](std::size_t index, TimePoint now) { deadline_passed(index, now); }),
-      probes_(tasks, children, [this](const ProbeVerdict& v) { verdict(v); }) {}
+      probes_(tasks, probe_of_, children, [this](const ProbeVerdict& v) { verdict(v); }) {}
 
 void Readiness::pause(TimePoint now) {
   probes_.pause(now);
@@ -56,7 +56,7 @@ void Readiness::hello(const Slot& slot) {
   if (probe.kind == Probe::Kind::kStarted) {
     became_ready(slot.index, Clock::now());
   } else if (probe.watches()) {
-    probes_.begin(slot.index, deadline);
+    probes_.begin(slot.index, slot.forked_at, deadline);
   } else if (deadline != kNever) {
     deadlines_.add(slot.index, deadline);
   }
@@ -169,6 +169,7 @@ void Readiness::became_ready(std::size_t index, TimePoint at) {
 }
 
 void Readiness::never_ready(std::size_t index, TimePoint now) {
+  results_[index].gave_up = true;
   log().info("task '{}' {}: stopping it", tasks_[index].name, results_[index].not_ready);
   for (const auto& slot : children_.running()) {
     if (slot->index == index && !slot->reaped) slot->stop.stop(now);

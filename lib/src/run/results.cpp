@@ -13,6 +13,14 @@ Duration to_duration(const timeval& tv) {
   return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
 }
 
+/// What an attempt would have taken alone: its wall less the time it waited for a CPU.
+Duration alone(const TaskResult& r) {
+  return std::max(r.wall - r.cpu_wait.value_or(Duration{0}), Duration{0});
+}
+
+/// Its wait is unknown, or known only in part: what it would take alone is an upper bound.
+bool bound_only(const TaskResult& r) { return !r.cpu_wait || r.cpu_wait_partial; }
+
 }  // namespace
 
 Results::Results(const std::vector<Task>& tasks, pid_t parent_pid, std::uint64_t retries)
@@ -34,6 +42,9 @@ void Results::next_attempt(std::size_t index) {
   TaskResult& result = results_[index];
   retried_wall_ += result.wall;
   retried_cpu_ += result.user_cpu + result.sys_cpu;
+  retried_sequential_ += alone(result);
+  retried_wait_ += result.cpu_wait.value_or(Duration{0});
+  retried_upper_bound_ = retried_upper_bound_ || bound_only(result);
   TaskResult next;
   next.attempt = result.attempt + 1;
   next.max_attempts = result.max_attempts;
@@ -48,6 +59,11 @@ void Results::record_end(const Slot& slot) {
   result.user_cpu = to_duration(slot.usage.ru_utime);
   result.sys_cpu = to_duration(slot.usage.ru_stime);
   result.max_rss_kb = slot.usage.ru_maxrss;
+  result.vcsw = slot.usage.ru_nvcsw;
+  result.ivcsw = slot.usage.ru_nivcsw;
+  const CpuWait wait = measure_wait(slot.cpu, result.user_cpu + result.sys_cpu);
+  result.cpu_wait = wait.wait;
+  result.cpu_wait_partial = wait.partial;
   const Ending ending = decode_wait_status(slot.wait_status);
   // mark_victim() marked the task if the run's stop came before any stop of its own: then a
   // --timeout passing during the stop is no failure of the task's.
@@ -80,21 +96,35 @@ bool Results::any_failed() const {
 }
 
 SummaryEvent Results::summary(Duration wall, int status) const {
-  // Every attempt was work done: the tasks one after another would have taken it all.
+  // Every attempt was work done: the tasks one after another would have taken it all, less
+  // the time they spent waiting for a CPU (docs/output.md, "Speedup").
   Duration task_wall_sum = retried_wall_;
+  Duration sequential = retried_sequential_;
+  Duration cpu_wait_sum = retried_wait_;
+  Duration cpu_sum = retried_cpu_;
+  bool upper_bound = retried_upper_bound_;
   std::size_t failed = 0;
   std::size_t flaky = 0;
   for (const TaskResult& r : results_) {
     task_wall_sum += r.wall;
     if (r.failed()) ++failed;
     if (r.flaky()) ++flaky;
+    if (r.outcome == Outcome::kNotStarted) continue;
+    sequential += alone(r);
+    cpu_wait_sum += r.cpu_wait.value_or(Duration{0});
+    cpu_sum += r.user_cpu + r.sys_cpu;
+    upper_bound = upper_bound || bound_only(r);
   }
-  const double speedup = wall.count() > 0 ? to_seconds(task_wall_sum) / to_seconds(wall) : 0.0;
+  const double speedup = wall.count() > 0 ? to_seconds(sequential) / to_seconds(wall) : 0.0;
   SummaryEvent summary{parent_pid_, tasks_, results_, failed,       wall,       task_wall_sum,
                        speedup,     status, wall,     stop_reason_, stopped_at_};
   summary.flaky = flaky;
   summary.retried_wall = retried_wall_;
   summary.retried_cpu = retried_cpu_;
+  summary.sequential = sequential;
+  summary.sequential_upper_bound = upper_bound;
+  summary.cpu_wait_sum = cpu_wait_sum;
+  summary.cpu_sum = cpu_sum;
   return summary;
 }
 

@@ -45,6 +45,9 @@ class Results {
   std::vector<TaskResult> results_;
   Duration retried_wall_{0};  // of attempts that failed and were run again
   Duration retried_cpu_{0};
+  Duration retried_sequential_{0};  // their wall less their CPU wait
+  Duration retried_wait_{0};
+  bool retried_upper_bound_ = false;  // the wait of one of them is unknown, or known in part
   StopReason stop_reason_ = StopReason::kNone;  // what stopped the run first
   Duration stopped_at_{0};
 };

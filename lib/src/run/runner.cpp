@@ -16,6 +16,8 @@
 #include "posix/process_info.hpp"
 #include "posix/signals.hpp"
 #include "run/children.hpp"
+#include "run/cpu_sampler.hpp"
+#include "run/group_scan.hpp"
 #include "run/job_control.hpp"
 #include "run/line_turns.hpp"
 #include "run/log.hpp"
@@ -24,6 +26,7 @@
 #include "run/readiness.hpp"
 #include "run/results.hpp"
 #include "run/retry_queue.hpp"
+#include "run/run_cpu.hpp"
 #include "run/task_pipes.hpp"
 #include "run/task_timers.hpp"
 #include "run/watched_outputs.hpp"
@@ -97,6 +100,9 @@ class Run final : public detail::PipeEvents {
   detail::Ticker ticker_;
   detail::Hurry hurry_;
   detail::OutputQueues queues_;
+  detail::GroupScan group_scan_;
+  detail::CpuSampler sampler_;
+  detail::RunCpu run_cpu_;
   detail::Loop loop_;
   TimePoint start_{};
   std::size_t told_waiting_ = 0;  // tasks before this one were told to wait for -j (debug log)
@@ -126,11 +132,14 @@ Run::Run(const std::vector<Task>& tasks, const RunOptions& options, EventSink& s
       retries_(options.retry_delay),
       job_control_(children_, timers_, retries_, readiness_, queues_, sink_),
       ticker_(options.wake_every),
-      queues_(options.queued_outputs, options.kill_after) {
+      queues_(options.queued_outputs, options.kill_after),
+      group_scan_(children_),
+      sampler_(children_, sink, options.sample_every),
+      run_cpu_(options.cpus) {
   // In this order the loop reads pipes before it looks at the outputs it watches.
   for (detail::Source* source : std::initializer_list<detail::Source*>{
            &pipes_, &watched_, &timers_, &retries_, &readiness_.probes(), &readiness_.deadlines(),
-           &turns_, &ticker_, &hurry_, &queues_}) {
+           &turns_, &ticker_, &hurry_, &queues_, &group_scan_, &sampler_}) {
     loop_.add(*source);
   }
   pipes_.pause_while([this] { return queues_.backed_up(); });
@@ -143,8 +152,10 @@ int Run::execute() {
   if (std::any_of(tasks_.begin(), tasks_.end(), runs_commands)) {
     children_.start_guardian(tasks_.size());
   }
+  run_cpu_.begin();
   start_ = Clock::now();
   readiness_.set_start(start_);
+  sampler_.set_start(start_);
   sink_.on_begin(BeginEvent{parent_pid_, tasks_, start_, std::chrono::system_clock::now()});
 
   start_pending();
@@ -363,6 +374,7 @@ void Run::finish_ready() {
 void Run::finish(Slot& slot) {
   for (Stream stream : {Stream::kStdout, Stream::kStderr}) turns_.remove(slot.pipe(stream), stream);
   if (!slot.started) pipes_.read_hello(slot);
+  sampler_.last(slot);
   results_.record_end(slot);
   readiness_.ended(slot);
   const TaskResult& result = results_[slot.index];
@@ -448,7 +460,9 @@ void Run::give_up_pending(StopReason reason) {
 }
 
 void Run::report_summary(int status) {
-  sink_.on_summary(results_.summary(since_start(), status));
+  SummaryEvent summary = results_.summary(since_start(), status);
+  run_cpu_.end(summary);
+  sink_.on_summary(summary);
   sink_.flush();
 }
 

@@ -13,6 +13,7 @@
 #include "run/child.hpp"
 #include "run/loop.hpp"
 #include "run/stop_policy.hpp"
+#include "run/task_cpu.hpp"
 
 namespace mtask::detail {
 
@@ -52,6 +53,7 @@ struct Slot {
   bool noticed_stop = false;  // its process was seen stopped by a signal (warned about once)
   StopPolicy stop;
   Adopted* adopted = nullptr;  // what mtask adopted of the task is signalled with it
+  TaskCpu cpu;                 // how its processes took turns on the CPU
 
   TaskPipe& pipe(Stream s) { return pipes[static_cast<std::size_t>(s)]; }
   const TaskPipe& pipe(Stream s) const { return pipes[static_cast<std::size_t>(s)]; }

@@ -107,9 +107,7 @@ std::string describe(const TaskResult& result) {
 }
 
 bool stopped_not_ready(const TaskResult& result) {
-  // The two kinds of reason the run writes (docs/output.md): a verdict or deadline of the probe,
-  // or "ended before it was ready (...)".
-  return result.outcome != Outcome::kNotStarted && result.not_ready.starts_with("not ready after");
+  return result.outcome != Outcome::kNotStarted && result.gave_up;
 }
 
 }  // namespace mtask

@@ -141,6 +141,16 @@ TEST_CASE("every option's good values", "[app][options]") {
       {{"--timeline", "--ascii"}, [](const Config& c) { return !c.timeline_style.unicode; }},
       {{"--timeline-svg", "t.svg"}, [](const Config& c) { return c.timeline_svg == "t.svg"; }},
       {{"--trace", "dir/t.json"}, [](const Config& c) { return c.trace == "dir/t.json"; }},
+      {{"--timeline", "--timeline-scale", "4s"},
+       [](const Config& c) { return c.timeline_style.scale == 4s && c.svg_style.scale == 4s; }},
+      {{"--timeline-svg", "t.svg", "--timeline-scale", "1.5"},
+       [](const Config& c) { return c.svg_style.scale == 1500ms; }},
+      // Sampling the CPU costs a little: only for the pictures that draw it.
+      {{"--timeline"}, [](const Config& c) { return c.run.sample_every == 5ms; }},
+      {{"--timeline-svg", "t.svg"}, [](const Config& c) { return c.run.sample_every == 5ms; }},
+      {{"--trace", "t.json"}, [](const Config& c) { return c.run.sample_every == 5ms; }},
+      {{"--explain"}, [](const Config& c) { return c.run.sample_every == 0ms; }},
+      {{"-o", "json"}, [](const Config& c) { return c.run.sample_every == 0ms; }},
       {{"--explain"}, [](const Config& c) { return c.explain; }},
   };
   for (const Case& c : cases) {
@@ -189,6 +199,15 @@ TEST_CASE("every option's bad values, each with its message", "[app][options]") 
       {{"--timeline-svg", ""}, "--timeline-svg '': needs a file name"},
       {{"--trace", "missing/t.json"}, "--trace 'missing/t.json': no directory 'missing'"},
       {{"--timeline-svg", "dir"}, "--timeline-svg 'dir': is a directory"},
+      {{"--timeline", "--timeline-scale", "0"}, "--timeline-scale '0': must be more than 0"},
+      {{"--timeline", "--timeline-scale", "soon"}, "--timeline-scale 'soon': ", true},
+      {{"--timeline", "--timeline-scale", ""}, "--timeline-scale '': needs a value"},
+      {{"--timeline-scale", "4s"},
+       "--timeline-scale sets the time axis of a picture: give --timeline or --timeline-svg FILE "
+       "too"},
+      {{"--trace", "t.json", "--timeline-scale", "4s"},
+       "--timeline-scale sets the time axis of a picture: give --timeline or --timeline-svg FILE "
+       "too"},
       {{"--junit", "dir"}, "--junit 'dir': is a directory"},
       {{"--joblog", "missing/j.tsv"}, "--joblog 'missing/j.tsv': no directory 'missing'"},
       {{"--frobnicate"}, "unknown option '--frobnicate'"},

@@ -75,6 +75,19 @@ TEST_CASE("tasks_to_resume: columns are found by the header's names", "[unit][re
   CHECK(mtask::tasks_to_resume(joblog, tasks_named({"a", "b"})) == std::vector<bool>{true, false});
 }
 
+TEST_CASE("tasks_to_resume: the CPU columns before the command change nothing", "[unit][resume]") {
+  // The job log with cpu_wait, vcsw and ivcsw (docs/output.md, "Job log"): an unknown wait is
+  // "-", a partial one ends with "+"; the command after them may hold escaped tabs.
+  const std::string joblog =
+      "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
+      "stopped\tattempt\tcpu_wait\tvcsw\tivcsw\tcommand\n"
+      "0\ta\t42\t41\t1.000\t4.000\t2.000\t0\t1000\t0\t-\t0\t-\t1\t2.000\t3\t648\tmake a\n"
+      "1\tb\t43\t41\t1.000\t0.1\t0\t0\t1000\t1\t-\t0\t-\t1\t0.050+\t2\t0\tprintf 'x\\ty'\n"
+      "2\tc\t44\t41\t1.000\t0.1\t0\t0\t1000\t0\t-\t0\t-\t1\t-\t1\t0\tmake c\n";
+  CHECK(mtask::tasks_to_resume(joblog, tasks_named({"a", "b", "c"})) ==
+        std::vector<bool>{false, true, false});
+}
+
 TEST_CASE("tasks_to_resume: a row of another task list is an error", "[unit][resume]") {
   const auto tasks = tasks_named({"build", "test"});
   CHECK(error_of(kHeader + row(0, "build", "0") + row(1, "lint", "0"), tasks) ==

@@ -1,5 +1,5 @@
 #pragma once
-// A temporary directory for the tests that write files, removed with what it holds.
+// A temporary directory for the unit tests that write files, removed with what it holds.
 
 #include <cstdlib>
 #include <filesystem>
@@ -27,6 +27,7 @@ class TempDir {
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }
+  const std::string& path() const { return path_; }
   std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
   std::size_t entries() const {
     return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path_),
@@ -37,7 +38,7 @@ class TempDir {
   std::string path_;
 };
 
-std::string read_all(const std::string& path) {
+inline std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();

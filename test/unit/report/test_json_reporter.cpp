@@ -166,15 +166,20 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: an exit event has the documented ke
                              .wall = 1501200us,
                              .user_cpu = 400us,
                              .sys_cpu = 1100us,
-                             .max_rss_kb = 1480});
+                             .max_rss_kb = 1480,
+                             .vcsw = 3,
+                             .ivcsw = 648,
+                             .cpu_wait = 2000500us});
   CHECK(raw() == R"({"event":"exit","task":"dance","index":1,"pid":4243,"code":0,"signal":null,)"
                  R"("timed_out":false,"wall_s":1.5012,"user_s":0.0004,"sys_s":0.0011,)"
                  R"("max_rss_kb":1480,"stopped":null,"attempt":1,"retrying":false,"service":false,)"
-                 R"("not_ready":null,"ended_early":false,"t":1.5027})");
-  CHECK(keys(j) == std::vector<std::string>{"event", "task", "index", "pid", "code", "signal",
-                                            "timed_out", "wall_s", "user_s", "sys_s", "max_rss_kb",
-                                            "stopped", "attempt", "retrying", "service",
-                                            "not_ready", "ended_early", "t"});
+                 R"("not_ready":null,"ended_early":false,"vcsw":3,"ivcsw":648,"cpu_wait_s":2.0005,)"
+                 R"("t":1.5027})");
+  CHECK(keys(j) == std::vector<std::string>{
+                       "event",     "task",       "index",   "pid",       "code",        "signal",
+                       "timed_out", "wall_s",     "user_s",  "sys_s",     "max_rss_kb",  "stopped",
+                       "attempt",   "retrying",   "service", "not_ready", "ended_early", "vcsw",
+                       "ivcsw",     "cpu_wait_s", "t"});
   CHECK(j["code"].is_number_integer());
   CHECK(j["timed_out"].is_boolean());
   CHECK(j["max_rss_kb"].is_number_integer());
@@ -235,15 +240,75 @@ TEST_CASE_METHOD(JsonReporterFixture, "json: the summary has the documented keys
   const std::vector<TaskResult> results{
       {.outcome = Outcome::kExited, .pid = 4242, .wall = 1501200us},
       {.outcome = Outcome::kExited, .pid = 4243, .wall = 1500700us}};
-  reporter.on_summary({4241, tasks, results, 0, 1503100us, 3001900us, 1.997, 0, 1504ms});
+  reporter.on_summary({.parent_pid = 4241,
+                       .tasks = tasks,
+                       .results = results,
+                       .failed = 0,
+                       .wall = 1503100us,
+                       .task_wall_sum = 3001900us,
+                       .speedup = 1.997,
+                       .exit_code = 0,
+                       .t = 1504ms,
+                       .sequential = 3001800us,
+                       .cpu_wait_sum = 100us,
+                       .cpu_sum = 1200us,
+                       .cores = 2});
   const Json j = take();
   CHECK(raw() == R"({"event":"summary","parent_pid":4241,"tasks":2,"failed":0,"wall_s":1.5031,)"
                  R"("task_wall_sum_s":3.0019,"speedup":1.997,"exit_code":0,"stopped":null,)"
-                 R"("not_started":0,"flaky":0,"shard":null})");
+                 R"("not_started":0,"flaky":0,"shard":null,"sequential_s":3.0018,)"
+                 R"("sequential_upper_bound":false,"cpu_wait_s":0.0001,"cores":2,)"
+                 R"("others_cpu_s":null})");
   CHECK(keys(j) == std::vector<std::string>{"event", "parent_pid", "tasks", "failed", "wall_s",
                                             "task_wall_sum_s", "speedup", "exit_code", "stopped",
-                                            "not_started", "flaky", "shard"});
+                                            "not_started", "flaky", "shard", "sequential_s",
+                                            "sequential_upper_bound", "cpu_wait_s", "cores",
+                                            "others_cpu_s"});
   CHECK(out.writes == 1);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: an unknown CPU wait is null, a partial one says so",
+                 "[json_reporter]") {
+  Json j = exit_event({.outcome = Outcome::kExited, .pid = 4243, .wall = 1s});
+  CHECK(j["cpu_wait_s"].is_null());
+  CHECK(!j.contains("cpu_wait_partial"));
+  CHECK(j["vcsw"] == 0);
+  CHECK(j["ivcsw"] == 0);
+  j = exit_event({.outcome = Outcome::kExited,
+                  .pid = 4243,
+                  .wall = 1s,
+                  .cpu_wait = 250ms,
+                  .cpu_wait_partial = true});
+  CHECK(j["cpu_wait_s"] == 0.25);
+  CHECK(j["cpu_wait_partial"] == true);
+  CHECK(raw().find(R"("cpu_wait_s":0.25,"cpu_wait_partial":true,"t":)") != std::string::npos);
+}
+
+TEST_CASE_METHOD(JsonReporterFixture, "json: the summary says when sequential_s is an upper bound",
+                 "[json_reporter]") {
+  const std::vector<TaskResult> results{{.outcome = Outcome::kExited, .pid = 4242, .wall = 4s},
+                                        {.outcome = Outcome::kExited, .pid = 4243, .wall = 4s}};
+  reporter.on_summary({.parent_pid = 4241,
+                       .tasks = tasks,
+                       .results = results,
+                       .failed = 0,
+                       .wall = 4s,
+                       .task_wall_sum = 8s,
+                       .speedup = 2.0,
+                       .exit_code = 0,
+                       .t = 4s,
+                       .sequential = 8s,
+                       .sequential_upper_bound = true,
+                       .cpu_sum = 4s,
+                       .cores = 1,
+                       .others_cpu = 3100ms});
+  const Json j = take();
+  CHECK(j["sequential_s"] == 8.0);
+  CHECK(j["sequential_upper_bound"] == true);
+  CHECK(j["cpu_wait_s"] == 0.0);
+  CHECK(j["cores"] == 1);
+  CHECK(j["others_cpu_s"] == 3.1);
+  CHECK(j["speedup"] == 2.0);
 }
 
 TEST_CASE("json: the summary names the shard of the run", "[json_reporter]") {

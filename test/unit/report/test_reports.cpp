@@ -161,6 +161,10 @@ TEST_CASE_METHOD(JunitFixture, "junit: one testcase per task, failures and skipp
                        "tests=\"5\" failures=\"3\" errors=\"0\" skipped=\"1\" time=\"1.501\">"));
   CHECK(text.find("timestamp=\"2026-11-18T11:06:40\"") != std::string::npos);
   CHECK(text.find("<testcase name=\"sing\" classname=\"mtask\" time=\"1.500\">\n"
+                  "      <properties>\n"
+                  "        <property name=\"vcsw\" value=\"0\"/>\n"
+                  "        <property name=\"ivcsw\" value=\"0\"/>\n"
+                  "      </properties>\n"
                   "      <system-out>sing... (1/3)\n</system-out>\n    </testcase>") !=
         std::string::npos);
   CHECK(text.find("<failure message=\"exit 3\" type=\"exit\">exit 3</failure>\n"
@@ -186,6 +190,10 @@ TEST_CASE_METHOD(JunitFixture, "junit: a task mtask stopped is skipped, not a fa
   CAPTURE(text);
   CHECK(text.find("failures=\"2\" errors=\"0\" skipped=\"2\"") != std::string::npos);
   CHECK(text.find("<testcase name=\"seg\" classname=\"mtask\" time=\"0.003\">\n"
+                  "      <properties>\n"
+                  "        <property name=\"vcsw\" value=\"0\"/>\n"
+                  "        <property name=\"ivcsw\" value=\"0\"/>\n"
+                  "      </properties>\n"
                   "      <skipped message=\"stopped: SIGSEGV (SIGINT)\"/>") != std::string::npos);
   CHECK(text.find("type=\"signal\"") == std::string::npos);
 }
@@ -297,6 +305,35 @@ TEST_CASE("junit: an empty shard is an empty suite", "[junit][shard]") {
   CHECK(text.ends_with("    </properties>\n  </testsuite>\n</testsuites>\n"));
 }
 
+TEST_CASE_METHOD(JunitFixture, "junit: a testcase's properties say how it took turns on the CPU",
+                 "[junit]") {
+  results[0].vcsw = 3;
+  results[0].ivcsw = 648;
+  results[0].cpu_wait = 2000400us;
+  results[1].cpu_wait = 5ms;
+  results[1].cpu_wait_partial = true;
+  {
+    mtask::JunitReporter junit(tasks, path);
+    junit.on_begin(begin(tasks, std::chrono::system_clock::time_point(1795000000s)));
+    junit.on_summary(summary());
+  }
+  const std::string text = read_all(path);
+  CAPTURE(text);
+  CHECK(text.find("<testcase name=\"sing\" classname=\"mtask\" time=\"1.500\">\n"
+                  "      <properties>\n"
+                  "        <property name=\"cpu_wait_s\" value=\"2.000\"/>\n"
+                  "        <property name=\"vcsw\" value=\"3\"/>\n"
+                  "        <property name=\"ivcsw\" value=\"648\"/>\n"
+                  "      </properties>\n") != std::string::npos);
+  CHECK(text.find("<property name=\"cpu_wait_s\" value=\"0.005+\"/>") != std::string::npos);
+  // An unknown wait is left out; a task that never started has no properties.
+  CHECK(text.find("<testcase name=\"seg\" classname=\"mtask\" time=\"0.003\">\n"
+                  "      <properties>\n"
+                  "        <property name=\"vcsw\" value=\"0\"/>\n") != std::string::npos);
+  CHECK(text.find("<testcase name=\"late\" classname=\"mtask\" time=\"0.000\">\n"
+                  "      <skipped") != std::string::npos);
+}
+
 TEST_CASE("joblog: a shard is a comment line before the header", "[joblog][shard]") {
   mtask::StringOutput out;
   mtask::JoblogReporter joblog(out, mtask::RunContext{"2/4"});
@@ -327,10 +364,20 @@ TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
                    .wall = 2500us,
                    .user_cpu = 1ms,
                    .sys_cpu = 2ms,
-                   .max_rss_kb = 1480},
+                   .max_rss_kb = 1480,
+                   .vcsw = 2,
+                   .ivcsw = 648,
+                   .cpu_wait = 1250ms,
+                   .cpu_wait_partial = true},
                   0ms});
-  joblog.on_exit(
-      {tasks[0], {.outcome = Outcome::kExited, .pid = 10, .ppid = 1, .wall = 1500ms}, 0ms});
+  joblog.on_exit({tasks[0],
+                  {.outcome = Outcome::kExited,
+                   .pid = 10,
+                   .ppid = 1,
+                   .wall = 1500ms,
+                   .vcsw = 4,
+                   .cpu_wait = 12us},
+                  0ms});
   joblog.on_exit({tasks[2],
                   {.outcome = Outcome::kSignaled,
                    .pid = 12,
@@ -344,14 +391,15 @@ TEST_CASE("joblog: a header, then one row per task as it ends", "[joblog]") {
   CHECK(joblog.flush());
   CHECK(out.str() ==
         "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-        "stopped\tattempt\tcommand\n"
+        "stopped\tattempt\tcpu_wait\tvcsw\tivcsw\tcommand\n"
         "1\tcmd\t11\t1\t1795000001.250\t0.003\t0.001\t0.002\t1480\t3\t-\t0\t-\t1\t"
-        "printf 'a\\\\tb'\\techo\\\\\\nx\n"
+        "1.250+\t2\t648\tprintf 'a\\\\tb'\\techo\\\\\\nx\n"
         "0\tsing\t10\t1\t1795000000.000\t1.500\t0.000\t0.000\t0\t0\t-\t0\t-\t1\t"
-        "(builtin sing:3@500ms)\n"
+        "0.000\t4\t0\t(builtin sing:3@500ms)\n"
         "2\tseg\t12\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGSEGV\t0\tfail-fast\t1\t"
-        "kill -SEGV $$\n"
-        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\t-\t1\tsleep 9\n");
+        "-\t0\t0\tkill -SEGV $$\n"
+        "3\tslow\t13\t1\t1795000000.000\t0.000\t0.000\t0.000\t0\t-\tSIGTERM\t1\t-\t1\t-\t0\t0\t"
+        "sleep 9\n");
 }
 
 TEST_CASE("joblog: a file that cannot be made fails before the run", "[joblog]") {

@@ -154,13 +154,13 @@ TEST_CASE("retries: the joblog has a row per attempt, the attempt before the com
   std::istringstream lines(out.str());
   for (std::string line; std::getline(lines, line);) rows.push_back(line);
   REQUIRE(rows.size() == 6);
-  CHECK(rows[0].ends_with("\ttimed_out\tstopped\tattempt\tcommand"));
+  CHECK(rows[0].ends_with("\ttimed_out\tstopped\tattempt\tcpu_wait\tvcsw\tivcsw\tcommand"));
   CHECK(rows[1].starts_with("0\tflaky\t11\t"));
-  CHECK(rows[1].ends_with("\t1\t-\t0\t-\t1\tf"));
+  CHECK(rows[1].ends_with("\t1\t-\t0\t-\t1\t-\t0\t0\tf"));
   CHECK(rows[3].starts_with("0\tflaky\t12\t"));
-  CHECK(rows[3].ends_with("\t0\t-\t0\t-\t2\tf"));
+  CHECK(rows[3].ends_with("\t0\t-\t0\t-\t2\t-\t0\t0\tf"));
   CHECK(rows[5].starts_with("1\tnever\t23\t"));
-  CHECK(rows[5].ends_with("\t3\t-\t0\t-\t3\tn"));
+  CHECK(rows[5].ends_with("\t3\t-\t0\t-\t3\t-\t0\t0\tn"));
 }
 
 TEST_CASE("retries: JUnit writes failed attempts as flakyFailure or rerunFailure, with output",
@@ -178,6 +178,10 @@ TEST_CASE("retries: JUnit writes failed attempts as flakyFailure or rerunFailure
   CHECK(has(text, "failures=\"1\" errors=\"0\" skipped=\"0\""));
   CHECK(has(text,
             "<testcase name=\"flaky\" classname=\"mtask\" time=\"0.100\">\n"
+            "      <properties>\n"
+            "        <property name=\"vcsw\" value=\"0\"/>\n"
+            "        <property name=\"ivcsw\" value=\"0\"/>\n"
+            "      </properties>\n"
             "      <flakyFailure message=\"exit 1 on attempt 1 of 3\" type=\"exit\">\n"
             "        <system-out>flaky try 1\n</system-out>\n"
             "      </flakyFailure>\n"
@@ -185,6 +189,10 @@ TEST_CASE("retries: JUnit writes failed attempts as flakyFailure or rerunFailure
             "    </testcase>\n"));
   CHECK(has(text,
             "<testcase name=\"never\" classname=\"mtask\" time=\"0.100\">\n"
+            "      <properties>\n"
+            "        <property name=\"vcsw\" value=\"0\"/>\n"
+            "        <property name=\"ivcsw\" value=\"0\"/>\n"
+            "      </properties>\n"
             "      <failure message=\"exit 3\" type=\"exit\">exit 3</failure>\n"
             "      <rerunFailure message=\"exit 3 on attempt 1 of 3\" type=\"exit\">\n"
             "        <system-out>never try 1\n</system-out>\n"
@@ -292,6 +300,10 @@ TEST_CASE("retries: JUnit shows a retry a stop cancelled once, as the failure wi
   CAPTURE(text);
   CHECK(has(text,
             "<testcase name=\"b\" classname=\"mtask\" time=\"0.100\">\n"
+            "      <properties>\n"
+            "        <property name=\"vcsw\" value=\"0\"/>\n"
+            "        <property name=\"ivcsw\" value=\"0\"/>\n"
+            "      </properties>\n"
             "      <failure message=\"exit 1\" type=\"exit\">exit 1</failure>\n"
             "      <system-out>b-out\n</system-out>\n"
             "    </testcase>\n"));

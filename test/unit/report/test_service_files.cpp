@@ -57,6 +57,10 @@ TEST_CASE("junit: a service stopped at run over passes; needs not met are skippe
   CAPTURE(text);
   CHECK(text.find("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"1\"") != std::string::npos);
   CHECK(text.find("<testcase name=\"web\" classname=\"mtask\" time=\"3.000\">\n"
+                  "      <properties>\n"
+                  "        <property name=\"vcsw\" value=\"0\"/>\n"
+                  "        <property name=\"ivcsw\" value=\"0\"/>\n"
+                  "      </properties>\n"
                   "    </testcase>") != std::string::npos);
   CHECK(text.find("<testcase name=\"late\" classname=\"mtask\" time=\"0.000\">\n"
                   "      <skipped message=\"needs web: exit 1 &lt;&amp;&gt;\"/>") !=
@@ -70,6 +74,7 @@ TEST_CASE("junit: never ready and ended early are failures that say so", "[junit
   early.ended_early = true;
   TaskResult never{.outcome = Outcome::kSignaled, .pid = 11, .ppid = 1, .signal = SIGTERM};
   never.not_ready = "not ready after 30 s (tcp:9000): connection refused";
+  never.gave_up = true;
   const std::string text = junit_of(tasks, {early, never}, 2);
   CAPTURE(text);
   CHECK(text.find("tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\"") != std::string::npos);
@@ -107,6 +112,6 @@ TEST_CASE("joblog: a service's row says it was stopped at run over", "[joblog][s
   joblog.on_exit({tasks[0], run_over(10), 3s});
   joblog.on_exit({tasks[0], {.stopped = StopReason::kNeeds, .needs_failed = "needs db: x"}, 3s});
   CHECK(out.str().substr(out.str().find('\n') + 1) ==
-        "0\tweb\t10\t1\t1795000000.000\t3.000\t0.000\t0.000\t0\t-\tSIGTERM\t0\trun over\t1\t"
-        "serve\n");
+        "0\tweb\t10\t1\t1795000000.000\t3.000\t0.000\t0.000\t0\t-\tSIGTERM\t0\trun over\t1\t-\t0\t"
+        "0\tserve\n");
 }

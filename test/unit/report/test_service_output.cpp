@@ -85,6 +85,7 @@ TEST_CASE("json: exit events tell services, readiness and early ends",
   reporter.on_exit({tasks[0], early, 2s});
   TaskResult never{.outcome = Outcome::kSignaled, .pid = 4243, .signal = SIGTERM};
   never.not_ready = "not ready after 30 s (tcp:8000): connection refused";
+  never.gave_up = true;
   reporter.on_exit({tasks[1], never, 30s});
   const std::vector<Json> events = events_of(out.str());
   REQUIRE(events.size() == 3);
@@ -98,10 +99,11 @@ TEST_CASE("json: exit events tell services, readiness and early ends",
   // The new keys come after the old ones, just before t.
   std::vector<std::string> keys;
   for (const auto& item : events[0].items()) keys.push_back(item.key());
-  CHECK(keys == std::vector<std::string>{"event", "task", "index", "pid", "code", "signal",
-                                         "timed_out", "wall_s", "user_s", "sys_s", "max_rss_kb",
-                                         "stopped", "attempt", "retrying", "service", "not_ready",
-                                         "ended_early", "t"});
+  CHECK(keys == std::vector<std::string>{
+                    "event",     "task",       "index",   "pid",       "code",        "signal",
+                    "timed_out", "wall_s",     "user_s",  "sys_s",     "max_rss_kb",  "stopped",
+                    "attempt",   "retrying",   "service", "not_ready", "ended_early", "vcsw",
+                    "ivcsw",     "cpu_wait_s", "t"});
 }
 
 TEST_CASE("json: a task not started for its needs names the need and why",

@@ -176,6 +176,7 @@ TEST_CASE("explain: each probe and each wait are told", "[explain][services]") {
   explain.on_exit({tasks[2], late, 30s});
   TaskResult api{.outcome = Outcome::kSignaled, .pid = 4244, .signal = SIGTERM, .wall = 30s};
   api.not_ready = "not ready after 30 s (line:up)";
+  api.gave_up = true;
   api.probe_tries = 3;
   explain.on_exit({tasks[3], api, 30s});
   const TaskResult chain{.stopped = StopReason::kNeeds,

@@ -223,16 +223,20 @@ TEST_CASE("text: the summary is a table and the time saved", "[text_reporter]") 
                        .task_wall_sum = 1701200us,
                        .speedup = 1.7012 / 1.5031,
                        .exit_code = 1,
-                       .t = 1504ms});
+                       .t = 1504ms,
+                       .sequential = 1701200us,
+                       .cpu_sum = 13800us,
+                       .cores = 2});
   CHECK(out.str() ==
         "\n"
-        "  task    pid  ppid  status           wall     user     sys  max rss\n"
-        "  sing   4242  4241  exit 0         1.50 s   0.4 ms  1.1 ms  1.4 MiB\n"
-        "! dance  4243  4241  SIGSEGV      200.0 ms  12.3 ms  0.0 ms  900 KiB\n"
-        "  late      -     -  not started         -        -       -        -\n"
-        "wall 1.50 s for 1.70 s of task time: 1.13x speedup\n"
+        "  task    pid  ppid  status           wall     user     sys  wait  switches  max rss\n"
+        "  sing   4242  4241  exit 0         1.50 s   0.4 ms  1.1 ms     -       0/0  1.4 MiB\n"
+        "! dance  4243  4241  SIGSEGV      200.0 ms  12.3 ms  0.0 ms     -       0/0  900 KiB\n"
+        "  late      -     -  not started         -        -       -     -         -        -\n"
+        "wall 1.50 s for 1.70 s of task time\n"
         "3 tasks, 1 failed, 1 not started\n"
-        "3 tasks, 13.8 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)\n");
+        "3 tasks, 13.8 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)\n"
+        "took 1.50 s; one after another 1.70 s: 1.13x, ran one at a time\n");
   CHECK(err.str().empty());
 }
 
@@ -242,12 +246,22 @@ TEST_CASE("text: a summary of tasks that all succeeded says so", "[text_reporter
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({4241, tasks, results, 0, 2s, 2s, 1.0, 0, 2s});
+  reporter.on_summary({.parent_pid = 4241,
+                       .tasks = tasks,
+                       .results = results,
+                       .failed = 0,
+                       .wall = 2s,
+                       .task_wall_sum = 2s,
+                       .speedup = 1.0,
+                       .exit_code = 0,
+                       .t = 2s,
+                       .sequential = 2s});
   const std::string& text = out.str();
   CHECK(text.substr(text.rfind("wall")) ==
-        "wall 2.00 s for 2.00 s of task time: 1.00x speedup\n"
+        "wall 2.00 s for 2.00 s of task time\n"
         "1 task, none failed\n"
-        "1 task, 0.0 ms CPU in 2.00 s: 0.0 cores busy (mostly waiting)\n");
+        "1 task, 0.0 ms CPU in 2.00 s: 0.0 cores busy (mostly waiting)\n"
+        "took 2.00 s; one after another 2.00 s: 1.00x, one task: nothing to overlap\n");
 }
 
 TEST_CASE("text: memory is shown in KiB, MiB or GiB", "[text_reporter]") {
@@ -332,6 +346,90 @@ TEST_CASE("text: when no task ran the summary says so instead of a speedup", "[t
       out.str().ends_with("wall 0.1 ms, no task ran\n2 tasks, none failed, 2 not started\n"
                           "2 tasks, 0.0 ms CPU in 0.1 ms: nothing ran\n"));
   CHECK(out.str().find("speedup") == std::string::npos);
+  CHECK(out.str().find("one after another") == std::string::npos);
+}
+
+TEST_CASE("text: the summary shows each task's CPU wait and context switches", "[text_reporter]") {
+  // --busy --cores 1 a:2@1s b:2@1s: they took turns on the one core.
+  const std::vector<mtask::Task> tasks{
+      {.name = "a", .index = 0}, {.name = "b", .index = 1}, {.name = "c", .index = 2}};
+  TaskResult a = exited(4242, 0, 4s);
+  a.user_cpu = 2s;
+  a.vcsw = 3;
+  a.ivcsw = 648;
+  a.cpu_wait = 2s;
+  TaskResult b = a;
+  b.pid = 4243;
+  b.ivcsw = 650;
+  b.cpu_wait = 1990ms;
+  b.cpu_wait_partial = true;
+  TaskResult c = exited(4244, 0, 10ms);  // its wait unknown
+  const std::vector<TaskResult> results{a, b, c};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  reporter.on_summary({.parent_pid = 4241,
+                       .tasks = tasks,
+                       .results = results,
+                       .failed = 0,
+                       .wall = 4010ms,
+                       .task_wall_sum = 8010ms,
+                       .speedup = 4.02 / 4.01,
+                       .exit_code = 0,
+                       .t = 4010ms,
+                       .sequential = 4020ms,
+                       .sequential_upper_bound = true,
+                       .cpu_wait_sum = 3990ms,
+                       .cpu_sum = 4s,
+                       .cores = 1});
+  CHECK(out.str() ==
+        "\n"
+        "  task   pid  ppid  status     wall    user     sys     wait  switches  max rss\n"
+        "  a     4242  4241  exit 0   4.00 s  2.00 s  0.0 ms   2.00 s     3/648    0 KiB\n"
+        "  b     4243  4241  exit 0   4.00 s  2.00 s  0.0 ms  1.99 s+     3/650    0 KiB\n"
+        "  c     4244  4241  exit 0  10.0 ms  0.0 ms  0.0 ms        -       0/0    0 KiB\n"
+        "wall 4.01 s for 8.01 s of task time, 3.99 s of it waiting for a CPU\n"
+        "3 tasks, none failed\n"
+        "3 tasks, 4.00 s CPU in 4.01 s: 1.0 cores busy (concurrent: taking turns)\n"
+        "took 4.01 s; one after another at most 4.02 s: at most 1.00x, took turns on 1 CPU: "
+        "nothing saved\n");
+}
+
+TEST_CASE("text: the last line gives the speedup and what it means", "[text_reporter]") {
+  const std::vector<mtask::Task> tasks{{.name = "a", .index = 0}, {.name = "b", .index = 1}};
+  const std::vector<TaskResult> results{exited(4242, 0, 2s), exited(4243, 0, 2s)};
+  struct Case {
+    mtask::Duration wall, sequential, cpu_wait_sum, cpu_sum;
+    std::size_t cores;
+    std::string line;
+  };
+  const Case cases[] = {
+      {2s, 4s, 0s, 4s, 2,
+       "took 2.00 s; one after another 4.00 s: 2.00x, ran in parallel on 2 CPUs"},
+      {2s, 4s, 0s, 1ms, 1,
+       "took 2.00 s; one after another 4.00 s: 2.00x, waited together: no CPU needed"},
+      {4s, 4s, 0s, 4s, 2, "took 4.00 s; one after another 4.00 s: 1.00x, ran one at a time"},
+  };
+  for (const Case& c : cases) {
+    mtask::StringOutput out;
+    mtask::StringOutput err;
+    mtask::TextReporter reporter(tasks, out, err);
+    reporter.on_summary({.parent_pid = 4241,
+                         .tasks = tasks,
+                         .results = results,
+                         .failed = 0,
+                         .wall = c.wall,
+                         .task_wall_sum = 4s,
+                         .speedup = std::chrono::duration<double>(c.sequential) /
+                                    std::chrono::duration<double>(c.wall),
+                         .exit_code = 0,
+                         .t = c.wall,
+                         .sequential = c.sequential,
+                         .cpu_wait_sum = c.cpu_wait_sum,
+                         .cpu_sum = c.cpu_sum,
+                         .cores = c.cores});
+    CHECK(out.str().ends_with(c.line + "\n"));
+  }
 }
 
 TEST_CASE("text: names of wide characters line up by the columns they take", "[text_reporter]") {

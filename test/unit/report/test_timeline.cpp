@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -225,11 +226,100 @@ TEST_CASE("the explanation counts in words that agree", "[explain]") {
   const std::vector<mtask::Task> tasks{once};
   const std::vector<TaskResult> results{
       {.outcome = Outcome::kExited, .pid = 4242, .ppid = 4241, .wall = 500ms}};
-  explain.on_summary({4241, tasks, results, 0, 500ms, 500ms, 1.0, 0, 500ms});
+  explain.on_summary({.parent_pid = 4241,
+                      .tasks = tasks,
+                      .results = results,
+                      .failed = 0,
+                      .wall = 500ms,
+                      .task_wall_sum = 500ms,
+                      .speedup = 1.0,
+                      .exit_code = 0,
+                      .t = 500ms,
+                      .sequential = 500ms,
+                      .cores = 1});
   const std::vector<std::string> lines = lines_of(err.str());
-  REQUIRE(lines.size() == 4);
+  REQUIRE(lines.size() == 5);
   CHECK(lines[2] == "child 4242: prints 'once... (i/1)' 1 time, sleeping 500.0 ms after it");
-  CHECK(lines[3] == "parent 4241: every child reaped, no zombie left: 1 task in 500.0 ms");
+  CHECK(lines[3] ==
+        "parent 4241: one after another the tasks would take 500.0 ms (500.0 ms of wall time, "
+        "0.0 ms of it waiting for a CPU); together they took 500.0 ms: 1.00x, one task: nothing "
+        "to overlap");
+  CHECK(lines[4] == "parent 4241: every child reaped, no zombie left: 1 task in 500.0 ms");
+}
+
+TEST_CASE("the explanation tells how tasks took turns on one CPU", "[explain]") {
+  // --busy --cores 1 a:2@1s b:2@1s: each computed 2 s, preempted again and again, and waited
+  // 2 s for the core while the other had it.
+  mtask::StringOutput err;
+  mtask::ExplainReporter explain(err, {.parent_pid = 4241, .busy = true, .cpus = {0}});
+  const std::vector<mtask::Task> tasks{{.name = "a", .count = 2, .interval = 1s, .index = 0},
+                                       {.name = "b", .count = 2, .interval = 1s, .index = 1}};
+  const std::vector<TaskResult> results{{.outcome = Outcome::kExited,
+                                         .pid = 4242,
+                                         .ppid = 4241,
+                                         .wall = 4s,
+                                         .user_cpu = 2s,
+                                         .vcsw = 3,
+                                         .ivcsw = 648,
+                                         .cpu_wait = 2s},
+                                        {.outcome = Outcome::kExited,
+                                         .pid = 4243,
+                                         .ppid = 4241,
+                                         .wall = 4s,
+                                         .user_cpu = 2s,
+                                         .vcsw = 2,
+                                         .ivcsw = 650,
+                                         .cpu_wait = 1990ms,
+                                         .cpu_wait_partial = true}};
+  explain.on_start({tasks[0], 4242, 4241, 1ms});
+  explain.on_start({tasks[1], 4243, 4241, 1ms});
+  explain.on_exit({tasks[0], results[0], 4s});
+  explain.on_exit({tasks[1], results[1], 4s});
+  explain.on_summary({.parent_pid = 4241,
+                      .tasks = tasks,
+                      .results = results,
+                      .failed = 0,
+                      .wall = 4010ms,
+                      .task_wall_sum = 8s,
+                      .speedup = 4.01 / 4.01,
+                      .exit_code = 0,
+                      .t = 4010ms,
+                      .sequential = 4010ms,
+                      .sequential_upper_bound = true,
+                      .cpu_wait_sum = 3990ms,
+                      .cpu_sum = 4s,
+                      .cores = 1});
+  const std::vector<std::string> lines = lines_of(err.str());
+  CAPTURE(err.str());
+  const auto has = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  CHECK(has("parent 4241: a was preempted 648 times: slices of about 3.1 ms of CPU"));
+  CHECK(has("parent 4241: a waited 2.00 s for a CPU while it was ready to run"));
+  CHECK(has("parent 4241: b waited at least 1.99 s for a CPU while it was ready to run"));
+  REQUIRE(lines.size() >= 2);
+  CHECK(lines[lines.size() - 2] ==
+        "parent 4241: one after another the tasks would take at most 4.01 s (8.00 s of wall "
+        "time, 3.99 s of it waiting for a CPU, more not measured); together they took 4.01 s: "
+        "at most 1.00x, took turns on 1 CPU: nothing saved");
+}
+
+TEST_CASE("the explanation of a sleeping task counts its own pauses, not slices", "[explain]") {
+  mtask::StringOutput err;
+  mtask::ExplainReporter explain(err, {.parent_pid = 4241});
+  const mtask::Task sing{.name = "sing", .count = 3, .interval = 500ms};
+  explain.on_exit({sing,
+                   {.outcome = Outcome::kExited,
+                    .pid = 4242,
+                    .wall = 1500ms,
+                    .user_cpu = 300us,
+                    .vcsw = 4,
+                    .ivcsw = 1,
+                    .cpu_wait = 20us},
+                   1500ms});
+  const std::vector<std::string> lines = lines_of(err.str());
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1] == "parent 4241: sing gave up the CPU 4 times to sleep or wait, preempted 1 time");
 }
 
 TEST_CASE("the explanation waits for an unfinished stderr line", "[explain]") {

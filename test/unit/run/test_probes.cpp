@@ -17,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../report/temp_dir.hpp"
 #include "mtask/error.hpp"
 #include "mtask/run/runner.hpp"
 #include "posix/signals.hpp"
@@ -55,26 +56,6 @@ class Port {
   unsigned port_ = 0;
 };
 
-/// A directory of its own, removed with what it holds.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mtask-probe-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 /// The pids of the processes whose command line holds `marker`.
 std::vector<pid_t> processes_with(const std::string& marker) {
   std::vector<pid_t> pids;
@@ -107,6 +88,12 @@ pid_t parent_of(pid_t pid) {
   const std::size_t paren = stat.rfind(')');
   if (paren == std::string::npos) return 0;
   return static_cast<pid_t>(std::atoi(stat.c_str() + paren + 4));
+}
+
+std::vector<mtask::Probe> parsed_probes(const std::vector<Task>& tasks) {
+  std::vector<mtask::Probe> probes;
+  for (const Task& task : tasks) probes.push_back(mtask::probe_of(task));
+  return probes;
 }
 
 Task task_with(const std::string& name, const std::string& ready, std::size_t index = 0) {
@@ -144,7 +131,8 @@ struct Bench {
   mtask::detail::SignalGuard signals;
   mtask::detail::Children children{signals, options, true};
   std::vector<ProbeVerdict> verdicts;
-  mtask::detail::Probes probes{tasks, children,
+  std::vector<mtask::Probe> parsed = parsed_probes(tasks);
+  mtask::detail::Probes probes{tasks, parsed, children,
                                [this](const ProbeVerdict& v) { verdicts.push_back(v); }};
   mtask::detail::Ticker ticker{50ms};
   mtask::detail::Loop loop;
@@ -155,7 +143,7 @@ struct Bench {
 TEST_CASE("probes: tcp: is ready once the port accepts, after refused tries", "[probes]") {
   Port port;
   Bench bench({task_with("web", "tcp:" + port.text())});
-  bench.probes.begin(0, Clock::now() + 20s);
+  bench.probes.begin(0, Clock::now(), Clock::now() + 20s);
   bench.run_for(350ms);
   CHECK_FALSE(bench.told());
   port.listen();
@@ -173,7 +161,7 @@ TEST_CASE("probes: tcp: gives up at its deadline, with the last try's error", "[
   Port port;
   Bench bench({task_with("web", "tcp:" + port.text())});
   const TimePoint begun = Clock::now();
-  bench.probes.begin(0, begun + 500ms);
+  bench.probes.begin(0, begun, begun + 500ms);
   bench.run_until([&] { return bench.told(); }, 10s);
   REQUIRE(bench.verdicts.size() == 1);
   CHECK_FALSE(bench.verdicts[0].ready);
@@ -194,7 +182,7 @@ TEST_CASE("probes: the ready timeout in the verdict counts from the task's fork"
   REQUIRE(bench.children.spawn(bench.tasks[0], 0) == mtask::detail::Children::Spawn::kStarted);
   const TimePoint forked = bench.children.running().back()->forked_at;
   usleep(200'000);  // the hello takes its time: begin() comes later than the fork
-  bench.probes.begin(0, forked + 600ms);
+  bench.probes.begin(0, forked, forked + 600ms);
   bench.run_until([&] { return bench.told(); }, 10s);
   REQUIRE(bench.verdicts.size() == 1);
   CHECK_THAT(bench.verdicts[0].why, Catch::StartsWith("not ready after 600.0 ms (tcp:"));
@@ -217,7 +205,7 @@ TEST_CASE("probes: tcp:HOST:PORT resolves before anything runs", "[probes]") {
     port.listen();
     Bench bench({task_with("web", "tcp:127.0.0.1:" + port.text())});
     bench.probes.resolve_hosts();
-    bench.probes.begin(0, Clock::now() + 10s);
+    bench.probes.begin(0, Clock::now(), Clock::now() + 10s);
     bench.run_until([&] { return bench.told(); }, 10s);
     REQUIRE(bench.verdicts.size() == 1);
     CHECK(bench.verdicts[0].ready);
@@ -228,7 +216,7 @@ TEST_CASE("probes: tcp:HOST:PORT resolves before anything runs", "[probes]") {
 TEST_CASE("probes: line: a line that matches makes the task ready", "[probes]") {
   Bench bench({task_with("web", "line:listening on [0-9]+$")});
   bench.probes.line(0, "listening on 80");  // before begin(): not heard
-  bench.probes.begin(0, Clock::now() + 10s);
+  bench.probes.begin(0, Clock::now(), Clock::now() + 10s);
   bench.probes.line(0, "starting");
   bench.probes.line(0, "listening on port");
   CHECK_FALSE(bench.told());
@@ -242,7 +230,7 @@ TEST_CASE("probes: line: a line that matches makes the task ready", "[probes]") 
 
 TEST_CASE("probes: line: gives up when no line matches in time", "[probes]") {
   Bench bench({task_with("web", "line:^ready$")});
-  bench.probes.begin(0, Clock::now() + 300ms);
+  bench.probes.begin(0, Clock::now(), Clock::now() + 300ms);
   bench.probes.line(0, "not ready");
   bench.run_until([&] { return bench.told(); }, 10s);
   REQUIRE(bench.verdicts.size() == 1);
@@ -257,7 +245,7 @@ TEST_CASE("probes: cmd: runs the command in the task's cwd and env until it exit
   task.cwd = dir.path();
   task.env = {{"FLAG", "flag"}};
   Bench bench({task_with("other", "exit"), task});
-  bench.probes.begin(1, Clock::now() + 20s);
+  bench.probes.begin(1, Clock::now(), Clock::now() + 20s);
   bench.run_for(700ms);
   CHECK_FALSE(bench.told());
   std::ofstream(dir.path() + "/flag").put('x');
@@ -272,7 +260,7 @@ TEST_CASE("probes: cmd: runs the command in the task's cwd and env until it exit
 
 TEST_CASE("probes: cmd: gives up with its exit status and last stderr line", "[probes]") {
   Bench bench({task_with("web", "cmd:echo first >&2; echo 'no answer' >&2; exit 3")});
-  bench.probes.begin(0, Clock::now() + 600ms);
+  bench.probes.begin(0, Clock::now(), Clock::now() + 600ms);
   bench.run_until([&] { return bench.told(); }, 10s);
   REQUIRE(bench.verdicts.size() == 1);
   CHECK_FALSE(bench.verdicts[0].ready);
@@ -287,7 +275,7 @@ TEST_CASE("probes: a probe command never outlives its probe", "[probes]") {
   const std::string marker = "31.4159" + std::to_string(getpid());
   Bench bench({task_with("web", "cmd:sleep " + marker + " & sleep " + marker)});
   SECTION("its deadline kills it") {
-    bench.probes.begin(0, Clock::now() + 700ms);
+    bench.probes.begin(0, Clock::now(), Clock::now() + 700ms);
     bench.run_for(400ms);
     CHECK(processes_with(marker).size() >= 2);
     bench.run_until([&] { return bench.told(); }, 10s);
@@ -298,7 +286,7 @@ TEST_CASE("probes: a probe command never outlives its probe", "[probes]") {
     CHECK(all_gone(marker));
   }
   SECTION("cancel kills it, reaped, with no verdict") {
-    bench.probes.begin(0, kNever);
+    bench.probes.begin(0, Clock::now(), kNever);
     bench.run_for(400ms);
     const std::vector<pid_t> running = processes_with(marker);
     CHECK(running.size() >= 2);
@@ -320,7 +308,7 @@ TEST_CASE("probes: the destructor kills a probe command that runs", "[probes]") 
   const std::string marker = "27.1828" + std::to_string(getpid());
   {
     Bench bench({task_with("web", "cmd:sleep " + marker)});
-    bench.probes.begin(0, kNever);
+    bench.probes.begin(0, Clock::now(), kNever);
     bench.run_for(400ms);
     CHECK_FALSE(processes_with(marker).empty());
   }
@@ -331,7 +319,7 @@ TEST_CASE("probes: a pause moves the deadline by its length", "[probes]") {
   Port port;
   Bench bench({task_with("web", "tcp:" + port.text())});
   const TimePoint begun = Clock::now();
-  bench.probes.begin(0, begun + 300ms);
+  bench.probes.begin(0, begun, begun + 300ms);
   bench.probes.pause(begun);
   usleep(500'000);
   bench.probes.resume(Clock::now());

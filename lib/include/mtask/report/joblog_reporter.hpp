@@ -14,13 +14,15 @@ namespace mtask {
 /// tab-separated row per attempt of a task as it ends (one per task without --retries). Tasks
 /// that never started have no row (as they have no exit event). Columns: index, task, pid,
 /// ppid, start (Unix seconds), wall, user, sys (seconds), max_rss_kb, exit (code or -), signal
-/// (name or -), timed_out (0 or 1), stopped (a reason or -), attempt (from 1), command.
+/// (name or -), timed_out (0 or 1), stopped (a reason or -), attempt (from 1), cpu_wait
+/// (seconds, - when unknown, a trailing + when partial), vcsw, ivcsw (context switches),
+/// command.
 class JoblogReporter final : public EventSink {
  public:
   /// The header row, without its newline.
   static constexpr std::string_view kHeader =
       "index\ttask\tpid\tppid\tstart\twall\tuser\tsys\tmax_rss_kb\texit\tsignal\ttimed_out\t"
-      "stopped\tattempt\tcommand";
+      "stopped\tattempt\tcpu_wait\tvcsw\tivcsw\tcommand";
 
   /// Writes the header to `out`, then a row per task. A shard of `context` comes first, as a
   /// comment line `# shard K/N` (readers skip lines starting with '#').

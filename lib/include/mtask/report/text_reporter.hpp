@@ -108,4 +108,10 @@ class TextReporter final : public EventSink {
 /// no task time was spent (no task started).
 std::string conclusion_line(std::size_t tasks, Duration cpu, Duration wall, Duration task_wall_sum);
 
+/// The summary's line on the speedup: the wall time, how long the tasks would have taken one
+/// after another, their ratio and what it means (docs/output.md, "Speedup"), e.g.
+/// `took 4.01 s; one after another 4.00 s: 1.00x, took turns on 1 CPU: nothing saved`. Empty
+/// when there is no speedup (no task ran, a wall time of 0).
+std::string speedup_line(const SummaryEvent& e);
+
 }  // namespace mtask

@@ -29,6 +29,24 @@ struct TimelineAttempt {
   std::string status;  ///< "exit 1", "timed out", ...
 };
 
+/// What a task did in a stretch of time, from the CPU samples (docs/output.md, "Who ran where").
+enum class CpuState : std::uint8_t {
+  kRunning,  ///< on a CPU
+  kWaiting,  ///< ready to run, waiting for a CPU
+  kAsleep,   ///< neither: sleeping, waiting for input or output
+};
+
+/// A stretch of a task's life in one state: consecutive samples of the same state (and CPU)
+/// merged. The state is the largest of the three times in it.
+struct CpuSpan {
+  Duration from{0};  ///< since the start of the run
+  Duration to{0};
+  CpuState state = CpuState::kAsleep;
+  int cpu = -1;         ///< while running: the CPU it ran on most; -1: unknown
+  Duration running{0};  ///< on a CPU in the stretch (several processes add up)
+  Duration waiting{0};  ///< waiting for a CPU in the stretch
+};
+
 /// One task of a run in time: its last attempt, and the failed ones before it.
 struct TimelineTask {
   std::string name;
@@ -57,6 +75,24 @@ struct TimelineTask {
   /// Why its last attempt was never ready (TaskResult::not_ready), when it started and no
   /// ready event came: it was getting ready, in vain, from `start` to `end`. Else empty.
   std::string never_ready{};
+  /// Its states in time, from the CPU samples (only when a view asked for them), in order.
+  std::vector<CpuSpan> spans{};
+  /// Coarser than the samples: once the spans reached their budget, neighbours were merged
+  /// into stretches at least this long (0: as sampled).
+  Duration span_quantum{0};
+};
+
+/// What the run's summary says of its speed, drawn with the picture (docs/output.md,
+/// "Speedup").
+struct TimelineFigures {
+  double speedup = 0;  ///< sequential / wall
+  Duration sequential{0};
+  bool upper_bound = false;  ///< the speedup is at most this
+  Duration cpu_sum{0};       ///< user + system CPU of every attempt
+  Duration cpu_wait_sum{0};
+  std::size_t cores = 0;  ///< CPUs the tasks could run on; 0: no summary said
+  std::optional<Duration> others_cpu{};
+  std::string verdict;  ///< a short phrase on what the speedup means; empty: none
 };
 
 /// What a run looked like in time: when each task lived and when its lines came out.
@@ -65,6 +101,11 @@ struct Timeline {
   Duration wall{0};
   std::vector<TimelineTask> tasks;  ///< in command-line order
   std::uint64_t dropped_marks = 0;  ///< lines counted but not kept (memory stays bounded)
+  std::uint64_t samples = 0;        ///< CPU samples received
+  /// Spans merged into a neighbour once a task's spans reached their budget
+  /// (kTimelineSpansPerTask): the picture of that task is coarser than the samples.
+  std::uint64_t coarsened_spans = 0;
+  TimelineFigures figures;
 };
 
 /// How many bytes of each line a timeline keeps, and how many marks in all.
@@ -73,6 +114,10 @@ inline constexpr std::size_t kTimelineMaxMarks = 100'000;
 /// How many failed attempts before the last a timeline keeps per task: memory stays bounded
 /// however often a task runs again.
 inline constexpr std::size_t kTimelineEarlierKept = 10;
+/// How many state spans a timeline keeps per task, and in all: a task past its share has its
+/// spans merged in pairs (coarser, never dropped), so memory stays bounded however long it runs.
+inline constexpr std::size_t kTimelineSpansPerTask = 4096;
+inline constexpr std::size_t kTimelineMaxSpans = 400'000;
 
 /// Records a Timeline from the events of a run, and hands it to every writer added when the
 /// summary comes (also after a stop by signal, which still ends with a summary).
@@ -81,11 +126,16 @@ class TimelineRecorder final : public EventSink {
   using Writer = std::function<void(const Timeline&)>;
 
   void add_writer(Writer writer) { writers_.push_back(std::move(writer)); }
+  /// What the picture says the speedup means (TimelineFigures::verdict), from the summary.
+  using Verdict = std::function<std::string(const SummaryEvent&)>;
+  void set_verdict(Verdict verdict) { verdict_ = std::move(verdict); }
 
+  void on_begin(const BeginEvent& e) override;
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
   void on_exit(const ExitEvent& e) override;
   void on_ready(const ReadyEvent& e) override;
+  void on_cpu_sample(const CpuSampleEvent& e) override;
   void on_summary(const SummaryEvent& e) override;
 
   const Timeline& timeline() const { return timeline_; }
@@ -102,6 +152,8 @@ class TimelineRecorder final : public EventSink {
   /// Per task index: a task of this run has it (under --shard, the others' indexes have none).
   std::vector<bool> used_;
   std::vector<Writer> writers_;
+  Verdict verdict_;
+  std::size_t span_budget_ = kTimelineSpansPerTask;  ///< per task, from the number of tasks
 };
 
 /// How to draw a timeline in a terminal.
@@ -109,21 +161,33 @@ struct TimelineStyle {
   std::size_t width = 80;  ///< columns available
   bool unicode = true;     ///< block characters; else ASCII
   bool color = false;      ///< ANSI colours, one per task
+  /// A fixed time axis (--timeline-scale), to compare runs side by side; 0: the run's wall
+  /// time. A run longer than the scale is drawn to its end, and the header says so.
+  Duration scale{0};
+};
+
+/// How to draw a timeline as SVG.
+struct SvgStyle {
+  Duration scale{0};  ///< as TimelineStyle::scale
 };
 
 /// The timeline as text: a header, one row per task (name, pid, then a bar over the run's wall
 /// time: where the task was alive, and where its lines came out; where it waited for its needs,
-/// was getting ready and became ready), and a time axis. Every line
-/// fits in `style.width` columns (at least 40 are used).
+/// was getting ready and became ready), and a time axis. With CPU samples, a strip of states
+/// under each bar (running on CPU n, waiting for a CPU, asleep), one row per CPU saying which
+/// task ran there, and their legend; with a summary, the speedup and the cores busy below the
+/// axis. Every line fits in `style.width` columns (at least 40 are used).
 std::string render_timeline(const Timeline& timeline, const TimelineStyle& style);
 
 /// The same picture as a standalone SVG document.
-std::string render_timeline_svg(const Timeline& timeline);
+std::string render_timeline_svg(const Timeline& timeline, const SvgStyle& style = {});
 
 /// The run as Chrome trace-event JSON ({"traceEvents":[...]}, timestamps in microseconds), as
 /// Perfetto and chrome://tracing open it: a track per task and one for the parent, a complete
 /// ("X") event for each task's life (one per attempt) and an instant ("i") event per line; the
 /// wait for its needs and the time it took to get ready as "X" events, its ready as an "i".
+/// With CPU samples, the task's states as "X" slices on its track ("running on CPU 1",
+/// "waiting for a CPU", "asleep") and a process "CPUs" with a track per CPU: which task ran.
 std::string render_trace(const Timeline& timeline);
 
 }  // namespace mtask

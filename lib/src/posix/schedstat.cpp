@@ -1,0 +1,113 @@
+#include "posix/schedstat.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <string>
+
+namespace mtask::posix {
+namespace {
+
+/// Skips spaces, then reads one unsigned number; false when there is none.
+bool next_number(const char*& at, const char* stop, std::uint64_t& number) noexcept {
+  while (at < stop && *at == ' ') ++at;
+  const auto [end, error] = std::from_chars(at, stop, number);
+  if (error != std::errc{} || end == at) return false;
+  at = end;
+  return true;
+}
+
+/// Reads the whole of a small /proc file into `text`; false when it cannot.
+bool read_small(const char* path, std::string& text) {
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buffer[4096];
+  bool ok = true;
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+std::optional<SchedStat> parse_schedstat(std::string_view text) noexcept {
+  const char* at = text.data();
+  const char* const stop = at + text.size();
+  std::uint64_t on_cpu = 0;
+  std::uint64_t waiting = 0;
+  std::uint64_t slices = 0;
+  if (!next_number(at, stop, on_cpu) || !next_number(at, stop, waiting) ||
+      !next_number(at, stop, slices)) {
+    return std::nullopt;
+  }
+  // A process that ran at all was given a CPU at least once: all zeros is no accounting.
+  if (on_cpu == 0 && waiting == 0 && slices == 0) return std::nullopt;
+  return SchedStat{Duration(static_cast<Duration::rep>(on_cpu)),
+                   Duration(static_cast<Duration::rep>(waiting)), slices};
+}
+
+std::optional<SchedStat> read_schedstat(pid_t pid) noexcept {
+  char path[48];
+  std::snprintf(path, sizeof path, "/proc/%d/schedstat", static_cast<int>(pid));
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char text[128];
+  ssize_t size;
+  do {
+    size = read(fd, text, sizeof text);
+  } while (size < 0 && errno == EINTR);
+  close(fd);
+  if (size <= 0) return std::nullopt;
+  return parse_schedstat(std::string_view(text, static_cast<std::size_t>(size)));
+}
+
+std::optional<std::uint64_t> parse_cpu_busy_ticks(std::string_view text,
+                                                  const std::vector<int>& cpus) {
+  std::uint64_t busy = 0;
+  std::size_t found = 0;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    // "cpuN user nice system idle iowait irq softirq steal guest guest_nice"; the first line,
+    // "cpu ...", is every CPU together.
+    if (!line.starts_with("cpu") || line.size() < 4 || line[3] == ' ') continue;
+    const char* at = line.data() + 3;
+    const char* const stop = line.data() + line.size();
+    int cpu = -1;
+    const auto [after, error] = std::from_chars(at, stop, cpu);
+    if (error != std::errc{} || std::find(cpus.begin(), cpus.end(), cpu) == cpus.end()) continue;
+    at = after;
+    std::uint64_t field[8] = {};
+    for (std::uint64_t& number : field) {
+      if (!next_number(at, stop, number)) return std::nullopt;
+    }
+    // user + nice + system + irq + softirq + steal (guest time is already in user).
+    busy += field[0] + field[1] + field[2] + field[5] + field[6] + field[7];
+    ++found;
+  }
+  if (found != cpus.size()) return std::nullopt;
+  return busy;
+}
+
+std::optional<Duration> read_cpu_busy(const std::vector<int>& cpus) {
+  std::string text;
+  if (!read_small("/proc/stat", text)) return std::nullopt;
+  const std::optional<std::uint64_t> ticks = parse_cpu_busy_ticks(text, cpus);
+  const long per_second = sysconf(_SC_CLK_TCK);
+  if (!ticks || per_second <= 0) return std::nullopt;
+  return Duration(static_cast<Duration::rep>(
+      *ticks * (1'000'000'000ULL / static_cast<std::uint64_t>(per_second))));
+}
+
+}  // namespace mtask::posix

@@ -1,0 +1,166 @@
+// The runner measures how tasks took turns on the CPU: real processes, pinned to CPUs, events
+// received through the EventSink interface. Bounds are generous: timing lives in bench/.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "mtask/grammar/cpu_set.hpp"
+#include "mtask/run/runner.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+class Recorder final : public mtask::EventSink {
+ public:
+  void on_exit(const mtask::ExitEvent& e) override { exits.push_back(e.result); }
+  void on_cpu_sample(const mtask::CpuSampleEvent& e) override { samples.push_back(e); }
+  void on_summary(const mtask::SummaryEvent& e) override { summary.emplace(e); }
+
+  std::vector<mtask::TaskResult> exits;
+  std::vector<mtask::CpuSampleEvent> samples;
+  std::optional<mtask::SummaryEvent> summary;
+};
+
+std::vector<mtask::Task> two_builtins() {
+  return {mtask::Task{.name = "a", .count = 2, .interval = 200ms, .index = 0},
+          mtask::Task{.name = "b", .count = 2, .interval = 200ms, .index = 1}};
+}
+
+mtask::RunOptions on_cpus(std::vector<int> cpus, bool busy) {
+  mtask::RunOptions options;
+  options.busy = busy;
+  options.cpus = std::move(cpus);
+  return options;
+}
+
+bool two_cpus() { return mtask::allowed_cpus().size() >= 2; }
+
+/// Other processes took more than a quarter of the run's CPUs: then no run can show the tasks
+/// in parallel, and the test says so instead of failing (the measure itself is what tells).
+bool machine_busy(const mtask::SummaryEvent& s) {
+  const double others = s.others_cpu ? mtask::to_seconds(*s.others_cpu) : 0.0;
+  if (others <= 0.25 * static_cast<double>(s.cores) * mtask::to_seconds(s.wall)) return false;
+  WARN("other processes used " << others << " s of CPU during the run: not checked");
+  return true;
+}
+
+/// The CPU each task ran on most, by its samples' running time.
+std::map<std::size_t, int> main_cpu(const std::vector<mtask::CpuSampleEvent>& samples) {
+  std::map<std::size_t, std::map<int, mtask::Duration>> ran;
+  for (const auto& s : samples) ran[s.index][s.cpu] += s.running;
+  std::map<std::size_t, int> most;
+  for (const auto& [task, per_cpu] : ran) {
+    most[task] = std::max_element(per_cpu.begin(), per_cpu.end(), [](auto& x, auto& y) {
+                   return x.second < y.second;
+                 })->first;
+  }
+  return most;
+}
+
+}  // namespace
+
+TEST_CASE("runner cpu: busy tasks on one CPU take turns: each waits, nothing is saved",
+          "[runner][task_cpu]") {
+  const int cpu = mtask::allowed_cpus().front();
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(two_builtins(), on_cpus({cpu}, true), recorder) == 0);
+  REQUIRE(recorder.summary);
+  const mtask::SummaryEvent& s = *recorder.summary;
+  CHECK(s.speedup < 1.4);
+  CHECK(s.cores == 1);
+  CHECK_FALSE(s.sequential_upper_bound);
+  CHECK(s.cpu_sum >= 700ms);
+  for (const mtask::TaskResult& r : recorder.exits) {
+    REQUIRE(r.cpu_wait);
+    CHECK(*r.cpu_wait >= 100ms);
+    CHECK_FALSE(r.cpu_wait_partial);
+    CHECK(r.ivcsw > 0);  // preempted to let the other run
+  }
+}
+
+TEST_CASE("runner cpu: busy tasks on two CPUs run in parallel", "[runner][task_cpu]") {
+  if (!two_cpus()) return;  // nothing to compare with on one CPU
+  const std::vector<int> allowed = mtask::allowed_cpus();
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(two_builtins(), on_cpus({allowed[0], allowed[1]}, true), recorder) == 0);
+  REQUIRE(recorder.summary);
+  if (machine_busy(*recorder.summary)) return;
+  INFO("wall " << recorder.summary->wall.count() << " sequential "
+               << recorder.summary->sequential.count() << " wait "
+               << recorder.summary->cpu_wait_sum.count());
+  CHECK(recorder.summary->speedup > 1.5);
+  CHECK(recorder.summary->cores == 2);
+}
+
+TEST_CASE("runner cpu: sleepers overlap even on one CPU", "[runner][task_cpu]") {
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(two_builtins(), on_cpus({mtask::allowed_cpus().front()}, false),
+                           recorder) == 0);
+  REQUIRE(recorder.summary);
+  CHECK(recorder.summary->speedup > 1.6);
+  CHECK(recorder.summary->cpu_sum < 200ms);
+  CHECK(recorder.summary->others_cpu.has_value());                       // /proc/stat is there
+  for (const mtask::TaskResult& r : recorder.exits) CHECK(r.vcsw >= 2);  // it slept twice
+}
+
+TEST_CASE("runner cpu: a command's wait comes from what its shell started", "[runner][task_cpu]") {
+  // dash does not exec the last command: python3 is a child of sh, which only waits.
+  const std::string command = "python3 -c 'import time\nwhile time.process_time() < 1: pass'; :";
+  const std::vector<mtask::Task> tasks = {
+      mtask::Task{.name = "a", .count = 1, .interval = 0ns, .command = command, .index = 0},
+      mtask::Task{.name = "b", .count = 1, .interval = 0ns, .command = command, .index = 1}};
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(tasks, on_cpus({mtask::allowed_cpus().front()}, false), recorder) == 0);
+  REQUIRE(recorder.exits.size() == 2);
+  for (const mtask::TaskResult& r : recorder.exits) {
+    REQUIRE(r.cpu_wait);
+    INFO("wait " << r.cpu_wait->count() << " ns, cpu " << (r.user_cpu + r.sys_cpu).count());
+    CHECK(*r.cpu_wait >= 100ms);
+    CHECK_FALSE(r.cpu_wait_partial);
+  }
+  REQUIRE(recorder.summary);
+  CHECK(recorder.summary->speedup < 1.4);
+  CHECK_FALSE(recorder.summary->sequential_upper_bound);
+}
+
+TEST_CASE("runner cpu: samples say who ran where", "[runner][task_cpu]") {
+  const std::vector<int> allowed = mtask::allowed_cpus();
+  SECTION("on one CPU both ran there, and both waited") {
+    mtask::RunOptions options = on_cpus({allowed[0]}, true);
+    options.sample_every = 5ms;
+    Recorder recorder;
+    REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
+    REQUIRE(recorder.samples.size() > 20);
+    std::map<std::size_t, mtask::Duration> waited;
+    for (const auto& s : recorder.samples) {
+      CHECK(s.cpu == allowed[0]);
+      CHECK(s.to > s.from);
+      waited[s.index] += s.waiting;
+    }
+    CHECK(waited[0] > 0ns);
+    CHECK(waited[1] > 0ns);
+  }
+  SECTION("on two CPUs they ran on different ones") {
+    if (!two_cpus()) return;
+    mtask::RunOptions options = on_cpus({allowed[0], allowed[1]}, true);
+    options.sample_every = 5ms;
+    Recorder recorder;
+    REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
+    REQUIRE(recorder.summary);
+    if (machine_busy(*recorder.summary)) return;
+    const auto most = main_cpu(recorder.samples);
+    REQUIRE(most.size() == 2);
+    CHECK(most.at(0) != most.at(1));
+  }
+  SECTION("no sampling unless asked") {
+    Recorder recorder;
+    REQUIRE(mtask::run_tasks(two_builtins(), on_cpus({allowed[0]}, true), recorder) == 0);
+    CHECK(recorder.samples.empty());
+  }
+}
