@@ -275,11 +275,17 @@ TEST_CASE("the SVG and the trace describe the run truthfully", "[e2e][lesson]") 
     REQUIRE_NOTHROW(doc = json::parse(slurp(trace)));
     std::map<long, std::string> tracks;
     std::map<long, int> instants;
+    std::map<long, int> states;  // pid -> slices on its "CPU states" track
     int spans = 0;
     for (const json& e : doc.at("traceEvents")) {
       const std::string ph = e.at("ph");
       const long pid = e.at("pid");
-      CHECK(e.at("tid") == e.at("pid"));
+      // The CPU samples have tracks of their own (a task's states, the CPUs); the rest is on the
+      // task's own track.
+      const bool cpu_track = e.value("cat", "") == "cpu" ||
+                             (ph == "M" && e.at("tid") != e.at("pid")) || names.count(pid) == 0;
+      if (!cpu_track) CHECK(e.at("tid") == e.at("pid"));
+      if (ph == "X" && e.value("cat", "") == "cpu" && names.count(pid) > 0) ++states[pid];
       if (ph != "M") CHECK(e.at("ts").get<double>() <= wall_us);  // nothing after the run
       if (ph == "M" && e["name"] == "process_name") tracks[pid] = e["args"]["name"];
       if (ph == "i" && (e["cat"] == "stdout" || e["cat"] == "stderr")) {
@@ -298,6 +304,7 @@ TEST_CASE("the SVG and the trace describe the run truthfully", "[e2e][lesson]") 
     for (const auto& [pid, name] : names) {
       CHECK(tracks[pid] == name + " (pid " + std::to_string(pid) + ")");
       CHECK(instants[pid] == lines[pid]);
+      CHECK(states[pid] > 0);  // sampled: how it spent its time on the CPU
     }
   }
   CHECK_FALSE(std::filesystem::exists(svg + ".tmp"));

@@ -147,9 +147,10 @@ std::vector<CpuLane> cpu_lanes(const Timeline& timeline, Duration span, std::siz
     lane = lanes.size();
     lanes.push_back(CpuLane{cpu, std::vector<std::size_t>(columns, kNobody)});
   }
-  // Per lane and column: the most running time of a task so far, and this task's.
+  // Per lane and column: the most running time of a task so far, this task's, and every task's.
   std::vector<double> best(lanes.size() * columns, 0.0);
   std::vector<double> mine(lanes.size() * columns, 0.0);
+  std::vector<double> total(lanes.size() * columns, 0.0);
   for (std::size_t row = 0; row < timeline.tasks.size(); ++row) {
     std::vector<std::size_t> touched;
     for (const CpuSpan& s : timeline.tasks[row].spans) {
@@ -161,12 +162,19 @@ std::vector<CpuLane> cpu_lanes(const Timeline& timeline, Duration span, std::siz
       });
     }
     for (const std::size_t i : touched) {
+      total[i] += mine[i];
       if (mine[i] > best[i]) {
         best[i] = mine[i];
         lanes[i / columns].rows[i % columns] = row;
       }
       mine[i] = 0.0;
     }
+  }
+  // A CPU the tasks used for less than half a column was mostly idle there, or busy with other
+  // processes: a sleeper's moments on it do not make it the sleeper's.
+  const double column = static_cast<double>(span.count()) / static_cast<double>(columns);
+  for (std::size_t i = 0; i < total.size(); ++i) {
+    if (total[i] < column / 2) lanes[i / columns].rows[i % columns] = kNobody;
   }
   return lanes;
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mtask/report/timeline.hpp"
+#include "mtask/text/speedup.hpp"
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
 #include "report/cpu_spans.hpp"
@@ -96,14 +97,9 @@ void TimelineRecorder::on_summary(const SummaryEvent& e) {
   exits_.resize(std::max(exits_.size(), indexes), Duration::max());
   timeline_.parent_pid = e.parent_pid;
   timeline_.wall = e.wall;
-  timeline_.figures = TimelineFigures{e.speedup,
-                                      e.sequential,
-                                      e.sequential_upper_bound,
-                                      e.cpu_sum,
-                                      e.cpu_wait_sum,
-                                      e.cores,
-                                      e.others_cpu,
-                                      verdict_ ? verdict_(e) : std::string()};
+  timeline_.figures =
+      TimelineFigures{e.speedup, e.sequential, e.sequential_upper_bound, e.cpu_sum, e.cpu_wait_sum,
+                      e.cores,   e.others_cpu, speedup_verdict(e)};
   for (std::size_t i = 0; i < e.tasks.size() && i < e.results.size(); ++i) {
     TimelineTask& t = task(e.tasks[i]);
     const TaskResult& r = e.results[i];

@@ -69,9 +69,13 @@ std::string speedup_figure(const SummaryEvent& e) {
 std::string speedup_verdict(const SummaryEvent& e) {
   if (!has_speedup(e)) return {};
   const bool cpu_bound = seconds(e.cpu_sum) >= kCpuBound * seconds(e.sequential);
-  if (e.sequential_upper_bound && e.speedup >= kSaved && cpu_bound) {
+  if (e.sequential_upper_bound && e.speedup >= kSaved) {
     // The true sequential time is at least the CPU time the tasks used: that much is sure.
-    if (seconds(e.cpu_sum) / seconds(e.wall) >= kSaved) return parallel(e);
+    // An upper bound inflated by a wait mtask could not see cannot tell CPU-bound tasks that
+    // took turns from tasks that waited together, unless the CPU time alone tells.
+    const double busy = seconds(e.cpu_sum) / seconds(e.wall);
+    if (busy >= kSaved) return parallel(e);
+    if (busy < kCpuBound) return "waited together: no CPU needed";
     return "CPU wait not fully known";
   }
   if (e.speedup < kSaved) return nothing_saved(e);

@@ -69,6 +69,7 @@ class CpuRun {
                                 0,  wall};
     summary.sequential = one_core ? wall : 2 * wall;
     summary.cpu_sum = one_core ? wall : 2 * wall;
+    summary.cpu_wait_sum = one_core ? wall : Duration{0};  // on one CPU, each waited half
     summary.cores = one_core ? 1 : 2;
     recorder.on_summary(summary);
   }

@@ -135,7 +135,9 @@ TEST_CASE_METHOD(CpuRun, "in the terminal, taking turns and running in parallel 
     CHECK_FALSE(contains(text, "CPU 1"));
     CHECK(contains(text, "n running on CPU n, / waiting for a CPU, _ asleep"));
     CHECK(contains(text, "CPU rows: the task that ran there: a a, b b"));
-    CHECK(lines_of(text).back() == "1.00x speedup; 1.0 cores busy of 1 (2.00 s CPU in 2.00 s)");
+    // The verdict comes with the figure; at 80 columns the CPU seconds give way to it.
+    CHECK(lines_of(text).back() ==
+          "1.00x speedup: took turns on 1 CPU: nothing saved; 1.0 cores busy of 1");
   }
   SECTION("two cores: a strip of 0s and one of 1s, a CPU row for each task") {
     run(false);
@@ -147,7 +149,7 @@ TEST_CASE_METHOD(CpuRun, "in the terminal, taking turns and running in parallel 
     CHECK(b.find_first_not_of('1') == std::string::npos);
     CHECK(cells_of(text, "CPU 0").find_first_not_of('a') == std::string::npos);
     CHECK(cells_of(text, "CPU 1").find_first_not_of('b') == std::string::npos);
-    CHECK(lines_of(text).back() == "2.00x speedup; 2.0 cores busy of 2 (4.00 s CPU in 2.00 s)");
+    CHECK(lines_of(text).back() == "2.00x speedup: ran in parallel on 2 CPUs; 2.0 cores busy of 2");
   }
   SECTION("the unicode picture draws waiting hatched") {
     run(true);
@@ -157,16 +159,14 @@ TEST_CASE_METHOD(CpuRun, "in the terminal, taking turns and running in parallel 
   }
 }
 
-TEST_CASE_METHOD(CpuRun, "the verdict is drawn with the speedup when the recorder has one",
-                 "[timeline][cpu]") {
-  recorder.set_verdict([](const mtask::SummaryEvent& e) {
-    return e.cores == 1 ? std::string("took turns on 1 CPU") : std::string("in parallel");
-  });
+TEST_CASE_METHOD(CpuRun, "the verdict is drawn with the speedup", "[timeline][cpu]") {
   run(true);
-  CHECK(recorder.timeline().figures.verdict == "took turns on 1 CPU");
-  CHECK(contains(ascii(recorder.timeline(), 100), "1.00x speedup: took turns on 1 CPU; 1.0 cores"));
+  CHECK(recorder.timeline().figures.verdict == "took turns on 1 CPU: nothing saved");
+  CHECK(contains(ascii(recorder.timeline(), 120),
+                 "1.00x speedup: took turns on 1 CPU: nothing saved; 1.0 cores busy of 1 (2.00 s "
+                 "CPU in 2.00 s)"));
   CHECK(contains(mtask::render_timeline_svg(recorder.timeline()),
-                 "1.00x speedup: took turns on 1 CPU; 1.0 cores busy of 1"));
+                 "1.00x speedup: took turns on 1 CPU: nothing saved; 1.0 cores busy of 1"));
 }
 
 TEST_CASE_METHOD(CpuRun,
@@ -196,4 +196,25 @@ TEST_CASE_METHOD(CpuRun,
   const std::string beyond = mtask::render_timeline_svg(recorder.timeline(), {.scale = 1000ms});
   CHECK(contains(beyond, "longer than the 1.00 s scale: drawn to its end"));
   CHECK(contains(beyond, "class=\"scale-end\""));
+}
+
+TEST_CASE_METHOD(CpuRun, "a CPU row is blank where the tasks only slept on it", "[timeline][cpu]") {
+  // Two sleepers: each runs 0.1 ms now and then, on CPU 0, and sleeps the rest.
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    recorder.on_start({tasks[i], 100 + static_cast<int>(i), 99, 0ms});
+  }
+  for (Duration t = 0ms; t < 1000ms; t += 5ms) {
+    sample(0, t, 100us, 0ms, 0);
+    sample(1, t, 50us, 0ms, 0);
+  }
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    results[i] = cpu_test::TaskResult{.outcome = cpu_test::Outcome::kExited, .wall = 1000ms};
+    recorder.on_exit({tasks[i], results[i], 1000ms});
+  }
+  recorder.on_summary({99, tasks, results, 0, 1000ms, 2000ms, 2.0, 0, 1000ms});
+  const std::string text = ascii(recorder.timeline());
+  INFO(text);
+  CHECK(strip_of(text, "a ").find_first_not_of('_') == std::string::npos);
+  // CPU 0 was idle nearly all the time: no task is shown running there.
+  CHECK(cells_of(text, "CPU 0").find_first_not_of(' ') == std::string::npos);
 }

@@ -54,7 +54,7 @@ TEST_CASE_METHOD(CpuRun, "the SVG draws states in the CPU's colour, a row per CP
   CHECK(contains(svg, "<g class=\"cpu\" data-cpu=\"1\">"));
   CHECK(contains(svg, ">waiting for a CPU</text>"));
   CHECK(contains(svg, ">asleep</text>"));
-  CHECK(contains(svg, "2.00x speedup; 2.0 cores busy of 2"));
+  CHECK(contains(svg, "2.00x speedup: ran in parallel on 2 CPUs; 2.0 cores busy of 2"));
   // Each CPU's row has one stretch: the task that had it all along.
   CHECK(std::regex_search(svg, std::regex("<title>CPU 0: a ran, [^<]* to 2.00 s</title>")));
   CHECK(std::regex_search(svg, std::regex("<title>CPU 1: b ran, [^<]* to 2.00 s</title>")));

@@ -117,6 +117,13 @@ TEST_CASE("speedup: an unknown CPU wait makes the figure an upper bound", "[spee
   run.cpu_sum = 7600ms;
   run.cores = 2;
   CHECK(mtask::speedup_verdict(run.event()) == "ran in parallel on 2 CPUs");
+  // Its processes hidden from mtask (another process group): 1.00 s of CPU in 1.02 s on one
+  // core, the walls 2.03 s. CPU under half of the upper bound says nothing: the core was busy.
+  run = Run{.wall = 1020ms, .task_wall_sum = 2030ms, .cpu_sum = 1000ms, .upper_bound = true};
+  CHECK(mtask::speedup_verdict(run.event()) == "CPU wait not fully known");
+  // Tasks that hardly used a CPU waited together, whatever the unknown part of the wait.
+  run.cpu_sum = 100ms;
+  CHECK(mtask::speedup_verdict(run.event()) == "waited together: no CPU needed");
   // A small upper bound needs no more knowledge: nothing was saved.
   run = Run{.wall = 4s, .task_wall_sum = 4s, .cpu_sum = 4s, .cores = 2, .upper_bound = true};
   CHECK(mtask::speedup_figure(run.event()) == "at most 1.00x");

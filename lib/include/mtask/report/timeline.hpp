@@ -126,9 +126,6 @@ class TimelineRecorder final : public EventSink {
   using Writer = std::function<void(const Timeline&)>;
 
   void add_writer(Writer writer) { writers_.push_back(std::move(writer)); }
-  /// What the picture says the speedup means (TimelineFigures::verdict), from the summary.
-  using Verdict = std::function<std::string(const SummaryEvent&)>;
-  void set_verdict(Verdict verdict) { verdict_ = std::move(verdict); }
 
   void on_begin(const BeginEvent& e) override;
   void on_start(const StartEvent& e) override;
@@ -152,7 +149,6 @@ class TimelineRecorder final : public EventSink {
   /// Per task index: a task of this run has it (under --shard, the others' indexes have none).
   std::vector<bool> used_;
   std::vector<Writer> writers_;
-  Verdict verdict_;
   std::size_t span_budget_ = kTimelineSpansPerTask;  ///< per task, from the number of tasks
 };
 
