@@ -1,7 +1,7 @@
 # The test install.consumer (test/CMakeLists.txt): installs the build BUILD_DIR into a scratch
 # prefix, checks that the exported targets carry none of mtask's own warning flags, builds
 # SOURCE_DIR/examples as a separate project against the prefix (find_package(mtask CONFIG)),
-# and runs its lesson program through that project's own test.
+# and runs its lesson programs (mtask::run_tasks, mtask::Process) through that project's own tests.
 #   -DBUILD_DIR -DSOURCE_DIR -DWORK_DIR -DGENERATOR -DCXX -DBUILD_TYPE -DCXX_FLAGS -DLINKER_FLAGS
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE status)
@@ -31,6 +31,6 @@ endforeach()
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples -B ${build} -G ${GENERATOR}
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
     "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
-run(${CMAKE_COMMAND} --build ${build} --target example_lesson_processes)
-run(${CMAKE_CTEST_COMMAND} --test-dir ${build} -R "^example.lesson_processes$"
+run(${CMAKE_COMMAND} --build ${build} --target example_lesson_processes example_lesson_process)
+run(${CMAKE_CTEST_COMMAND} --test-dir ${build} -R "^example.lesson_process(es)?$"
     --output-on-failure --no-tests=error)
