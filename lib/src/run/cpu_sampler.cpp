@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "posix/cpu_clock.hpp"
 #include "posix/proc_scan.hpp"
 #include "posix/schedstat.hpp"
 
@@ -13,7 +14,27 @@ namespace {
 ProcessCpu before(const TaskCpu& cpu, pid_t pid) {
   const auto it = std::find_if(cpu.sampled.begin(), cpu.sampled.end(),
                                [&](const ProcessCpu& p) { return p.pid == pid; });
-  return it != cpu.sampled.end() ? *it : ProcessCpu{pid, {}, -1};
+  return it != cpu.sampled.end() ? *it : ProcessCpu{pid, {}, -1, Duration{0}};
+}
+
+/// What one process did in a stretch of `span`.
+struct Stretch {
+  Duration running{0};
+  Duration waiting{0};
+};
+
+/// Its CPU clock tells exactly what it ran, its state whether the rest was spent waiting for a
+/// CPU: the scheduler's figures lag (time on a CPU is added at ticks and switches, time waiting
+/// only once the CPU is given), so a process ready in a run queue shows neither yet. Ready at
+/// the tick ('R'): the rest was waiting; otherwise asleep, but for the wait counted meanwhile.
+Stretch stretch_of(const ProcessCpu& last, const ProcessCpu& now, char state, Duration span) {
+  const Duration counted_wait = std::max(now.stat.waiting - last.stat.waiting, Duration{0});
+  if (!now.clock || !last.clock) {  // no clock (gone, a zombie): the scheduler's figures
+    return {std::max(now.stat.on_cpu - last.stat.on_cpu, Duration{0}), counted_wait};
+  }
+  const Duration ran = std::max(*now.clock - *last.clock, Duration{0});
+  const Duration rest = std::max(span - ran, Duration{0});
+  return {ran, state == 'R' ? rest : std::min(counted_wait, rest)};
 }
 
 /// A sample is given once the task's start event is out, and only while its process runs.
@@ -42,48 +63,54 @@ void CpuSampler::expire(TimePoint now) {
 
 void CpuSampler::sample(Slot& slot, TimePoint now) {
   TaskCpu& cpu = slot.cpu;
+  const Duration span = now - (cpu.sampled_at == TimePoint{} ? slot.forked_at : cpu.sampled_at);
   std::vector<ProcessCpu> current;
-  Duration running{0};
-  Duration waiting{0};
+  Stretch task;
   Duration most{-1};
   int processor = -1;
   auto add = [&](pid_t pid) {
     const auto stat = posix::read_schedstat(pid);
     if (!stat) return;  // gone since the group scan
     const ProcessCpu last = before(cpu, pid);
-    const Duration ran = std::max(stat->on_cpu - last.stat.on_cpu, Duration{0});
-    ProcessCpu seen{pid, *stat, last.processor};
-    // Where it ran is read only when it ran: a sleeper costs one read per tick. Then too a
-    // descendant's pid is checked to be still in the task's group.
-    if (ran.count() > 0 || last.processor < 0) {
-      posix::ProcStat proc;
-      if (!posix::read_stat(pid, proc)) return;
-      if (pid != slot.pid && proc.pgrp != slot.pid) return;
-      seen.processor = proc.processor;
-    }
-    running += ran;
-    waiting += std::max(stat->waiting - last.stat.waiting, Duration{0});
-    if (ran > most) {
-      most = ran;
+    ProcessCpu seen{pid, *stat, last.processor, posix::read_cpu_clock(pid)};
+    // Its state and where it ran; a descendant's pid is checked to be still in the task's group.
+    posix::ProcStat proc;
+    if (!posix::read_stat(pid, proc)) return;
+    if (pid != slot.pid && proc.pgrp != slot.pid) return;
+    seen.processor = proc.processor;
+    const Stretch part = stretch_of(last, seen, proc.state, span);
+    task.running += part.running;
+    task.waiting += part.waiting;
+    if (part.running > most) {
+      most = part.running;
       processor = seen.processor;
     }
     current.push_back(seen);
   };
   add(slot.pid);
   for (const ProcessCpu& process : cpu.descendants) add(process.pid);
-  // The group scan's latest, refreshed: the task's wait at its end is then closer to exact.
+  // The group scan's latest, refreshed with the scheduler's figures (never the clock's): the
+  // task's wait at its end is then closer to exact.
   for (const ProcessCpu& process : current) {
     if (process.pid != slot.pid) cpu.seen(process.pid, process.stat);
   }
   cpu.sampled = std::move(current);
-  give(slot, now, running, waiting, processor);
+  give(slot, now, task.running, task.waiting, processor);
 }
 
 void CpuSampler::last(Slot& slot) {
   if (every_.count() <= 0 || !slot.started || !slot.cpu.own) return;
-  const posix::SchedStat last = before(slot.cpu, slot.pid).stat;
-  const Duration running = std::max(slot.cpu.own->on_cpu - last.on_cpu, Duration{0});
-  const Duration waiting = std::max(slot.cpu.own->waiting - last.waiting, Duration{0});
+  const ProcessCpu before_exit = before(slot.cpu, slot.pid);
+  const posix::SchedStat& last = before_exit.stat;
+  // At the exit the scheduler's time on a CPU is complete: from the clock's last reading, so
+  // that the slice the clock already counted is not counted twice.
+  const Duration ran_before = before_exit.clock ? *before_exit.clock : last.on_cpu;
+  const Duration running = std::max(slot.cpu.own->on_cpu - ran_before, Duration{0});
+  // Wait the samples already counted while it was ready may only now be added: at most the rest.
+  const TimePoint from = slot.cpu.sampled_at == TimePoint{} ? slot.forked_at : slot.cpu.sampled_at;
+  const Duration rest = std::max(slot.reaped_at - from - running, Duration{0});
+  const Duration waiting =
+      std::min(std::max(slot.cpu.own->waiting - last.waiting, Duration{0}), rest);
   give(slot, slot.reaped_at, running, waiting, slot.cpu.own_processor);
 }
 

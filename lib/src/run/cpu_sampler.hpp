@@ -9,7 +9,8 @@ namespace mtask::detail {
 /// Samples how each running task uses the CPU, every RunOptions::sample_every (0: never): per
 /// task and tick one CpuSampleEvent with what its processes (its own and the descendants the
 /// group scan found) ran and waited since the last sample, and the CPU of the one that ran
-/// most. Only when a view asks for it (docs/design.md, "Taking turns on the CPU").
+/// most. Running time comes from each process's CPU clock, waiting from its state at the tick.
+/// Only when a view asks for it (docs/design.md, "Taking turns on the CPU").
 class CpuSampler final : public Source {
  public:
   CpuSampler(Children& children, EventSink& sink, Duration every)

@@ -18,6 +18,8 @@ struct ProcessCpu {
   pid_t pid = -1;
   posix::SchedStat stat{};
   int processor = -1;  ///< the CPU it last ran on, when read (the sampler's)
+  /// Its CPU time by its own CPU clock, when the sampler could read it (unset: it could not).
+  std::optional<Duration> clock{};
 };
 
 /// A task's accounting while it runs and at its end. Held in its slot.

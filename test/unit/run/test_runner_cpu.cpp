@@ -20,11 +20,15 @@ class Recorder final : public mtask::EventSink {
  public:
   void on_exit(const mtask::ExitEvent& e) override { exits.push_back(e.result); }
   void on_cpu_sample(const mtask::CpuSampleEvent& e) override { samples.push_back(e); }
-  void on_summary(const mtask::SummaryEvent& e) override { summary.emplace(e); }
+  void on_summary(const mtask::SummaryEvent& e) override {
+    summary.emplace(e);
+    for (const mtask::TaskResult& r : e.results) walls.push_back(r.wall);  // held only till then
+  }
 
   std::vector<mtask::TaskResult> exits;
   std::vector<mtask::CpuSampleEvent> samples;
   std::optional<mtask::SummaryEvent> summary;
+  std::vector<mtask::Duration> walls;  ///< each task's, in the order of the tasks
 };
 
 std::vector<mtask::Task> two_builtins() {
@@ -61,6 +65,15 @@ std::map<std::size_t, int> main_cpu(const std::vector<mtask::CpuSampleEvent>& sa
                  })->first;
   }
   return most;
+}
+
+/// Per task: the time its samples left for sleep (span less running and waiting, never below 0).
+std::map<std::size_t, mtask::Duration> asleep(const std::vector<mtask::CpuSampleEvent>& samples) {
+  std::map<std::size_t, mtask::Duration> slept;
+  for (const auto& s : samples) {
+    slept[s.index] += std::max(mtask::Duration(0), s.to - s.from - s.running - s.waiting);
+  }
+  return slept;
 }
 
 }  // namespace
@@ -162,5 +175,35 @@ TEST_CASE("runner cpu: samples say who ran where", "[runner][task_cpu]") {
     Recorder recorder;
     REQUIRE(mtask::run_tasks(two_builtins(), on_cpus({allowed[0]}, true), recorder) == 0);
     CHECK(recorder.samples.empty());
+  }
+}
+
+TEST_CASE("runner cpu: samples tell waiting for a CPU from sleep", "[runner][task_cpu]") {
+  mtask::RunOptions options = on_cpus({mtask::allowed_cpus().front()}, true);
+  options.sample_every = 5ms;
+  SECTION("busy tasks on one CPU are hardly ever taken for asleep") {
+    Recorder recorder;
+    REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
+    REQUIRE(recorder.walls.size() == 2);
+    auto slept = asleep(recorder.samples);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const mtask::Duration wall = recorder.walls.at(i);
+      INFO("task " << i << ": wall " << wall.count() << " ns, asleep " << slept[i].count()
+                   << " ns");
+      CHECK(slept[i] * 10 < wall);
+    }
+  }
+  SECTION("sleepers are still mostly asleep") {
+    options.busy = false;
+    Recorder recorder;
+    REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
+    REQUIRE(recorder.walls.size() == 2);
+    auto slept = asleep(recorder.samples);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const mtask::Duration wall = recorder.walls.at(i);
+      INFO("task " << i << ": wall " << wall.count() << " ns, asleep " << slept[i].count()
+                   << " ns");
+      CHECK(slept[i] * 10 > wall * 7);
+    }
   }
 }
