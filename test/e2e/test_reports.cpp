@@ -283,7 +283,7 @@ TEST_CASE("no colour in a pipe, colour with --color always", "[e2e][reports][col
   const e2e::Run always = e2e::mtask(args, quick());
   CHECK(always.out.find("\x1B[36mok") != std::string::npos);
   CHECK(always.out.find("\x1B[31m") != std::string::npos);
-  CHECK(always.err.find("\x1B[33mbad") != std::string::npos);
+  CHECK(always.err.find("\x1B[35mbad") != std::string::npos);
 
   e2e::Options forced = quick();
   forced.env.push_back("CLICOLOR_FORCE=1");

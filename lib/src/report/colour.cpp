@@ -17,9 +17,10 @@ bool use_colour(ColourMode mode, bool is_terminal, const char* clicolor_force,
 }
 
 std::string_view task_colour(std::size_t index) {
-  static constexpr std::array<std::string_view, 8> kPalette{"\x1b[36m", "\x1b[33m", "\x1b[32m",
-                                                            "\x1b[35m", "\x1b[34m", "\x1b[96m",
-                                                            "\x1b[93m", "\x1b[92m"};
+  // Plain yellow reads poorly on a light background: it comes last.
+  static constexpr std::array<std::string_view, 8> kPalette{"\x1b[36m", "\x1b[35m", "\x1b[32m",
+                                                            "\x1b[34m", "\x1b[96m", "\x1b[95m",
+                                                            "\x1b[92m", "\x1b[33m"};
   return kPalette[index % kPalette.size()];
 }
 

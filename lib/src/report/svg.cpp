@@ -70,7 +70,8 @@ class Picture {
     }
     y = detail::draw_cpu_lanes(svg_, timeline_, geometry_, y);
     draw_axis(y + 4);
-    y = detail::draw_states_legend(svg_, timeline_, y + (axis_.beyond_scale ? 58 : 44));
+    y = detail::draw_states_legend(svg_, timeline_, y + (axis_.beyond_scale ? 58 : 44),
+                                   geometry_.bar_left + kBarWidth);
     const double width = std::max({geometry_.bar_left + kBarWidth + 30, 20 + text_width(title, 8.5),
                                    20 + text_width(figures)});
     const double height = y + 12;

@@ -1,12 +1,16 @@
 // The CPU parts of the SVG timeline: state strips, CPU rows and their legend.
 #include "report/svg_parts.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "mtask/text/human.hpp"
+#include "mtask/text/width.hpp"
 #include "mtask/text/xml.hpp"
 #include "report/cpu_spans.hpp"
 #include "report/svg_style.hpp"
+#include "report/timeline_cpu.hpp"
 
 namespace mtask::detail {
 namespace {
@@ -18,6 +22,10 @@ std::string escaped(std::string_view text) {
   std::string out;
   append_xml_escaped(out, text, true);
   return out;
+}
+
+double text_width(std::string_view text) {
+  return static_cast<double>(display_width(text)) * kSvgColumn;
 }
 
 Duration time_of(std::size_t column, Duration span) {
@@ -48,6 +56,67 @@ void draw_stretch(std::string& svg, const ColumnState& s, const std::string& nam
       human_duration(time_of(end, g.span)));
 }
 
+/// A stretch of a CPU row from `x` to `right`: in the task's colour, with its name written in
+/// it where the name fits, else its key where that fits, so that the row reads without the
+/// colours (which in the strips mean CPUs).
+void draw_ran(std::string& svg, const TimelineTask& task, const std::string& key, int cpu, double x,
+              double right, double y, std::pair<Duration, Duration> when) {
+  const double width = std::max(right - x, 1.0);
+  const std::string name = escaped(task.name);
+  svg += fmt::format(
+      "<rect class=\"ran\" data-name=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+      "height=\"14\" fill=\"{}\"><title>CPU {}: {} ran, {} to {}</title></rect>\n",
+      name, x, y + 1, width, svg_fill(task.index), cpu, name, human_duration(when.first),
+      human_duration(when.second));
+  const std::string_view label = width >= text_width(task.name) + kKeyMargin ? task.name
+                                 : width >= text_width(key) + kKeyMargin     ? key
+                                                                             : "";
+  if (label.empty()) return;
+  svg += fmt::format(
+      "<text class=\"key\" data-name=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
+      "fill=\"{}\">{}</text>\n",
+      name, x + width / 2, y + 12, svg_on_fill(task.index), escaped(label));
+}
+
+/// Writes the legend's items left to right, starting a new line where one would pass `right`.
+struct Legend {
+  std::string& svg;
+  double y;
+  double right;
+  double x = 10;
+
+  void next_line() {
+    y += 18;
+    x = 10;
+  }
+  /// Room for `width` more pixels on this line, or a new (indented) line.
+  void make_room(double width) {
+    if (x > 30 && x + width > right) {
+      next_line();
+      x = 30;
+    }
+  }
+  void heading(std::string_view text) {
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\">{}:</text>\n", x, y, kSvgText,
+                       escaped(text));
+    x += text_width(text) + kSvgColumn + 12;
+  }
+  void swatch(std::string_view fill, double height, const std::string& text) {
+    make_room(20 + text_width(text));
+    svg += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"{}\" fill=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\">{}</text>\n",
+        x, y - 5 - height / 2, height, fill, x + 20, y, kSvgText, escaped(text));
+    x += 20 + text_width(text) + 16;
+  }
+  void note(std::string_view text) {
+    make_room(text_width(text));
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\">{}</text>\n", x, y, kSvgText,
+                       escaped(text));
+    x += text_width(text) + 16;
+  }
+};
+
 }  // namespace
 
 std::string svg_defs() {
@@ -76,6 +145,7 @@ void draw_states(std::string& svg, const TimelineTask& task, const SvgGeometry& 
 double draw_cpu_lanes(std::string& svg, const Timeline& timeline, const SvgGeometry& g, double y) {
   const std::vector<CpuLane> lanes = cpu_lanes(timeline, g.span, kColumns);
   if (lanes.empty()) return y;
+  const std::vector<std::string> keys = task_keys(timeline);
   y += 6;
   for (const CpuLane& lane : lanes) {
     svg += fmt::format(
@@ -87,14 +157,9 @@ double draw_cpu_lanes(std::string& svg, const Timeline& timeline, const SvgGeome
       const std::size_t row = lane.rows[first];
       if (c < kColumns && lane.rows[c] == row) continue;
       if (row != kNobody) {
-        const TimelineTask& task = timeline.tasks[row];
-        const double x = g.x_of(time_of(first, g.span));
-        svg += fmt::format(
-            "<rect class=\"ran\" data-name=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-            "height=\"14\" fill=\"{}\"><title>CPU {}: {} ran, {} to {}</title></rect>\n",
-            escaped(task.name), x, y + 1, std::max(g.x_of(time_of(c, g.span)) - x, 1.0),
-            svg_fill(task.index), lane.cpu, escaped(task.name),
-            human_duration(time_of(first, g.span)), human_duration(time_of(c, g.span)));
+        draw_ran(svg, timeline.tasks[row], row < keys.size() ? keys[row] : "", lane.cpu,
+                 g.x_of(time_of(first, g.span)), g.x_of(time_of(c, g.span)), y,
+                 {time_of(first, g.span), time_of(c, g.span)});
       }
       first = c;
     }
@@ -104,23 +169,32 @@ double draw_cpu_lanes(std::string& svg, const Timeline& timeline, const SvgGeome
   return y;
 }
 
-double draw_states_legend(std::string& svg, const Timeline& timeline, double y) {
-  const bool states = std::any_of(timeline.tasks.begin(), timeline.tasks.end(),
-                                  [](const TimelineTask& t) { return !t.spans.empty(); });
-  if (!states) return y - 20;
-  svg += fmt::format(
-      "<g class=\"legend\">\n"
-      "<rect x=\"10\" y=\"{0:.1f}\" width=\"14\" height=\"10\" fill=\"{1}\"/>"
-      "<text x=\"30\" y=\"{2:.1f}\" fill=\"{3}\">running on a CPU (its colour)</text>\n"
-      "<rect x=\"270\" y=\"{0:.1f}\" width=\"14\" height=\"10\" fill=\"url(#waiting)\"/>"
-      "<text x=\"290\" y=\"{2:.1f}\" fill=\"{3}\">waiting for a CPU</text>\n"
-      "<rect x=\"440\" y=\"{4:.1f}\" width=\"14\" height=\"2\" fill=\"#9e9e9e\"/>"
-      "<text x=\"460\" y=\"{2:.1f}\" fill=\"{3}\">asleep</text>\n"
-      "<text x=\"530\" y=\"{2:.1f}\" fill=\"{3}\">CPU rows: the task that ran there{5}</text>\n"
-      "</g>\n",
-      y - 10, svg_cpu_fill(0), y, kSvgText, y - 6,
-      timeline.coarsened_spans > 0 ? " (coarser than sampled)" : "");
-  return y + 4;
+double draw_states_legend(std::string& svg, const Timeline& timeline, double y, double right) {
+  if (!has_states(timeline)) return y - 20;
+  std::set<int> cpus;
+  for (const TimelineTask& task : timeline.tasks) {
+    for (const CpuSpan& span : task.spans) {
+      if (span.state == CpuState::kRunning && span.cpu >= 0) cpus.insert(span.cpu);
+    }
+  }
+  Legend legend{svg, y, right};
+  svg += "<g class=\"legend\">\n";
+  // Colour means the CPU in the strips and the task in the CPU rows: each line says which.
+  legend.heading("strips: colour = CPU");
+  for (const int cpu : cpus) legend.swatch(svg_cpu_fill(cpu), 10, fmt::format("CPU {}", cpu));
+  legend.swatch("url(#waiting)", 10, "waiting for a CPU");
+  legend.swatch("#9e9e9e", 2, "asleep");
+  if (timeline.coarsened_spans > 0) legend.note("(coarser than sampled)");
+  legend.next_line();
+  legend.heading("CPU rows: colour = task");
+  const std::vector<std::string> keys = task_keys(timeline);
+  for (std::size_t row = 0; row < timeline.tasks.size() && row < keys.size(); ++row) {
+    const TimelineTask& task = timeline.tasks[row];
+    legend.swatch(svg_fill(task.index), 10,
+                  keys[row] == task.name ? task.name : keys[row] + " " + task.name);
+  }
+  svg += "</g>\n";
+  return legend.y + 4;
 }
 
 }  // namespace mtask::detail

@@ -13,6 +13,8 @@ inline constexpr double kBarWidth = 630;
 inline constexpr double kBarHeight = 18;
 inline constexpr double kStripHeight = 16;  ///< a task's state strip, under its bar
 inline constexpr double kLaneHeight = 20;   ///< a CPU's row
+/// Pixels a CPU-row stretch needs besides its text to have the task's name or key in it.
+inline constexpr double kKeyMargin = 4;
 
 /// Where the bars stand and the time they cover.
 struct SvgGeometry {
@@ -33,10 +35,12 @@ std::string svg_defs();
 void draw_states(std::string& svg, const TimelineTask& task, const SvgGeometry& g, double y);
 
 /// One row per CPU a task ran on, from `y`, each stretch in the colour of the task that ran
-/// there. Returns the y below them.
+/// there, with its name or key written in it where it fits. Returns the y below them.
 double draw_cpu_lanes(std::string& svg, const Timeline& timeline, const SvgGeometry& g, double y);
 
-/// The legend of the states and CPU rows at `y`, when there are some. Returns the y below it.
-double draw_states_legend(std::string& svg, const Timeline& timeline, double y);
+/// The legend of the states and CPU rows from `y`, when there are some, in lines that end
+/// before `right`: what colour means in the strips (the CPU) and in the CPU rows (the task).
+/// Returns the y below it.
+double draw_states_legend(std::string& svg, const Timeline& timeline, double y, double right);
 
 }  // namespace mtask::detail

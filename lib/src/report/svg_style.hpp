@@ -6,13 +6,19 @@
 
 namespace mtask::detail {
 
-/// Fills of the bars by task index, the hues of the terminal's palette (task_colour): cyan,
-/// yellow, green, magenta, blue, then lighter cyan, yellow and green.
-inline constexpr std::string_view kSvgFills[] = {"#00838f", "#f9a825", "#2e7d32", "#ad1457",
-                                                 "#1565c0", "#26c6da", "#fdd835", "#66bb6a"};
+/// Fills of the bars by task index, in the hues of the terminal's palette (task_colour): cyan,
+/// magenta, green, blue, then lighter cyan, magenta and green, then amber. Their lightness
+/// alternates too, so that any two of the first six differ by a contrast of at least 1.3:1 and
+/// tell apart at a glance even without colour vision (docs/output.md, "Who ran where").
+inline constexpr std::string_view kSvgFills[] = {"#006064", "#d81b60", "#43a047", "#283593",
+                                                 "#80deea", "#ce93d8", "#9ccc65", "#f9a825"};
+/// Text written on those fills (a task's key in the CPU rows): white on the dark ones, dark
+/// on the light ones, a contrast of at least 4.5:1.
+inline constexpr std::string_view kSvgOnFills[] = {"#ffffff", "#ffffff", "#212121", "#ffffff",
+                                                   "#212121", "#212121", "#212121", "#212121"};
 /// Text in the same hues, dark enough to read on white: a contrast of at least 4.5:1.
-inline constexpr std::string_view kSvgTextFills[] = {"#006064", "#7a5c00", "#2e7d32", "#ad1457",
-                                                     "#1565c0", "#00695c", "#6d5d00", "#33691e"};
+inline constexpr std::string_view kSvgTextFills[] = {"#006064", "#ad1457", "#2e7d32", "#283593",
+                                                     "#00838f", "#8e24aa", "#33691e", "#7a5c00"};
 /// The colours of the CPUs in the state strips and CPU rows.
 inline constexpr std::string_view kSvgCpuFills[] = {"#3949ab", "#e65100", "#00897b", "#8e24aa",
                                                     "#6d4c41", "#d81b60", "#546e7a", "#9e9d24"};
@@ -28,6 +34,9 @@ inline constexpr double kSvgColumn = 7.9;
 
 inline std::string_view svg_fill(std::size_t index) {
   return kSvgFills[index % std::size(kSvgFills)];
+}
+inline std::string_view svg_on_fill(std::size_t index) {
+  return kSvgOnFills[index % std::size(kSvgOnFills)];
 }
 inline std::string_view svg_text_fill(std::size_t index) {
   return kSvgTextFills[index % std::size(kSvgTextFills)];

@@ -22,6 +22,39 @@ struct StateGlyphs {
 constexpr StateGlyphs kUnicodeStates{"█", "╱", "▁"};
 constexpr StateGlyphs kAsciiStates{"#", "/", "_"};
 
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+/// `items` separated by commas in lines of at most `width` columns, each ending with a
+/// newline; a line that would pass `width` goes on to the next, indented by two. An item is cut
+/// only when it alone is wider than a line (a very long task name).
+std::string wrapped(const std::vector<std::string>& items, std::size_t width) {
+  std::string out;
+  std::string line;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i];
+    // Items are separated by commas, except after a heading that ends with ':'.
+    if (i + 1 < items.size() && item.back() != ':') item += ',';
+    if (display_width(item) + 2 > width) {
+      item.resize(width_cut(item, width - 5));
+      item += "...";
+    }
+    if (!line.empty() && display_width(line) + 1 + display_width(item) > width) {
+      out += line + '\n';
+      line = "  " + item;
+    } else {
+      line += line.empty() ? item : " " + item;
+    }
+  }
+  return out + line + '\n';
+}
+
 }  // namespace
 
 bool has_states(const Timeline& timeline) {
@@ -53,22 +86,20 @@ std::string states_legend(const Timeline& timeline, const std::vector<std::strin
   if (!has_states(timeline)) return {};
   const StateGlyphs& g = unicode ? kUnicodeStates : kAsciiStates;
   // One wording on every machine: a CPU of two digits shows its number where it fits.
-  std::string states = fmt::format(
-      "under each task: n running on CPU n, {} waiting for a CPU, {} asleep", g.waiting, g.asleep);
-  if (timeline.coarsened_spans > 0) states += " (coarser than sampled)";
-  std::string who = "CPU rows: the task that ran there";
+  std::vector<std::string> states{"under each task: n running on CPU n",
+                                  fmt::format("{} waiting for a CPU", g.waiting),
+                                  fmt::format("{} asleep", g.asleep)};
+  if (timeline.coarsened_spans > 0) states.back() += " (coarser than sampled)";
+  std::vector<std::string> who{"CPU rows: the task that ran there"};
   for (std::size_t row = 0; row < timeline.tasks.size() && row < keys.size(); ++row) {
-    who += fmt::format("{} {} {}", row == 0 ? ":" : ",", keys[row], timeline.tasks[row].name);
+    who.push_back(fmt::format("{} {}", keys[row], timeline.tasks[row].name));
   }
-  const auto fitted = [width](std::string line) {
-    if (display_width(line) > width) {
-      line.resize(width_cut(line, width - 3));
-      line += "...";
-    }
-    return line + '\n';
-  };
-  if (display_width(states) + 2 + display_width(who) <= width) return states + "; " + who + '\n';
-  return fitted(states) + fitted(who);
+  const std::vector<std::string> names(who.begin() + 1, who.end());
+  const std::string one_line =
+      joined(states, ", ") + "; " + who[0] + (names.empty() ? "" : ": " + joined(names, ", "));
+  if (display_width(one_line) <= width) return one_line + '\n';
+  if (!names.empty()) who[0] += ':';
+  return wrapped(states, width) + wrapped(who, width);
 }
 
 std::string state_strip(const TimelineTask& task, Duration span, std::size_t columns,

@@ -218,3 +218,21 @@ TEST_CASE_METHOD(CpuRun, "a CPU row is blank where the tasks only slept on it", 
   // CPU 0 was idle nearly all the time: no task is shown running there.
   CHECK(cells_of(text, "CPU 0").find_first_not_of(' ') == std::string::npos);
 }
+
+TEST_CASE_METHOD(CpuRun, "a narrow terminal wraps the states legend: every item stays whole",
+                 "[timeline][cpu]") {
+  tasks[0].name = "sing";
+  tasks[1].name = "dance";
+  run(true);
+  for (const std::size_t width : {40UL, 50UL, 60UL, 72UL}) {
+    const std::string text =
+        mtask::render_timeline(recorder.timeline(), {.width = width, .unicode = true});
+    INFO(width << "\n" << text);
+    for (const std::string& line : lines_of(text)) CHECK(mtask::display_width(line) <= width);
+    CHECK_FALSE(contains(text, "..."));
+    for (const char* item : {"n running on CPU n", "╱ waiting for a CPU", "▁ asleep",
+                             "CPU rows: the task that ran there", "s sing", "d dance"}) {
+      CHECK(contains(text, item));
+    }
+  }
+}

@@ -42,8 +42,6 @@ std::string attribute(const std::string& element, const std::string& name) {
   return {};
 }
 
-}  // namespace
-
 TEST_CASE_METHOD(CpuRun, "the SVG draws states in the CPU's colour, a row per CPU and a legend",
                  "[timeline][cpu][svg]") {
   run(false);
@@ -76,9 +74,9 @@ TEST_CASE_METHOD(CpuRun, "the SVG of tasks taking turns hatches their waits on o
   CHECK_FALSE(contains(svg, "data-cpu=\"1\""));
 }
 
-TEST_CASE("every text of the SVG has a contrast of at least 4.5:1 with its background",
-          "[timeline][svg]") {
-  // Eight tasks (every colour of the palette), with states, CPU rows, needs and a scale.
+/// Eight tasks (every colour of the palette), each on a CPU of its own, with states, CPU rows,
+/// needs and a scale.
+std::string eight_tasks_svg() {
   std::vector<mtask::Task> tasks;
   std::vector<TaskResult> results;
   mtask::TimelineRecorder recorder;
@@ -98,7 +96,20 @@ TEST_CASE("every text of the SVG has a contrast of at least 4.5:1 with its backg
   mtask::SummaryEvent summary{1, tasks, results, 0, 100ms, 800ms, 8.0, 0, 100ms};
   summary.cores = 8;
   recorder.on_summary(summary);
-  const std::string svg = mtask::render_timeline_svg(recorder.timeline(), {.scale = 50ms});
+  return mtask::render_timeline_svg(recorder.timeline(), {.scale = 50ms});
+}
+
+/// The fill of the last rect before `at`: what a text written on it stands on.
+std::string fill_before(const std::string& svg, std::size_t at) {
+  const std::size_t rect = svg.rfind("<rect", at);
+  return attribute(svg.substr(rect, svg.find('>', rect) - rect + 1), "fill");
+}
+
+}  // namespace
+
+TEST_CASE("every text of the SVG has a contrast of at least 4.5:1 with its background",
+          "[timeline][svg]") {
+  const std::string svg = eight_tasks_svg();
   std::smatch m;
   REQUIRE(std::regex_search(svg, m, std::regex("<svg [^>]*>")));
   const std::string root = m[0];
@@ -113,12 +124,77 @@ TEST_CASE("every text of the SVG has a contrast of at least 4.5:1 with its backg
     const std::string element = (*it)[0];
     std::string fill = attribute(element, "fill");
     if (fill.empty()) fill = inherited;
-    INFO(element << " " << fill);
+    // A task's key in a CPU row stands on the stretch's fill, the rect just before it.
+    const std::string under = attribute(element, "class") == "key"
+                                  ? fill_before(svg, static_cast<std::size_t>(it->position()))
+                                  : background;
+    INFO(element << " " << fill << " on " << under);
     REQUIRE(fill.size() == 7);
-    CHECK(contrast(fill, background) >= 4.5);
+    REQUIRE(under.size() == 7);
+    CHECK(contrast(fill, under) >= 4.5);
     ++texts;
   }
   CHECK(texts > 20);
+}
+
+TEST_CASE("the first six tasks' colours differ pairwise by a contrast of at least 1.3:1",
+          "[timeline][svg]") {
+  // Lightness apart, not only hue: neighbours tell apart at a glance, even without colour vision.
+  const std::string svg = eight_tasks_svg();
+  std::map<std::string, std::string> fills;
+  const std::regex ran("<rect class=\"ran\" data-name=\"(task[0-5])\"[^>]*>");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), ran), end; it != end; ++it) {
+    fills[(*it)[1]] = attribute((*it)[0], "fill");
+  }
+  REQUIRE(fills.size() == 6);
+  for (auto a = fills.begin(); a != fills.end(); ++a) {
+    for (auto b = std::next(a); b != fills.end(); ++b) {
+      INFO(a->first << " " << a->second << ", " << b->first << " " << b->second);
+      CHECK(contrast(a->second, b->second) >= 1.3);
+    }
+  }
+}
+
+TEST_CASE("each CPU-row stretch wide enough carries its task's name or key", "[timeline][svg]") {
+  // Three tasks on two CPUs: c runs on CPU 1 between a and b, which take turns on CPU 0.
+  std::vector<mtask::Task> tasks{
+      {.name = "a", .index = 0}, {.name = "b", .index = 1}, {.name = "compile", .index = 2}};
+  mtask::TimelineRecorder recorder;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    recorder.on_start({tasks[i], 10 + static_cast<int>(i), 1, 0ms});
+  }
+  int k = 0;
+  for (Duration t = 0ms; t < 2000ms; t += 5ms, ++k) {
+    const bool first = k / 40 % 2 == 0;
+    recorder.on_cpu_sample({tasks[0], 0, 10, t, t + 5ms, first ? 5ms : 0ms, 0ms, 0});
+    recorder.on_cpu_sample({tasks[1], 1, 11, t, t + 5ms, first ? 0ms : 5ms, 0ms, first ? 1 : 0});
+    recorder.on_cpu_sample({tasks[2], 2, 12, t, t + 5ms, first ? 5ms : 0ms, 0ms, 1});
+  }
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const TaskResult result{
+        .outcome = Outcome::kExited, .pid = 10 + static_cast<int>(i), .ppid = 1, .wall = 2000ms};
+    recorder.on_exit({tasks[i], result, 2000ms});
+  }
+  const std::string svg = mtask::render_timeline_svg(recorder.timeline());
+  const std::map<std::string, std::string> keys{{"a", "a"}, {"b", "b"}, {"compile", "c"}};
+  const std::regex ran(
+      "<rect class=\"ran\" data-name=\"([^\"]*)\"[^>]*>.*\n(<text [^>]*>([^<]*)<)?");
+  int wide = 0;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), ran), end; it != end; ++it) {
+    const std::string name = (*it)[1];
+    INFO((*it)[0]);
+    if (std::stod(attribute((*it)[0], "width")) < 12) continue;
+    ++wide;
+    REQUIRE((*it)[2].matched);
+    CHECK(attribute((*it)[2], "class") == "key");
+    const std::string text = (*it)[3];
+    CHECK((text == name || text == keys.at(name)));
+  }
+  CHECK(wide > 10);
+  // A long name is written whole where it fits.
+  CHECK(contains(svg, ">compile</text>"));
+  CHECK(contains(svg, ">strips: colour = CPU:</text>"));
+  CHECK(contains(svg, ">CPU rows: colour = task:</text>"));
 }
 
 TEST_CASE("the SVG names fonts for Chinese and counts wide characters as two columns",

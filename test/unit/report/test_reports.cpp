@@ -426,3 +426,11 @@ TEST_CASE("colour: each task keeps one colour and none is red", "[colour]") {
   CHECK(mtask::task_colour(0) != mtask::task_colour(1));
   for (std::size_t i = 0; i < 8; ++i) CHECK(mtask::task_colour(i) != mtask::kRed);
 }
+
+TEST_CASE("colour: yellow, poor on a light background, is not among the first colours",
+          "[colour]") {
+  for (std::size_t i = 0; i < 6; ++i) {
+    CHECK(mtask::task_colour(i) != "\x1b[33m");
+    CHECK(mtask::task_colour(i) != "\x1b[93m");
+  }
+}

@@ -501,8 +501,8 @@ TEST_CASE("text: colour marks each task's prefix and a failure in red", "[text_r
   reporter.on_exit({tasks[1], exited(4243, 3, 2ms), 1ms});
   CHECK(out.str() ==
         "\x1B[36msing     4242\x1B[0m | \x1B[1mbold\n"
-        "\x1B[33mdance    4243\x1B[0m < \x1B[31mexit 3 after 2.0 ms\x1B[0m\n");
-  CHECK(err.str() == "\x1B[33mdance    4243\x1B[0m | oops\n");
+        "\x1B[35mdance    4243\x1B[0m < \x1B[31mexit 3 after 2.0 ms\x1B[0m\n");
+  CHECK(err.str() == "\x1B[35mdance    4243\x1B[0m | oops\n");
 }
 
 TEST_CASE("text: colour on stdout only leaves stderr plain", "[text_reporter]") {
