@@ -1,5 +1,6 @@
 #include "posix/proc_children.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,10 +11,13 @@
 
 namespace mtask::posix {
 
-bool read_children(pid_t pid, std::vector<pid_t>& children) {
+namespace {
+
+/// Appends the children forked by thread `tid` of process `pid`.
+bool read_thread_children(pid_t pid, pid_t tid, std::vector<pid_t>& children) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(pid),
-                static_cast<int>(pid));
+                static_cast<int>(tid));
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   std::string text;
@@ -37,6 +41,28 @@ bool read_children(pid_t pid, std::vector<pid_t>& children) {
     at = end == at ? at + 1 : end;
   }
   return ok;
+}
+
+}  // namespace
+
+bool read_children(pid_t pid, std::vector<pid_t>& children) {
+  // The main thread's first: a kernel without the file says so there, and most processes
+  // have no other thread.
+  if (!read_thread_children(pid, pid, children)) return false;
+  char path[32];
+  std::snprintf(path, sizeof path, "/proc/%d/task", static_cast<int>(pid));
+  DIR* const dir = opendir(path);
+  if (dir == nullptr) return true;  // gone since: what was read is all there is
+  while (const dirent* entry = readdir(dir)) {
+    pid_t tid = 0;
+    const char* const name = entry->d_name;
+    const char* const end = name + std::char_traits<char>::length(name);
+    if (std::from_chars(name, end, tid).ptr != end || tid <= 0 || tid == pid) continue;
+    // A thread that ended meanwhile has no children left to tell.
+    read_thread_children(pid, tid, children);
+  }
+  closedir(dir);
+  return true;
 }
 
 }  // namespace mtask::posix

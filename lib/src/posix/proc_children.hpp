@@ -6,9 +6,9 @@
 
 namespace mtask::posix {
 
-/// Appends to `children` the children of process `pid` (forked by its main thread), from
-/// /proc/PID/task/PID/children. False when that cannot be read: the process is gone, or the
-/// kernel does not give the file.
+/// Appends to `children` the children of process `pid`, forked by any of its threads, from
+/// /proc/PID/task/TID/children. False when the main thread's cannot be read: the process is
+/// gone, or the kernel does not give the file.
 bool read_children(pid_t pid, std::vector<pid_t>& children);
 
 }  // namespace mtask::posix

@@ -1,5 +1,7 @@
 #include "run/group_scan.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -44,20 +46,32 @@ void GroupScan::expire(TimePoint now) {
 }
 
 void GroupScan::scan() {
+  for (const auto& slot : children_.running()) {
+    if (scanned(*slot)) slot->cpu.look_begins();
+  }
   // Following each task's tree of processes costs a few reads per process of the task; the
   // whole of /proc, one read per process of the machine, only where the tree cannot be read.
   if (trees_) {
     for (const auto& slot : children_.running()) {
       if (scanned(*slot) && !scan_tree(*slot)) trees_ = false;
     }
-    if (trees_) return;
+    if (trees_) scan_adopted();
   }
-  scan_all();
+  if (!trees_) scan_all();
+  // What a look did not find is gone or left its task's group: it is never read again.
+  for (const auto& slot : children_.running()) {
+    if (scanned(*slot)) slot->cpu.look_done();
+  }
 }
 
 bool GroupScan::scan_tree(Slot& slot) {
   pending_.clear();
   if (!posix::read_children(slot.pid, pending_)) return false;
+  walk(slot);
+  return true;
+}
+
+void GroupScan::walk(Slot& slot) {
   // Breadth first; a process that left the task's group (and what it started) is not its.
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     const pid_t pid = pending_[i];
@@ -66,7 +80,24 @@ bool GroupScan::scan_tree(Slot& slot) {
     if (const auto sched = posix::read_schedstat(pid)) slot.cpu.seen(pid, *sched);
     posix::read_children(pid, pending_);
   }
-  return true;
+}
+
+void GroupScan::scan_adopted() {
+  // Orphans of a task's tree are mtask's children (it is their subreaper): those still in a
+  // task's group are the task's. Looked at after the trees: a process orphaned while they
+  // were followed is here then.
+  roots_.clear();
+  if (!posix::read_children(self_, roots_)) return;
+  for (const pid_t pid : roots_) {
+    posix::ProcStat stat;
+    if (!posix::read_stat(pid, stat) || stat.pgrp <= 0 || stat.pgrp == pid) continue;
+    for (const auto& slot : children_.running()) {
+      if (slot->pid != stat.pgrp || !scanned(*slot)) continue;
+      pending_.assign(1, pid);
+      walk(*slot);
+      break;
+    }
+  }
 }
 
 void GroupScan::scan_all() {

@@ -24,7 +24,7 @@ bool bound_only(const TaskResult& r) { return !r.cpu_wait || r.cpu_wait_partial;
 }  // namespace
 
 Results::Results(const std::vector<Task>& tasks, pid_t parent_pid, std::uint64_t retries)
-    : tasks_(tasks), parent_pid_(parent_pid), results_(tasks.size()) {
+    : tasks_(tasks), parent_pid_(parent_pid), results_(tasks.size()), task_cpu_(tasks.size()) {
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     // At most kMaxCount retries (parse_count): 1 + that fits. A service's failure is final.
     const std::uint64_t own = tasks[i].service ? 0 : tasks[i].retries.value_or(retries);
@@ -42,6 +42,8 @@ void Results::next_attempt(std::size_t index) {
   TaskResult& result = results_[index];
   retried_wall_ += result.wall;
   retried_cpu_ += result.user_cpu + result.sys_cpu;
+  retried_task_cpu_ += task_cpu_[index];
+  task_cpu_[index] = Duration{0};
   retried_sequential_ += alone(result);
   retried_wait_ += result.cpu_wait.value_or(Duration{0});
   retried_upper_bound_ = retried_upper_bound_ || bound_only(result);
@@ -61,7 +63,11 @@ void Results::record_end(const Slot& slot) {
   result.max_rss_kb = slot.usage.ru_maxrss;
   result.vcsw = slot.usage.ru_nvcsw;
   result.ivcsw = slot.usage.ru_nivcsw;
-  const CpuWait wait = measure_wait(slot.cpu, result.user_cpu + result.sys_cpu);
+  const Duration used = result.user_cpu + result.sys_cpu;
+  const CpuWait wait = measure_wait(slot.cpu, used);
+  // wait4 counts only the children the task's process waited for: a task stopped, or one
+  // that left work running in the background, used more (docs/output.md, "Speedup").
+  task_cpu_[slot.index] = std::max(used, slot.cpu.on_cpu());
   result.cpu_wait = wait.wait;
   result.cpu_wait_partial = wait.partial;
   const Ending ending = decode_wait_status(slot.wait_status);
@@ -101,18 +107,19 @@ SummaryEvent Results::summary(Duration wall, int status) const {
   Duration task_wall_sum = retried_wall_;
   Duration sequential = retried_sequential_;
   Duration cpu_wait_sum = retried_wait_;
-  Duration cpu_sum = retried_cpu_;
+  Duration cpu_sum = retried_task_cpu_;
   bool upper_bound = retried_upper_bound_;
   std::size_t failed = 0;
   std::size_t flaky = 0;
-  for (const TaskResult& r : results_) {
+  for (std::size_t i = 0; i < results_.size(); ++i) {
+    const TaskResult& r = results_[i];
     task_wall_sum += r.wall;
     if (r.failed()) ++failed;
     if (r.flaky()) ++flaky;
     if (r.outcome == Outcome::kNotStarted) continue;
     sequential += alone(r);
     cpu_wait_sum += r.cpu_wait.value_or(Duration{0});
-    cpu_sum += r.user_cpu + r.sys_cpu;
+    cpu_sum += task_cpu_[i];
     upper_bound = upper_bound || bound_only(r);
   }
   const double speedup = wall.count() > 0 ? to_seconds(sequential) / to_seconds(wall) : 0.0;

@@ -43,6 +43,10 @@ class Results {
   const std::vector<Task>& tasks_;
   pid_t parent_pid_;
   std::vector<TaskResult> results_;
+  // Each task's CPU time in its last attempt: wait4's user + system, or what the scheduler was
+  // seen to give its processes when that is more (what it did not wait for).
+  std::vector<Duration> task_cpu_;
+  Duration retried_task_cpu_{0};
   Duration retried_wall_{0};  // of attempts that failed and were run again
   Duration retried_cpu_{0};
   Duration retried_sequential_{0};  // their wall less their CPU wait

@@ -142,6 +142,72 @@ TEST_CASE("runner cpu: a command's wait comes from what its shell started", "[ru
   CHECK_FALSE(recorder.summary->sequential_upper_bound);
 }
 
+namespace {
+
+/// Task `name` running `command` (a command task).
+mtask::Task command_task(const char* name, std::string command, std::size_t index) {
+  return mtask::Task{
+      .name = name, .count = 1, .interval = 0ns, .command = std::move(command), .index = index};
+}
+
+const char* const kBusySecond = "python3 -c 'import time\nwhile time.process_time() < 1: pass'";
+
+}  // namespace
+
+TEST_CASE("runner cpu: what a command's thread started is the task's too", "[runner][task_cpu]") {
+  // The busy child is forked by a thread other than python's main one.
+  const std::string threaded =
+      "exec python3 -c 'import threading, subprocess\n"
+      "child = [\"python3\", \"-c\", \"import time\\nwhile time.process_time() < 1: pass\"]\n"
+      "t = threading.Thread(target=lambda: subprocess.run(child))\nt.start(); t.join()'";
+  const std::vector<mtask::Task> tasks = {command_task("t", threaded, 0),
+                                          command_task("b", kBusySecond, 1)};
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(tasks, on_cpus({mtask::allowed_cpus().front()}, false), recorder) == 0);
+  REQUIRE(recorder.exits.size() == 2);
+  for (const mtask::TaskResult& r : recorder.exits) {
+    REQUIRE(r.cpu_wait);
+    INFO("wait " << r.cpu_wait->count() << " ns, cpu " << (r.user_cpu + r.sys_cpu).count());
+    CHECK(*r.cpu_wait >= 100ms);
+    CHECK_FALSE(r.cpu_wait_partial);
+  }
+}
+
+TEST_CASE("runner cpu: an orphan still in the task's group is the task's", "[runner][task_cpu]") {
+  // The subshell exits at once: the busy python is orphaned, and mtask adopts it.
+  const std::string orphaning = std::string("(") + kBusySecond + " &) ; sleep 3";
+  const std::vector<mtask::Task> tasks = {command_task("o", orphaning, 0),
+                                          command_task("b", kBusySecond, 1)};
+  mtask::RunOptions options = on_cpus({mtask::allowed_cpus().front()}, false);
+  options.adopt_orphans = true;
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(tasks, options, recorder) == 0);
+  REQUIRE(recorder.exits.size() == 2);
+  for (const mtask::TaskResult& r : recorder.exits) {
+    REQUIRE(r.cpu_wait);
+    INFO("wait " << r.cpu_wait->count() << " ns");
+    CHECK(*r.cpu_wait >= 100ms);
+  }
+  REQUIRE(recorder.summary);
+  CHECK(recorder.summary->cpu_sum >= 1800ms);
+}
+
+TEST_CASE("runner cpu: a task stopped by its timeout counts its child's CPU",
+          "[runner][task_cpu]") {
+  // sh waits for python, which is killed with it: wait4 never counts python's CPU.
+  mtask::Task task = command_task("c", "python3 -c 'while 1: pass'; :", 0);
+  task.timeout = 1500ms;
+  Recorder recorder;
+  CHECK(mtask::run_tasks({task}, on_cpus({mtask::allowed_cpus().front()}, false), recorder) != 0);
+  REQUIRE(recorder.exits.size() == 1);
+  const mtask::Duration waited = recorder.exits[0].user_cpu + recorder.exits[0].sys_cpu;
+  CHECK(waited < 300ms);  // wait4's, as it is: sh's own
+  REQUIRE(recorder.summary);
+  INFO("cpu_sum " << recorder.summary->cpu_sum.count() << " ns");
+  // python ran for most of 1.5 s (less on a loaded machine).
+  CHECK(recorder.summary->cpu_sum >= waited + 300ms);
+}
+
 TEST_CASE("runner cpu: samples say who ran where", "[runner][task_cpu]") {
   const std::vector<int> allowed = mtask::allowed_cpus();
   SECTION("on one CPU both ran there, and both waited") {

@@ -131,3 +131,41 @@ TEST_CASE("run cpu: others' CPU is the busy time less the tasks' and mtask's, ne
   CHECK(mtask::detail::others_cpu(4s, 3s, 100ms) == 900ms);
   CHECK(mtask::detail::others_cpu(1s, 3s, 100ms) == 0s);
 }
+
+TEST_CASE("task cpu: a descendant a look misses is finished: never read again, still counted",
+          "[run][task_cpu]") {
+  TaskCpu cpu;
+  cpu.own = SchedStat{10ms, 5ms, 3};
+  cpu.look_begins();
+  cpu.seen(200, SchedStat{500ms, 100ms, 40});
+  cpu.seen(201, SchedStat{400ms, 200ms, 30});
+  cpu.look_done();
+  REQUIRE(cpu.descendants.size() == 2);
+  cpu.look_begins();
+  cpu.seen(201, SchedStat{600ms, 250ms, 35});  // 200 is gone
+  cpu.look_done();
+  // What the views' sampler and the next look read: only what is still there.
+  REQUIRE(cpu.descendants.size() == 1);
+  CHECK(cpu.descendants[0].pid == 201);
+  CHECK(cpu.on_cpu() == 10ms + 500ms + 600ms);
+  CHECK(*measure_wait(cpu, 1110ms).wait == 5ms + 100ms + 250ms);
+  cpu.look_begins();
+  cpu.look_done();
+  CHECK(cpu.descendants.empty());
+  CHECK(cpu.on_cpu() == 10ms + 500ms + 600ms);
+}
+
+TEST_CASE("results: the tasks' CPU counts what the scheduler saw when wait4 says less",
+          "[run][results][task_cpu]") {
+  // A task stopped while its shell's child computed: wait4 counts no child it did not wait for.
+  const std::vector<mtask::Task> tasks = {
+      mtask::Task{.name = "a", .count = 1, .interval = 0ns, .index = 0}};
+  Results results(tasks, 100);
+  Slot a(tasks[0], 0, 200, 1s);
+  ended(a, 2s, 1ms);
+  a.cpu.own = SchedStat{1ms, 0ms, 3};
+  a.cpu.seen(300, SchedStat{1500ms, 400ms, 90});
+  results.record_end(a);
+  CHECK(results[0].user_cpu == 1ms);  // wait4's own accounting, as it is
+  CHECK(results.summary(2s, 0).cpu_sum == 1501ms);
+}
