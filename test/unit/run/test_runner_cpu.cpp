@@ -168,7 +168,7 @@ TEST_CASE("runner cpu: what a command's thread started is the task's too", "[run
   for (const mtask::TaskResult& r : recorder.exits) {
     REQUIRE(r.cpu_wait);
     INFO("wait " << r.cpu_wait->count() << " ns, cpu " << (r.user_cpu + r.sys_cpu).count());
-    CHECK(*r.cpu_wait >= 100ms);
+    CHECK(*r.cpu_wait >= 300ms);  // about 1 s each: they took turns
     CHECK_FALSE(r.cpu_wait_partial);
   }
 }
@@ -186,10 +186,10 @@ TEST_CASE("runner cpu: an orphan still in the task's group is the task's", "[run
   for (const mtask::TaskResult& r : recorder.exits) {
     REQUIRE(r.cpu_wait);
     INFO("wait " << r.cpu_wait->count() << " ns");
-    CHECK(*r.cpu_wait >= 100ms);
+    CHECK(*r.cpu_wait >= 300ms);  // about 1 s each: they took turns
   }
   REQUIRE(recorder.summary);
-  CHECK(recorder.summary->cpu_sum >= 1800ms);
+  CHECK(recorder.summary->cpu_sum >= 1500ms);
 }
 
 TEST_CASE("runner cpu: a task stopped by its timeout counts its child's CPU",
