@@ -159,6 +159,7 @@ TEST_CASE("each CPU-row stretch wide enough carries its task's name or key", "[t
   // Three tasks on two CPUs: c runs on CPU 1 between a and b, which take turns on CPU 0.
   std::vector<mtask::Task> tasks{
       {.name = "a", .index = 0}, {.name = "b", .index = 1}, {.name = "compile", .index = 2}};
+  std::vector<TaskResult> results;
   mtask::TimelineRecorder recorder;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     recorder.on_start({tasks[i], 10 + static_cast<int>(i), 1, 0ms});
@@ -173,8 +174,10 @@ TEST_CASE("each CPU-row stretch wide enough carries its task's name or key", "[t
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     const TaskResult result{
         .outcome = Outcome::kExited, .pid = 10 + static_cast<int>(i), .ppid = 1, .wall = 2000ms};
+    results.push_back(result);
     recorder.on_exit({tasks[i], result, 2000ms});
   }
+  recorder.on_summary({1, tasks, results, 0, 2000ms, 6000ms, 2.0, 0, 2000ms});
   const std::string svg = mtask::render_timeline_svg(recorder.timeline());
   const std::map<std::string, std::string> keys{{"a", "a"}, {"b", "b"}, {"compile", "c"}};
   const std::regex ran(
