@@ -176,6 +176,11 @@ std::vector<CpuLane> cpu_lanes(const Timeline& timeline, Duration span, std::siz
   for (std::size_t i = 0; i < total.size(); ++i) {
     if (total[i] < column / 2) lanes[i / columns].rows[i % columns] = kNobody;
   }
+  // A CPU that was never mostly the tasks' gets no row: it would say nothing.
+  std::erase_if(lanes, [](const CpuLane& lane) {
+    return std::all_of(lane.rows.begin(), lane.rows.end(),
+                       [](std::size_t row) { return row == kNobody; });
+  });
   return lanes;
 }
 

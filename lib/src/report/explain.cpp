@@ -83,26 +83,28 @@ std::string need_that_failed(std::string_view needs_failed) {
 constexpr Duration kCpuWorthSlicing = std::chrono::milliseconds(10);
 
 // How the task took turns on the CPU, from its context switches (rusage) and its CPU wait
-// (docs/output.md, "Speedup"): "a was preempted 648 times: slices of about 3.1 ms",
-// "a waited 2.00 s for a CPU while it was ready to run".
+// (docs/output.md, "Speedup"): "a (pid 4242) was preempted 648 times: slices of about 3.1 ms",
+// "a (pid 4242) waited 2.00 s for a CPU while it was ready to run". The pid ties the line to
+// the task's others.
 std::vector<std::string> taking_turns(const Task& task, const TaskResult& r) {
   std::vector<std::string> lines;
   const Duration cpu = r.user_cpu + r.sys_cpu;
   if (r.ivcsw > 0 && cpu >= kCpuWorthSlicing) {
     // The CPU time it got, cut by each preemption: the length of its turns on a CPU.
     const Duration slice = cpu / (r.ivcsw + 1);
-    lines.push_back(fmt::format("{} was preempted {}: slices of about {} of CPU", task.name,
-                                count_of(static_cast<std::size_t>(r.ivcsw), "time"),
-                                human_duration(slice)));
+    lines.push_back(
+        fmt::format("{} (pid {}) was preempted {}: slices of about {} of CPU", task.name, r.pid,
+                    count_of(static_cast<std::size_t>(r.ivcsw), "time"), human_duration(slice)));
   } else if (r.vcsw > 0) {
-    lines.push_back(fmt::format("{} gave up the CPU {} to sleep or wait, preempted {}", task.name,
+    lines.push_back(fmt::format("{} (pid {}) gave up the CPU {} to sleep or wait, preempted {}",
+                                task.name, r.pid,
                                 count_of(static_cast<std::size_t>(r.vcsw), "time"),
                                 count_of(static_cast<std::size_t>(r.ivcsw), "time")));
   }
   // A wait of a tenth of its time or more is worth telling: less hardly changed how long it took.
   if (r.cpu_wait && r.cpu_wait->count() > 0 && *r.cpu_wait * 10 >= r.wall) {
-    lines.push_back(fmt::format("{} waited {}{} for a CPU while it was ready to run", task.name,
-                                r.cpu_wait_partial ? "at least " : "",
+    lines.push_back(fmt::format("{} (pid {}) waited {}{} for a CPU while it was ready to run",
+                                task.name, r.pid, r.cpu_wait_partial ? "at least " : "",
                                 human_duration(*r.cpu_wait)));
   }
   return lines;

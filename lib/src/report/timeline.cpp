@@ -224,7 +224,7 @@ std::string render_timeline(const Timeline& timeline, const TimelineStyle& style
       detail::cpu_rows(timeline, keys, axis.span, columns, style.color);
 
   std::string out = header(timeline, style, axis, columns, width, states);
-  out += detail::states_legend(timeline, keys, style.unicode, width);
+  out += detail::states_legend(timeline, keys, style.unicode, width, !cpus.empty());
   out += needs_legend(timeline, g, width);
   for (const TimelineTask& t : timeline.tasks) {
     const std::string_view color = style.color ? task_colour(t.index) : std::string_view();

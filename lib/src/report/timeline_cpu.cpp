@@ -82,7 +82,7 @@ std::vector<std::string> task_keys(const Timeline& timeline) {
 }
 
 std::string states_legend(const Timeline& timeline, const std::vector<std::string>& keys,
-                          bool unicode, std::size_t width) {
+                          bool unicode, std::size_t width, bool cpu_rows) {
   if (!has_states(timeline)) return {};
   const StateGlyphs& g = unicode ? kUnicodeStates : kAsciiStates;
   // One wording on every machine: a CPU of two digits shows its number where it fits.
@@ -93,6 +93,10 @@ std::string states_legend(const Timeline& timeline, const std::vector<std::strin
   std::vector<std::string> who{"CPU rows: the task that ran there"};
   for (std::size_t row = 0; row < timeline.tasks.size() && row < keys.size(); ++row) {
     who.push_back(fmt::format("{} {}", keys[row], timeline.tasks[row].name));
+  }
+  if (!cpu_rows) {
+    const std::string one_line = joined(states, ", ");
+    return display_width(one_line) <= width ? one_line + '\n' : wrapped(states, width);
   }
   const std::vector<std::string> names(who.begin() + 1, who.end());
   const std::string one_line =

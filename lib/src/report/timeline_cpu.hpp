@@ -18,9 +18,9 @@ bool has_states(const Timeline& timeline);
 std::vector<std::string> task_keys(const Timeline& timeline);
 
 /// The legend of the strips and the CPU rows, as lines of at most `width` columns (each ends
-/// with a newline); empty without states.
+/// with a newline); empty without states. Without `cpu_rows` (none is drawn), only the strips'.
 std::string states_legend(const Timeline& timeline, const std::vector<std::string>& keys,
-                          bool unicode, std::size_t width);
+                          bool unicode, std::size_t width, bool cpu_rows);
 
 /// The state strip of `task`: `columns` cells over 0 to `span`.
 std::string state_strip(const TimelineTask& task, Duration span, std::size_t columns, bool unicode);

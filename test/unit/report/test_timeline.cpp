@@ -294,9 +294,10 @@ TEST_CASE("the explanation tells how tasks took turns on one CPU", "[explain]") 
   const auto has = [&](const std::string& line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
   };
-  CHECK(has("parent 4241: a was preempted 648 times: slices of about 3.1 ms of CPU"));
-  CHECK(has("parent 4241: a waited 2.00 s for a CPU while it was ready to run"));
-  CHECK(has("parent 4241: b waited at least 1.99 s for a CPU while it was ready to run"));
+  CHECK(has("parent 4241: a (pid 4242) was preempted 648 times: slices of about 3.1 ms of CPU"));
+  CHECK(has("parent 4241: a (pid 4242) waited 2.00 s for a CPU while it was ready to run"));
+  CHECK(
+      has("parent 4241: b (pid 4243) waited at least 1.99 s for a CPU while it was ready to run"));
   REQUIRE(lines.size() >= 2);
   CHECK(lines[lines.size() - 2] ==
         "parent 4241: one after another the tasks would take at most 4.01 s (8.00 s of wall "
@@ -319,7 +320,8 @@ TEST_CASE("the explanation of a sleeping task counts its own pauses, not slices"
                    1500ms});
   const std::vector<std::string> lines = lines_of(err.str());
   REQUIRE(lines.size() == 2);
-  CHECK(lines[1] == "parent 4241: sing gave up the CPU 4 times to sleep or wait, preempted 1 time");
+  CHECK(lines[1] ==
+        "parent 4241: sing (pid 4242) gave up the CPU 4 times to sleep or wait, preempted 1 time");
 }
 
 TEST_CASE("the explanation waits for an unfinished stderr line", "[explain]") {
