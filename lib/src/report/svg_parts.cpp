@@ -68,9 +68,10 @@ void draw_ran(std::string& svg, const TimelineTask& task, const std::string& key
       "height=\"14\" fill=\"{}\"><title>CPU {}: {} ran, {} to {}</title></rect>\n",
       name, x, y + 1, width, svg_fill(task.index), cpu, name, human_duration(when.first),
       human_duration(when.second));
-  const std::string_view label = width >= text_width(task.name) + kKeyMargin ? task.name
-                                 : width >= text_width(key) + kKeyMargin     ? key
-                                                                             : "";
+  // A string, not a view: the branches' common type is a std::string made for the statement.
+  const std::string label = width >= text_width(task.name) + kKeyMargin ? task.name
+                            : width >= text_width(key) + kKeyMargin     ? key
+                                                                        : "";
   if (label.empty()) return;
   svg += fmt::format(
       "<text class=\"key\" data-name=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
