@@ -1,6 +1,8 @@
 """Turns bench/run's raw measurements into one table (markdown) and checks the targets.
 
-usage: report.py META RAW
+usage: report.py META RAW               prints the table
+       report.py --docs FILE TABLE     puts TABLE (the printed table) into FILE, between the
+                                       lines BEGIN_MARK and END_MARK below
 RAW columns: scenario program role wall user sys maxrss extra verdict (one row per run).
 """
 import statistics
@@ -8,6 +10,10 @@ import sys
 from collections import OrderedDict
 
 LESSON_SLEEP = 1.5  # the lesson's own sleeping: its physical limit
+BEGIN_MARK = "<!-- bench/run --docs: the table below is written by bench/run -->"
+END_MARK = "<!-- bench/run --docs: end of the table -->"
+SAMPLED = "mtask (json, --trace: sampled): parent CPU ms"
+TRUTH = "mtask -j 1000: median task wall ms"
 
 
 def load(path):
@@ -65,7 +71,7 @@ def main():
         extras[(scenario, program)] = extra
         verdicts[(scenario, program)] = verdict_of(e["verdicts"])
         ratio = f"{med / base[scenario]:.2f}x" if scenario in base and base[scenario] > 0 else "-"
-        if scenario == "timing":
+        if scenario in ("timing", "timing-truth"):
             ratio = "-"
         span = f"{fmt_time(min(e['wall']), scenario)} – {fmt_time(max(e['wall']), scenario)}"
         if len(e["wall"]) == 1:
@@ -75,46 +81,67 @@ def main():
               f"{extra_text} | {verdicts[(scenario, program)]} |")
 
     print()
-    print("Targets (ratios of medians from this run):")
+    print("Targets, from the medians of this run:")
+    print()
+    print("| target | measured | |")
+    print("|---|---|---|")
 
     def m(scenario, program):
         return medians.get((scenario, program))
 
     def target(name, value, limit, better_low=True, unit="x"):
+        sign = "<=" if better_low else ">="
         if value is None:
-            print(f"- {name}: not measured")
+            print(f"| {name} {sign} {limit:g}{unit} | not measured | |")
             return
         met = value <= limit if better_low else value >= limit
-        sign = "<=" if better_low else ">="
-        print(f"- {name}: {value:.2f}{unit} (target {sign} {limit}{unit}) {'MET' if met else 'MISSED'}")
+        print(f"| {name} {sign} {limit:g}{unit} | {value:.2f}{unit} | {'met' if met else 'MISSED'} |")
 
     def ratio(a, b):
         return None if a is None or b is None else a / b
 
+    text4 = m("tput-4x250k", "mtask text")
+    target("4x250k text: mtask / C multiplexer (c)", ratio(text4, m("tput-4x250k", "baseline (c)")), 1.3)
+    target("4x250k JSON: mtask / C multiplexer (c)",
+           ratio(m("tput-4x250k", "mtask json"), m("tput-4x250k", "baseline (c)")), 2.0)
+    target("4x250k text: `parallel --line-buffer` / mtask",
+           ratio(m("tput-4x250k", "parallel --line-buffer --tag"), text4), 3, better_low=False)
+    target("100x10k text: mtask / C multiplexer (c)",
+           ratio(m("tput-100x10k", "mtask text"), m("tput-100x10k", "baseline (c)")), 1.3)
+    target("100x10k JSON: mtask / C multiplexer (c)",
+           ratio(m("tput-100x10k", "mtask json"), m("tput-100x10k", "baseline (c)")), 2.0)
+    for s in ("tput-4x250k", "tput-100x10k"):
+        for program in ("mtask text", "mtask json"):
+            if (s, program) in verdicts and verdicts[(s, program)] != "ok":
+                print(f"| {s}, {program}: every line whole and in order | "
+                      f"{verdicts[(s, program)]} | MISSED |")
+    spawn = m("spawn-builtin", "mtask -j 64")
+    target("1000 built-in, -j 64: mtask / C fork (a)", ratio(spawn, m("spawn-builtin", "baseline (a)")), 1.6)
+    target("1000 built-in, -j 64: GNU parallel / mtask",
+           ratio(m("spawn-builtin", "parallel -j64 --line-buffer --tag"), spawn), 25, better_low=False)
+    target("instructions per line, text: mtask / C multiplexer",
+           ratio(m("instr/line", "mtask text"), m("instr/line", "baseline (c)")), 2.0)
+    target("instructions per line, JSON: mtask / C multiplexer",
+           ratio(m("instr/line", "mtask json"), m("instr/line", "baseline (c)")), 3.0)
+    for j in (64, 1000):
+        target(f"per-task cost, -j {j}: 10,000 tasks / 1,000 tasks",
+               ratio(m("scale", f"mtask -j {j}: 10000 tasks (per task)"),
+                     m("scale", f"mtask -j {j}: 1000 tasks (per task)")), 1.15)
     target("startup: mtask (command) / xargs -P1",
            ratio(m("startup", "mtask (command)"), m("startup", "xargs -P1")), 1.2)
     target("startup: mtask (built-in) / xargs -P1",
            ratio(m("startup", "mtask (built-in)"), m("startup", "xargs -P1")), 1.2)
-    target("1000 built-in: mtask / baseline (a)",
-           ratio(m("spawn-builtin", "mtask -j 64"), m("spawn-builtin", "baseline (a)")), 1.5)
-    target("1000 built-in: parallel / mtask",
-           ratio(m("spawn-builtin", "parallel -j64 --line-buffer --tag"),
-                 m("spawn-builtin", "mtask -j 64")), 20, better_low=False)
     target("1000 commands: mtask / xargs -P 64",
            ratio(m("spawn-cmd", "mtask -j 64"), m("spawn-cmd", "xargs -P 64")), 1.0)
-    for s in ("tput-4x250k", "tput-100x10k"):
-        target(f"{s}: mtask text / baseline (c)",
-               ratio(m(s, "mtask text"), m(s, "baseline (c)")), 1.5)
-        target(f"{s}: parallel --line-buffer / mtask text",
-               ratio(m(s, "parallel --line-buffer --tag"), m(s, "mtask text")), 3,
-               better_low=False)
-        print(f"- {s}: mtask text {verdicts.get((s, 'mtask text'), '-')}, "
-              f"mtask json {verdicts.get((s, 'mtask json'), '-')}")
     target("lesson: wall beyond 1.5 s", extras.get(("lesson", "mtask (text)")), 5, unit=" ms")
     target("lesson: parent CPU", extras.get(("lesson", "mtask (json): parent CPU ms")), 5,
            unit=" ms")
+    target("sampling (a view asked for): parent CPU over the 1.5 s lesson",
+           extras.get(("sampling", SAMPLED)), 75, unit=" ms")
     tick = extras.get(("timing", "mtask: last tick error ms"))
     target("timing: |100th tick - schedule|", None if tick is None else abs(tick), 1, unit=" ms")
+    target("timing truth: median wall of 1000 tasks of 1 ms started at once",
+           extras.get(("timing-truth", TRUTH)), 20, unit=" ms")
     target("memory: parent peak RSS, 1 task", extras.get(("memory-1task", "mtask, 1 task: parent kB")),
            4096, unit=" kB")
     target("memory: parent peak RSS, 1000 tasks", extras.get(("spawn-builtin", "mtask -j 64")),
@@ -124,6 +151,22 @@ def main():
     target("memory: parent peak RSS, 1 GB of output",
            extras.get(("memory", "mtask, 1 GB text: parent kB")), 6144, unit=" kB")
 
+def into_docs(path, table_path):
+    with open(path) as f:
+        text = f.read()
+    with open(table_path) as f:
+        table = f.read().rstrip("\n")
+    begin = text.find(BEGIN_MARK)
+    end = text.find(END_MARK)
+    if begin < 0 or end < begin:
+        sys.exit(f"report.py: {path} has no '{BEGIN_MARK}' ... '{END_MARK}' section")
+    text = text[: begin + len(BEGIN_MARK)] + "\n\n" + table + "\n\n" + text[end:]
+    with open(path, "w") as f:
+        f.write(text)
+
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--docs":
+        into_docs(sys.argv[2], sys.argv[3])
+    else:
+        main()
