@@ -142,10 +142,11 @@ void add_plan_options(CLI::App& command, CommandLine& cli) {
                   "The format of the task file: toml, procfile or list (default: from the "
                   "file's name or its first line)")
       ->type_name("FORMAT")
-      ->transform(choice(Choices<TaskFileFormat>{{"toml", TaskFileFormat::kToml},
-                                                 {"procfile", TaskFileFormat::kProcfile},
-                                                 {"list", TaskFileFormat::kList}},
-                         "unknown format (use toml, procfile or list)"));
+      ->transform(
+          choice(Choices<mtask::TaskFileFormat>{{"toml", mtask::TaskFileFormat::kToml},
+                                                {"procfile", mtask::TaskFileFormat::kProcfile},
+                                                {"list", mtask::TaskFileFormat::kList}},
+                 "unknown format (use toml, procfile or list)"));
   command.add_option("-n,--count", cli.count, "COUNT for tasks that do not give one")
       ->type_name("N");
   command

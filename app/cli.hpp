@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mtask/plan/task_file.hpp"
 #include "mtask/report/colour.hpp"
 #include "mtask/report/text_reporter.hpp"
 
@@ -16,9 +17,6 @@ namespace app {
 
 /// `--output`: the format of standard output.
 enum class OutputFormat { kText, kJson };
-
-/// `--format`: the format of a task file (docs/tasks.md).
-enum class TaskFileFormat { kToml, kProcfile, kList };
 
 /// What the user asked for. Choices among names (--output, --color, --timestamps) are already
 /// checked by CLI11; every other value is a string that mtask's own parsers check
@@ -31,7 +29,7 @@ struct CommandLine {
   std::string no_task;
   // Where the tasks come from, and what of them runs (docs/tasks.md)
   std::optional<std::string> file;
-  std::optional<TaskFileFormat> format;
+  std::optional<mtask::TaskFileFormat> format;  ///< `--format` (docs/tasks.md)
   std::optional<std::string> retries;
   std::optional<std::string> retry_delay;
   std::optional<std::string> shard;

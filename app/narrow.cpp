@@ -3,6 +3,8 @@
 #include "narrow.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "mtask/error.hpp"
 #include "mtask/plan/resume.hpp"
+#include "plan_file.hpp"
 
 namespace app {
 namespace {
@@ -57,13 +60,8 @@ std::vector<bool> decide_resume(const std::string& path, const std::optional<mta
     return mtask::UsageError(fmt::format("--resume-failed {}: {}", mtask::quote_arg(path), why));
   };
   if (path.empty()) throw mtask::UsageError("--resume-failed '': needs a file name");
-  std::optional<std::string> text;
-  try {
-    if (around.read_file) text = around.read_file(path);
-  } catch (const mtask::UsageError& e) {
-    throw fail(fmt::format("cannot read it: {}", e.what()));
-  }
-  if (!text) throw fail("cannot read it: No such file or directory");
+  const std::optional<std::string> text = read_named_file(around, "--resume-failed", path);
+  if (!text) throw cannot_read("--resume-failed", path, std::strerror(ENOENT));
   if (const std::string why = other_shard(*text, shard); !why.empty()) throw fail(why);
   try {
     return mtask::tasks_to_resume(*text, tasks);

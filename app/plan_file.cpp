@@ -2,6 +2,8 @@
 #include "plan_file.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <utility>
 
@@ -15,18 +17,6 @@ namespace app {
 namespace {
 
 constexpr const char* kDefaultFile = "mtask.toml";
-
-mtask::TaskFileFormat format_of(TaskFileFormat format) {
-  switch (format) {
-    case TaskFileFormat::kToml:
-      return mtask::TaskFileFormat::kToml;
-    case TaskFileFormat::kProcfile:
-      return mtask::TaskFileFormat::kProcfile;
-    case TaskFileFormat::kList:
-      break;
-  }
-  return mtask::TaskFileFormat::kList;
-}
 
 /// The directory of `path` as it is written ("ci/mtask.toml": "ci"), empty for one without.
 std::string dir_of(const std::string& path) {
@@ -120,6 +110,22 @@ std::string task_cwd(const PlanFile& plan, const mtask::FileTask& task,
 
 }  // namespace
 
+mtask::UsageError cannot_read(std::string_view option, const std::string& path,
+                              std::string_view reason) {
+  return mtask::UsageError(
+      fmt::format("{} {}: cannot read it: {}", option, mtask::quote_arg(path), reason));
+}
+
+std::optional<std::string> read_named_file(const Surroundings& around, std::string_view option,
+                                           const std::string& path) {
+  if (!around.read_file) return std::nullopt;
+  try {
+    return around.read_file(path);
+  } catch (const mtask::UsageError& error) {
+    throw cannot_read(option, path, error.what());
+  }
+}
+
 bool all_bare_names(const std::vector<std::string>& tasks) {
   return std::ranges::all_of(
       tasks, [](const std::string& task) { return mtask::name_error(task).empty(); });
@@ -137,13 +143,7 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
   }
   const std::string path = cli.file.value_or(kDefaultFile);
   const bool from_stdin = path == "-";
-  std::optional<std::string> text;
-  try {
-    if (around.read_file) text = around.read_file(path);
-  } catch (const mtask::UsageError& error) {
-    throw mtask::UsageError(
-        fmt::format("-f {}: cannot read it: {}", mtask::quote_arg(path), error.what()));
-  }
+  const std::optional<std::string> text = read_named_file(around, "-f", path);
   if (!text && implicit) {
     if (cli.format) {
       throw mtask::UsageError("--format: there is no task file to read (no ./mtask.toml, no -f)");
@@ -152,11 +152,10 @@ std::optional<PlanFile> read_plan_file(const CommandLine& cli, const Surrounding
   }
   if (!text) {
     if (!cli.file) throw mtask::UsageError(cli.no_task + procfile_hint(around));
-    throw mtask::UsageError(
-        fmt::format("-f {}: cannot read it: No such file or directory", mtask::quote_arg(path)));
+    throw cannot_read("-f", path, std::strerror(ENOENT));
   }
   const mtask::TaskFileFormat format =
-      cli.format ? format_of(*cli.format) : mtask::detect_format(from_stdin ? "" : path, *text);
+      cli.format ? *cli.format : mtask::detect_format(from_stdin ? "" : path, *text);
   PlanFile plan;
   plan.file = mtask::read_task_file(from_stdin ? "<stdin>" : path, *text, format);
   if (!from_stdin) plan.dir = dir_of(path);

@@ -4,9 +4,11 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli.hpp"
+#include "mtask/error.hpp"
 #include "mtask/grammar/task.hpp"
 #include "mtask/plan/task_file.hpp"
 #include "options.hpp"
@@ -20,6 +22,16 @@ struct PlanFile {
   /// ./mtask.toml read without -f, because every TASK given was a bare NAME.
   bool implicit = false;
 };
+
+/// "OPTION 'PATH': cannot read it: REASON": the one message for a file given by OPTION (-f,
+/// --resume-failed) that cannot be read.
+mtask::UsageError cannot_read(std::string_view option, const std::string& path,
+                              std::string_view reason);
+
+/// The text of the file at `path` (given by `option`), read through Surroundings::read_file;
+/// unset when there is no such file. Throws cannot_read() with the reason when it cannot be read.
+std::optional<std::string> read_named_file(const Surroundings& around, std::string_view option,
+                                           const std::string& path);
 
 /// Every TASK is a bare NAME, with no COUNT, INTERVAL or COMMAND of its own: then they select
 /// from ./mtask.toml when it exists (docs/tasks.md).

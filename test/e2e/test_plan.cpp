@@ -332,7 +332,15 @@ TEST_CASE("resume-failed with the job log of another task list is a usage error"
   const e2e::Run missing =
       e2e::mtask({"run", "--resume-failed", dir.file("none"), "build=true"}, quick());
   CHECK(missing.status == 2);
-  CHECK(e2e::contains(missing.err, "cannot read it: No such file or directory"));
+  CHECK(missing.err == "mtask: --resume-failed '" + dir.file("none") +
+                           "': cannot read it: No such file or directory\n"
+                           "Try 'mtask run --help' for more information.\n");
+  const e2e::Run directory =
+      e2e::mtask({"run", "--resume-failed", dir.path(), "build=true"}, quick());
+  CHECK(directory.status == 2);
+  CHECK(directory.err == "mtask: --resume-failed '" + dir.path() +
+                             "': cannot read it: Is a directory\n"
+                             "Try 'mtask run --help' for more information.\n");
 }
 
 TEST_CASE("resume-failed refuses its own job log as --joblog under any spelling",

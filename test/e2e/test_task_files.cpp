@@ -267,8 +267,15 @@ TEST_CASE("every error in a task file says FILE:LINE:COLUMN, exits 2 and forks n
     check_file_error(e2e::mtask({"run", "-f", bad.file}, in(dir.path())), bad.message);
     CHECK_FALSE(exists(marker));
   }
-  check_file_error(e2e::mtask({"run", "-f", "missing.toml"}, in(dir.path())),
-                   "-f 'missing.toml': cannot read it: No such file or directory");
-  check_file_error(e2e::mtask({"run", "-f", "sub"}, in(dir.path())),
-                   "-f 'sub': cannot read it: Is a directory");
+  // The file and the reason, once, on a line of its own; then the usual pointer to --help.
+  const e2e::Run missing = e2e::mtask({"run", "-f", "missing.toml"}, in(dir.path()));
+  check_file_error(missing, "-f 'missing.toml': cannot read it: No such file or directory");
+  CHECK(missing.err ==
+        "mtask: -f 'missing.toml': cannot read it: No such file or directory\n"
+        "Try 'mtask run --help' for more information.\n");
+  const e2e::Run directory = e2e::mtask({"run", "-f", "sub"}, in(dir.path()));
+  check_file_error(directory, "-f 'sub': cannot read it: Is a directory");
+  CHECK(directory.err ==
+        "mtask: -f 'sub': cannot read it: Is a directory\n"
+        "Try 'mtask run --help' for more information.\n");
 }

@@ -1,13 +1,12 @@
 #include "posix/proc_children.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <string>
+
+#include "posix/proc_file.hpp"
 
 namespace mtask::posix {
 
@@ -18,19 +17,8 @@ bool read_thread_children(pid_t pid, pid_t tid, std::vector<pid_t>& children) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(pid),
                 static_cast<int>(tid));
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
   std::string text;
-  char buffer[1024];
-  bool ok = true;
-  for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) ok = false;
-    if (n <= 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fd);
+  const bool ok = read_proc_file(path, text);
   // "PID PID ... " on one line.
   const char* at = text.data();
   const char* const stop = at + text.size();

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "posix/proc_file.hpp"
+
 namespace mtask::posix {
 namespace {
 
@@ -35,14 +37,8 @@ struct LinuxDirent64 {
 bool read_stat(pid_t pid, ProcStat& stat) noexcept {
   char path[40];
   proc_path(pid, "stat", path);
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
   char text[1024];
-  ssize_t size;
-  do {
-    size = read(fd, text, sizeof text);
-  } while (size < 0 && errno == EINTR);
-  close(fd);
+  const ssize_t size = read_proc_start(path, text);
   if (size <= 0) return false;
   // "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ... PROCESSOR ...": COMM may hold
   // anything, so the fields are counted from the last ')'.

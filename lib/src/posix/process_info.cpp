@@ -1,6 +1,5 @@
 #include "posix/process_info.hpp"
 
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -11,15 +10,13 @@
 
 #include <fmt/format.h>
 
-#include "posix/unique_fd.hpp"
+#include "posix/proc_file.hpp"
 
 namespace mtask::detail {
 
 std::size_t thread_count() {
-  const posix::UniqueFd fd(open("/proc/self/status", O_RDONLY | O_CLOEXEC));
-  if (!fd) return 0;
   char buffer[4096];
-  const ssize_t n = read(fd.get(), buffer, sizeof buffer);
+  const ssize_t n = posix::read_proc_start("/proc/self/status", buffer);
   if (n <= 0) return 0;
   const std::string_view text(buffer, static_cast<std::size_t>(n));
   constexpr std::string_view kKey = "\nThreads:";

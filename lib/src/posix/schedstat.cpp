@@ -1,13 +1,13 @@
 #include "posix/schedstat.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <string>
+
+#include "posix/proc_file.hpp"
 
 namespace mtask::posix {
 namespace {
@@ -19,23 +19,6 @@ bool next_number(const char*& at, const char* stop, std::uint64_t& number) noexc
   if (error != std::errc{} || end == at) return false;
   at = end;
   return true;
-}
-
-/// Reads the whole of a small /proc file into `text`; false when it cannot.
-bool read_small(const char* path, std::string& text) {
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buffer[4096];
-  bool ok = true;
-  for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) ok = false;
-    if (n <= 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return ok;
 }
 
 }  // namespace
@@ -59,14 +42,8 @@ std::optional<SchedStat> parse_schedstat(std::string_view text) noexcept {
 std::optional<SchedStat> read_schedstat(pid_t pid) noexcept {
   char path[48];
   std::snprintf(path, sizeof path, "/proc/%d/schedstat", static_cast<int>(pid));
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
   char text[128];
-  ssize_t size;
-  do {
-    size = read(fd, text, sizeof text);
-  } while (size < 0 && errno == EINTR);
-  close(fd);
+  const ssize_t size = read_proc_start(path, text);
   if (size <= 0) return std::nullopt;
   return parse_schedstat(std::string_view(text, static_cast<std::size_t>(size)));
 }
@@ -102,7 +79,7 @@ std::optional<std::uint64_t> parse_cpu_busy_ticks(std::string_view text,
 
 std::optional<Duration> read_cpu_busy(const std::vector<int>& cpus) {
   std::string text;
-  if (!read_small("/proc/stat", text)) return std::nullopt;
+  if (!read_proc_file("/proc/stat", text)) return std::nullopt;
   const std::optional<std::uint64_t> ticks = parse_cpu_busy_ticks(text, cpus);
   const long per_second = sysconf(_SC_CLK_TCK);
   if (!ticks || per_second <= 0) return std::nullopt;

@@ -185,9 +185,8 @@ void append_totals(std::string& out, const SummaryEvent& e) {
     }
   }
 
-  Duration cpu = e.retried_cpu;  // attempts that failed and ran again worked too
-  for (const TaskResult& r : e.results) cpu += r.user_cpu + r.sys_cpu;
-  out += conclusion_line(e.tasks.size(), cpu, e.wall, e.task_wall_sum);
+  // The CPU time of every attempt, as the speedup line's verdict counts it.
+  out += conclusion_line(e.tasks.size(), e.cpu_sum, e.wall, e.task_wall_sum);
   out += '\n';
   if (const std::string line = speedup_line(e); !line.empty()) out += line + '\n';
 }

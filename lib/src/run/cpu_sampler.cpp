@@ -64,7 +64,10 @@ void CpuSampler::expire(TimePoint now) {
 void CpuSampler::sample(Slot& slot, TimePoint now) {
   TaskCpu& cpu = slot.cpu;
   const Duration span = now - (cpu.sampled_at == TimePoint{} ? slot.forked_at : cpu.sampled_at);
-  std::vector<ProcessCpu> current;
+  // Filled while `cpu.sampled` still holds the last sample, then swapped in: the two vectors
+  // keep their storage from tick to tick.
+  std::vector<ProcessCpu>& current = scratch_;
+  current.clear();
   Stretch task;
   Duration most{-1};
   int processor = -1;
@@ -94,7 +97,7 @@ void CpuSampler::sample(Slot& slot, TimePoint now) {
   for (const ProcessCpu& process : current) {
     if (process.pid != slot.pid) cpu.seen(process.pid, process.stat);
   }
-  cpu.sampled = std::move(current);
+  cpu.sampled.swap(current);
   give(slot, now, task.running, task.waiting, processor);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "mtask/events.hpp"
 #include "run/children.hpp"
 #include "run/loop.hpp"
@@ -31,6 +33,7 @@ class CpuSampler final : public Source {
   Duration every_;
   TimePoint start_{};
   TimePoint next_ = kNever;
+  std::vector<ProcessCpu> scratch_;  ///< the processes of the sample being taken
 };
 
 }  // namespace mtask::detail

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mtask/report/timeline.hpp"
+#include "report_test.hpp"
 
 namespace cpu_test {
 
@@ -14,16 +15,7 @@ using mtask::Duration;
 using mtask::Outcome;
 using mtask::TaskResult;
 
-inline std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    const std::size_t end = text.find('\n', begin);
-    lines.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return lines;
-}
+using report_test::lines_of;
 
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -8,11 +8,13 @@
 
 #include "mtask/report/output.hpp"
 #include "mtask/report/text_reporter.hpp"
+#include "report_test.hpp"
 
 using namespace std::chrono_literals;
 using mtask::Outcome;
 using mtask::Stream;
 using mtask::TaskResult;
+using report_test::summary_of;
 
 namespace {
 
@@ -215,18 +217,9 @@ TEST_CASE("text: the summary is a table and the time saved", "[text_reporter]") 
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({.parent_pid = 4241,
-                       .tasks = tasks,
-                       .results = results,
-                       .failed = 1,
-                       .wall = 1503100us,
-                       .task_wall_sum = 1701200us,
-                       .speedup = 1.7012 / 1.5031,
-                       .exit_code = 1,
-                       .t = 1504ms,
-                       .sequential = 1701200us,
-                       .cpu_sum = 13800us,
-                       .cores = 2});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 1503100us, 1701200us);
+  summary.cores = 2;
+  reporter.on_summary(summary);
   CHECK(out.str() ==
         "\n"
         "  task    pid  ppid  status           wall     user     sys  wait  switches  max rss\n"
@@ -246,22 +239,32 @@ TEST_CASE("text: a summary of tasks that all succeeded says so", "[text_reporter
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({.parent_pid = 4241,
-                       .tasks = tasks,
-                       .results = results,
-                       .failed = 0,
-                       .wall = 2s,
-                       .task_wall_sum = 2s,
-                       .speedup = 1.0,
-                       .exit_code = 0,
-                       .t = 2s,
-                       .sequential = 2s});
+  reporter.on_summary(summary_of(tasks, results, 2s, 2s));
   const std::string& text = out.str();
   CHECK(text.substr(text.rfind("wall")) ==
         "wall 2.00 s for 2.00 s of task time\n"
         "1 task, none failed\n"
         "1 task, 0.0 ms CPU in 2.00 s: 0.0 cores busy (mostly waiting)\n"
         "took 2.00 s; one after another 2.00 s: 1.00x, one task: nothing to overlap\n");
+}
+
+TEST_CASE("text: the CPU line counts what the scheduler saw when rusage saw less",
+          "[text_reporter]") {
+  // wait4's rusage leaves out descendants the task did not wait for: it counted 1 s, the
+  // scheduler 3 s. The CPU line and its cores busy agree with the speedup line's verdict.
+  const std::vector<mtask::Task> tasks{{.name = "one", .index = 0}};
+  TaskResult result = exited(10, 0, 2s);
+  result.user_cpu = 1s;
+  const std::vector<TaskResult> results{result};
+  mtask::StringOutput out;
+  mtask::StringOutput err;
+  mtask::TextReporter reporter(tasks, out, err);
+  mtask::SummaryEvent summary = summary_of(tasks, results, 2s, 2s);
+  summary.cpu_sum = 3s;
+  reporter.on_summary(summary);
+  CAPTURE(out.str());
+  CHECK(out.str().find("\n1 task, 3.00 s CPU in 2.00 s: 1.5 cores busy (parallel)\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("text: memory is shown in KiB, MiB or GiB", "[text_reporter]") {
@@ -282,7 +285,7 @@ TEST_CASE("text: memory is shown in KiB, MiB or GiB", "[text_reporter]") {
     mtask::StringOutput out;
     mtask::StringOutput err;
     mtask::TextReporter reporter(tasks, out, err);
-    reporter.on_summary({4241, tasks, results, 0, 1s, 1s, 1.0, 0, 1s});
+    reporter.on_summary(summary_of(tasks, results, 1s, 1s));
     const std::string& text = out.str();
     const std::string first_row = text.substr(text.find("\n  t ") + 1);
     CAPTURE(text);
@@ -303,17 +306,10 @@ TEST_CASE("text: tasks mtask stopped are counted apart, and the run's stop is to
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({.parent_pid = 4241,
-                       .tasks = tasks,
-                       .results = results,
-                       .failed = 1,
-                       .wall = 100ms,
-                       .task_wall_sum = 200ms,
-                       .speedup = 2.0,
-                       .exit_code = 1,
-                       .t = 100ms,
-                       .stopped = mtask::StopReason::kFailFast,
-                       .stopped_at = 99ms});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 100ms, 200ms);
+  summary.stopped = mtask::StopReason::kFailFast;
+  summary.stopped_at = 99ms;
+  reporter.on_summary(summary);
   CAPTURE(out.str());
   CHECK(out.str().find("! bad ") != std::string::npos);
   CHECK(out.str().find("  victim  4243  4241  stopped: SIGTERM (fail-fast)") != std::string::npos);
@@ -327,8 +323,9 @@ TEST_CASE("text: a speedup that cannot be computed is left out", "[text_reporter
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary(
-      {4241, tasks, results, 0, 0s, 0s, std::numeric_limits<double>::quiet_NaN(), 0, 0s});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 0s, 0s);
+  summary.speedup = std::numeric_limits<double>::quiet_NaN();
+  reporter.on_summary(summary);
   CHECK(
       out.str().ends_with("wall 0.0 ms for 0.0 ms of task time\n1 task, none failed\n"
                           "1 task, 0.0 ms CPU in 0.0 ms\n"));
@@ -340,7 +337,9 @@ TEST_CASE("text: when no task ran the summary says so instead of a speedup", "[t
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({4241, tasks, results, 0, 100us, 0s, 0.0, 3, 100us});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 100us, 0s);
+  summary.exit_code = 3;
+  reporter.on_summary(summary);
   CAPTURE(out.str());
   CHECK(
       out.str().ends_with("wall 0.1 ms, no task ran\n2 tasks, none failed, 2 not started\n"
@@ -368,20 +367,13 @@ TEST_CASE("text: the summary shows each task's CPU wait and context switches", "
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err);
-  reporter.on_summary({.parent_pid = 4241,
-                       .tasks = tasks,
-                       .results = results,
-                       .failed = 0,
-                       .wall = 4010ms,
-                       .task_wall_sum = 8010ms,
-                       .speedup = 4.02 / 4.01,
-                       .exit_code = 0,
-                       .t = 4010ms,
-                       .sequential = 4020ms,
-                       .sequential_upper_bound = true,
-                       .cpu_wait_sum = 3990ms,
-                       .cpu_sum = 4s,
-                       .cores = 1});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 4010ms, 8010ms);
+  summary.sequential = 4020ms;
+  summary.speedup = 4.02 / 4.01;
+  summary.sequential_upper_bound = true;
+  summary.cpu_wait_sum = 3990ms;
+  summary.cores = 1;
+  reporter.on_summary(summary);
   CHECK(out.str() ==
         "\n"
         "  task   pid  ppid  status     wall    user     sys     wait  switches  max rss\n"
@@ -414,20 +406,14 @@ TEST_CASE("text: the last line gives the speedup and what it means", "[text_repo
     mtask::StringOutput out;
     mtask::StringOutput err;
     mtask::TextReporter reporter(tasks, out, err);
-    reporter.on_summary({.parent_pid = 4241,
-                         .tasks = tasks,
-                         .results = results,
-                         .failed = 0,
-                         .wall = c.wall,
-                         .task_wall_sum = 4s,
-                         .speedup = std::chrono::duration<double>(c.sequential) /
-                                    std::chrono::duration<double>(c.wall),
-                         .exit_code = 0,
-                         .t = c.wall,
-                         .sequential = c.sequential,
-                         .cpu_wait_sum = c.cpu_wait_sum,
-                         .cpu_sum = c.cpu_sum,
-                         .cores = c.cores});
+    mtask::SummaryEvent summary = summary_of(tasks, results, c.wall, 4s);
+    summary.sequential = c.sequential;
+    summary.speedup =
+        std::chrono::duration<double>(c.sequential) / std::chrono::duration<double>(c.wall);
+    summary.cpu_wait_sum = c.cpu_wait_sum;
+    summary.cpu_sum = c.cpu_sum;
+    summary.cores = c.cores;
+    reporter.on_summary(summary);
     CHECK(out.str().ends_with(c.line + "\n"));
   }
 }
@@ -440,7 +426,7 @@ TEST_CASE("text: names of wide characters line up by the columns they take", "[t
   reporter.on_start({tasks[0], 4242, 4241, 0ms});
   reporter.on_start({tasks[1], 4243, 4241, 0ms});
   const std::vector<TaskResult> results{exited(4242, 0, 1s), exited(4243, 0, 1s)};
-  reporter.on_summary({4241, tasks, results, 0, 1s, 2s, 2.0, 0, 1s});
+  reporter.on_summary(summary_of(tasks, results, 1s, 2s));
   CHECK(
       out.str().starts_with("唱歌    4242 > started (ppid 4241)\n"
                             "ab      4243 > started (ppid 4241)\n"));
@@ -453,7 +439,7 @@ TEST_CASE_METHOD(TextReporterFixture, "text: the summary closes open lines first
   line(0, 4242, "cut", true);
   line(1, 4243, "cut too", true, Stream::kStderr);
   const std::vector<TaskResult> results{exited(4242, 0, 1s), exited(4243, 0, 1s)};
-  reporter.on_summary({4241, tasks, results, 0, 1s, 2s, 2.0, 0, 1s});
+  reporter.on_summary(summary_of(tasks, results, 1s, 2s));
   CHECK(out.str().starts_with("sing     4242 | cut\n\n  task"));
   CHECK(err.str() == "dance    4243 | cut too\n");
 }
@@ -464,7 +450,7 @@ TEST_CASE("text: a shard's summary names it, an empty one too", "[text_reporter]
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(none, out, err, {}, mtask::RunContext{"3/4"});
-  reporter.on_summary({4241, none, results, 0, 1ms, 0ms, 0.0, 0, 1ms});
+  reporter.on_summary(summary_of(none, results, 1ms, 0ms));
   CHECK(out.str().ends_with("\nshard 3/4 of the task list\n"));
   CHECK(out.str().find("0 tasks, none failed\n") != std::string::npos);
 }
@@ -524,7 +510,7 @@ TEST_CASE("text: a coloured summary shows failed rows in red", "[text_reporter]"
   mtask::StringOutput out;
   mtask::StringOutput err;
   mtask::TextReporter reporter(tasks, out, err, coloured());
-  reporter.on_summary({4241, tasks, results, 1, 1s, 2s, 2.0, 1, 1s});
+  reporter.on_summary(summary_of(tasks, results, 1s, 2s));
   CHECK(out.str().find("\x1B[31m! bad ") != std::string::npos);
   CHECK(out.str().find("\x1B[31m  ok") == std::string::npos);
 }
@@ -538,7 +524,7 @@ TEST_CASE("text: plain text has no escape sequence of mtask's own", "[text_repor
   reporter.on_start({tasks[0], 11, 4241, 0ms});
   reporter.on_line({tasks[0], 11, Stream::kStdout, "x", false, 0ms});
   reporter.on_exit({tasks[0], results[0], 1s});
-  reporter.on_summary({4241, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  reporter.on_summary(summary_of(tasks, results, 1s, 1s));
   CHECK(out.str().find('\x1B') == std::string::npos);
 }
 
@@ -696,7 +682,9 @@ TEST_CASE("text: the progress line is erased before output and drawn after the f
         "\rmtask: 1/2 done, 0 running, 1 failed, 1.0 s elapsed, about 1.0 s left");
   screen.clear();
   const std::vector<TaskResult> results{exited(1, 1, 1s), TaskResult{}};
-  reporter.on_summary({9, tasks, results, 1, 1s, 1s, 1.0, 1, 1s});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 1s, 1s);
+  summary.parent_pid = 9;
+  reporter.on_summary(summary);
   reporter.flush();
   CHECK(screen.str().starts_with("\r\x1B[K\n  task"));
   CHECK(screen.str().find("mtask: ") == std::string::npos);  // never drawn again

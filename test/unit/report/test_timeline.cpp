@@ -11,24 +11,16 @@
 #include "mtask/report/timeline.hpp"
 #include "mtask/text/utf8.hpp"
 #include "mtask/text/width.hpp"
+#include "report_test.hpp"
 
 using namespace std::chrono_literals;
 using mtask::Outcome;
 using mtask::Stream;
 using mtask::TaskResult;
+using report_test::lines_of;
+using report_test::summary_of;
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    const std::size_t end = text.find('\n', begin);
-    lines.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return lines;
-}
 
 /// Feeds a recorder the events of a run of two tasks of three lines, 0.5 s apart: at once, or
 /// one after the other (-j 1).
@@ -56,7 +48,9 @@ class RecordedRun {
                               .user_cpu = 1ms};
       recorder.on_exit({tasks[i], results[i], start + 1500ms});
     }
-    recorder.on_summary({4241, tasks, results, 0, wall, 3000ms, 1.0, 0, wall});
+    mtask::SummaryEvent summary = summary_of(tasks, results, wall, 3000ms);
+    summary.speedup = 1.0;
+    recorder.on_summary(summary);
   }
 };
 
@@ -226,17 +220,9 @@ TEST_CASE("the explanation counts in words that agree", "[explain]") {
   const std::vector<mtask::Task> tasks{once};
   const std::vector<TaskResult> results{
       {.outcome = Outcome::kExited, .pid = 4242, .ppid = 4241, .wall = 500ms}};
-  explain.on_summary({.parent_pid = 4241,
-                      .tasks = tasks,
-                      .results = results,
-                      .failed = 0,
-                      .wall = 500ms,
-                      .task_wall_sum = 500ms,
-                      .speedup = 1.0,
-                      .exit_code = 0,
-                      .t = 500ms,
-                      .sequential = 500ms,
-                      .cores = 1});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 500ms, 500ms);
+  summary.cores = 1;
+  explain.on_summary(summary);
   const std::vector<std::string> lines = lines_of(err.str());
   REQUIRE(lines.size() == 5);
   CHECK(lines[2] == "child 4242: prints 'once... (i/1)' 1 time, sleeping 500.0 ms after it");
@@ -275,20 +261,13 @@ TEST_CASE("the explanation tells how tasks took turns on one CPU", "[explain]") 
   explain.on_start({tasks[1], 4243, 4241, 1ms});
   explain.on_exit({tasks[0], results[0], 4s});
   explain.on_exit({tasks[1], results[1], 4s});
-  explain.on_summary({.parent_pid = 4241,
-                      .tasks = tasks,
-                      .results = results,
-                      .failed = 0,
-                      .wall = 4010ms,
-                      .task_wall_sum = 8s,
-                      .speedup = 4.01 / 4.01,
-                      .exit_code = 0,
-                      .t = 4010ms,
-                      .sequential = 4010ms,
-                      .sequential_upper_bound = true,
-                      .cpu_wait_sum = 3990ms,
-                      .cpu_sum = 4s,
-                      .cores = 1});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 4010ms, 8s);
+  summary.sequential = 4010ms;
+  summary.speedup = 1.0;
+  summary.sequential_upper_bound = true;
+  summary.cpu_wait_sum = 3990ms;
+  summary.cores = 1;
+  explain.on_summary(summary);
   const std::vector<std::string> lines = lines_of(err.str());
   CAPTURE(err.str());
   const auto has = [&](const std::string& line) {
@@ -344,7 +323,10 @@ TEST_CASE("a task that never started has a row but no span and no track", "[time
       {.outcome = Outcome::kNotStarted}};
   recorder.on_start({tasks[0], 7, 1, 0ms});
   recorder.on_exit({tasks[0], results[0], 100ms});
-  recorder.on_summary({1, tasks, results, 0, 100ms, 100ms, 1.0, 130, 100ms});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 100ms, 100ms);
+  summary.parent_pid = 1;
+  summary.exit_code = 130;
+  recorder.on_summary(summary);
   const std::vector<std::string> rows =
       lines_of(mtask::render_timeline(recorder.timeline(), {.width = 50, .unicode = false}));
   REQUIRE(rows.size() == 5);
@@ -369,7 +351,9 @@ TEST_CASE("a shard's timeline has one row per task of the run, whatever their in
     results[i] = TaskResult{.outcome = Outcome::kExited, .pid = pid, .ppid = 1, .wall = 20ms};
     recorder.on_exit({tasks[i], results[i], 20ms});
   }
-  recorder.on_summary({1, tasks, results, 0, 30ms, 40ms, 1.3, 0, 30ms});
+  mtask::SummaryEvent summary = summary_of(tasks, results, 30ms, 40ms);
+  summary.parent_pid = 1;
+  recorder.on_summary(summary);
   const mtask::Timeline& timeline = recorder.timeline();
   REQUIRE(timeline.tasks.size() == 2);
   CHECK(timeline.tasks[0].name == "b");

@@ -122,26 +122,6 @@ TEST_CASE("runner cpu: sleepers overlap even on one CPU", "[runner][task_cpu]") 
   for (const mtask::TaskResult& r : recorder.exits) CHECK(r.vcsw >= 2);  // it slept twice
 }
 
-TEST_CASE("runner cpu: a command's wait comes from what its shell started", "[runner][task_cpu]") {
-  // dash does not exec the last command: python3 is a child of sh, which only waits.
-  const std::string command = "python3 -c 'import time\nwhile time.process_time() < 1: pass'; :";
-  const std::vector<mtask::Task> tasks = {
-      mtask::Task{.name = "a", .count = 1, .interval = 0ns, .command = command, .index = 0},
-      mtask::Task{.name = "b", .count = 1, .interval = 0ns, .command = command, .index = 1}};
-  Recorder recorder;
-  REQUIRE(mtask::run_tasks(tasks, on_cpus({mtask::allowed_cpus().front()}, false), recorder) == 0);
-  REQUIRE(recorder.exits.size() == 2);
-  for (const mtask::TaskResult& r : recorder.exits) {
-    REQUIRE(r.cpu_wait);
-    INFO("wait " << r.cpu_wait->count() << " ns, cpu " << (r.user_cpu + r.sys_cpu).count());
-    CHECK(*r.cpu_wait >= 100ms);
-    CHECK_FALSE(r.cpu_wait_partial);
-  }
-  REQUIRE(recorder.summary);
-  CHECK(recorder.summary->speedup < 1.4);
-  CHECK_FALSE(recorder.summary->sequential_upper_bound);
-}
-
 namespace {
 
 /// Task `name` running `command` (a command task).
@@ -152,7 +132,35 @@ mtask::Task command_task(const char* name, std::string command, std::size_t inde
 
 const char* const kBusySecond = "python3 -c 'import time\nwhile time.process_time() < 1: pass'";
 
+/// Runs the command task `first` beside one busy for 1 s of CPU, both on the same CPU (with
+/// `options` else), and checks that each was seen waiting at least `least` for it while the
+/// other ran (all of its wait seen, when `whole`). What the run recorded, for more checks.
+Recorder check_took_turns(const std::string& first, mtask::RunOptions options,
+                          mtask::Duration least, bool whole = true) {
+  const std::vector<mtask::Task> tasks = {command_task("a", first, 0),
+                                          command_task("b", kBusySecond, 1)};
+  options.cpus = {mtask::allowed_cpus().front()};
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(tasks, options, recorder) == 0);
+  REQUIRE(recorder.exits.size() == 2);
+  for (const mtask::TaskResult& r : recorder.exits) {
+    REQUIRE(r.cpu_wait);
+    INFO("wait " << r.cpu_wait->count() << " ns, cpu " << (r.user_cpu + r.sys_cpu).count());
+    CHECK(*r.cpu_wait >= least);
+    if (whole) CHECK_FALSE(r.cpu_wait_partial);
+  }
+  REQUIRE(recorder.summary);
+  return recorder;
+}
+
 }  // namespace
+
+TEST_CASE("runner cpu: a command's wait comes from what its shell started", "[runner][task_cpu]") {
+  // dash does not exec the last command: python3 is a child of sh, which only waits.
+  const Recorder recorder = check_took_turns(std::string(kBusySecond) + "; :", {}, 100ms);
+  CHECK(recorder.summary->speedup < 1.4);
+  CHECK_FALSE(recorder.summary->sequential_upper_bound);
+}
 
 TEST_CASE("runner cpu: what a command's thread started is the task's too", "[runner][task_cpu]") {
   // The busy child is forked by a thread other than python's main one.
@@ -160,35 +168,15 @@ TEST_CASE("runner cpu: what a command's thread started is the task's too", "[run
       "exec python3 -c 'import threading, subprocess\n"
       "child = [\"python3\", \"-c\", \"import time\\nwhile time.process_time() < 1: pass\"]\n"
       "t = threading.Thread(target=lambda: subprocess.run(child))\nt.start(); t.join()'";
-  const std::vector<mtask::Task> tasks = {command_task("t", threaded, 0),
-                                          command_task("b", kBusySecond, 1)};
-  Recorder recorder;
-  REQUIRE(mtask::run_tasks(tasks, on_cpus({mtask::allowed_cpus().front()}, false), recorder) == 0);
-  REQUIRE(recorder.exits.size() == 2);
-  for (const mtask::TaskResult& r : recorder.exits) {
-    REQUIRE(r.cpu_wait);
-    INFO("wait " << r.cpu_wait->count() << " ns, cpu " << (r.user_cpu + r.sys_cpu).count());
-    CHECK(*r.cpu_wait >= 300ms);  // about 1 s each: they took turns
-    CHECK_FALSE(r.cpu_wait_partial);
-  }
+  check_took_turns(threaded, {}, 300ms);  // about 1 s each: they took turns
 }
 
 TEST_CASE("runner cpu: an orphan still in the task's group is the task's", "[runner][task_cpu]") {
   // The subshell exits at once: the busy python is orphaned, and mtask adopts it.
-  const std::string orphaning = std::string("(") + kBusySecond + " &) ; sleep 3";
-  const std::vector<mtask::Task> tasks = {command_task("o", orphaning, 0),
-                                          command_task("b", kBusySecond, 1)};
-  mtask::RunOptions options = on_cpus({mtask::allowed_cpus().front()}, false);
+  mtask::RunOptions options;
   options.adopt_orphans = true;
-  Recorder recorder;
-  REQUIRE(mtask::run_tasks(tasks, options, recorder) == 0);
-  REQUIRE(recorder.exits.size() == 2);
-  for (const mtask::TaskResult& r : recorder.exits) {
-    REQUIRE(r.cpu_wait);
-    INFO("wait " << r.cpu_wait->count() << " ns");
-    CHECK(*r.cpu_wait >= 300ms);  // about 1 s each: they took turns
-  }
-  REQUIRE(recorder.summary);
+  const Recorder recorder =
+      check_took_turns(std::string("(") + kBusySecond + " &) ; sleep 3", options, 300ms, false);
   CHECK(recorder.summary->cpu_sum >= 1500ms);
 }
 
@@ -245,30 +233,21 @@ TEST_CASE("runner cpu: samples say who ran where", "[runner][task_cpu]") {
 }
 
 TEST_CASE("runner cpu: samples tell waiting for a CPU from sleep", "[runner][task_cpu]") {
-  mtask::RunOptions options = on_cpus({mtask::allowed_cpus().front()}, true);
+  // Busy tasks on one CPU are hardly ever taken for asleep; sleepers are still mostly asleep.
+  const bool busy = GENERATE(true, false);
+  mtask::RunOptions options = on_cpus({mtask::allowed_cpus().front()}, busy);
   options.sample_every = 5ms;
-  SECTION("busy tasks on one CPU are hardly ever taken for asleep") {
-    Recorder recorder;
-    REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
-    REQUIRE(recorder.walls.size() == 2);
-    auto slept = asleep(recorder.samples);
-    for (std::size_t i = 0; i < 2; ++i) {
-      const mtask::Duration wall = recorder.walls.at(i);
-      INFO("task " << i << ": wall " << wall.count() << " ns, asleep " << slept[i].count()
-                   << " ns");
+  Recorder recorder;
+  REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
+  REQUIRE(recorder.walls.size() == 2);
+  auto slept = asleep(recorder.samples);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const mtask::Duration wall = recorder.walls.at(i);
+    INFO((busy ? "busy" : "sleeping") << " task " << i << ": wall " << wall.count()
+                                      << " ns, asleep " << slept[i].count() << " ns");
+    if (busy) {
       CHECK(slept[i] * 10 < wall);
-    }
-  }
-  SECTION("sleepers are still mostly asleep") {
-    options.busy = false;
-    Recorder recorder;
-    REQUIRE(mtask::run_tasks(two_builtins(), options, recorder) == 0);
-    REQUIRE(recorder.walls.size() == 2);
-    auto slept = asleep(recorder.samples);
-    for (std::size_t i = 0; i < 2; ++i) {
-      const mtask::Duration wall = recorder.walls.at(i);
-      INFO("task " << i << ": wall " << wall.count() << " ns, asleep " << slept[i].count()
-                   << " ns");
+    } else {
       CHECK(slept[i] * 10 > wall * 7);
     }
   }
