@@ -84,6 +84,9 @@ struct Probes::State {
   Children& children;
   Tell tell;
   std::vector<std::unique_ptr<Watch>> watches;  // one per task; null when none watches it
+  // The watches there are, in task order: what each round looks at, so that a round costs
+  // nothing per task that no probe watches (docs/performance.md, "Scaling").
+  std::vector<Watch*> present;
   std::vector<Owner> owners;
   bool paused = false;
   TimePoint paused_at{};

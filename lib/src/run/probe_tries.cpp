@@ -31,9 +31,9 @@ std::string command_error(int status, const std::string& error_line) {
 
 void Probes::watch(PollSet& set) {
   state_->owners.clear();
-  for (std::size_t i = 0; i < state_->watches.size(); ++i) {
-    const State::Watch* w = state_->watches[i].get();
-    if (w == nullptr || !w->active || !w->trying) continue;
+  for (const State::Watch* w : state_->present) {
+    if (!w->active || !w->trying) continue;
+    const std::size_t i = w->index;
     if (w->command) {
       for (const std::size_t what : {State::kStdout, State::kStderr}) {
         const int fd = w->command->fd(what == State::kStderr);
@@ -54,8 +54,8 @@ void Probes::watch(PollSet& set) {
 TimePoint Probes::deadline() const {
   if (state_->paused) return kNever;
   TimePoint first = kNever;
-  for (const auto& w : state_->watches) {
-    if (!w || !w->active) continue;
+  for (const State::Watch* w : state_->present) {
+    if (!w->active) continue;
     first = std::min({first, w->deadline, w->trying ? w->try_ends : w->next_try});
   }
   return first;
@@ -87,10 +87,9 @@ void Probes::ready(std::size_t token, short revents) {
 
 void Probes::expire(TimePoint now) {
   if (state_->paused) return;
-  // By place, not by iterator: a verdict's listener may begin or cancel other probes.
-  for (std::size_t i = 0; i < state_->watches.size(); ++i) {
-    State::Watch* w = state_->watches[i].get();
-    if (w == nullptr || !w->active) continue;
+  // A verdict's listener may begin or cancel other probes: that changes no watch's place.
+  for (State::Watch* w : state_->present) {
+    if (!w->active) continue;
     if (now >= w->deadline) {
       state_->give_up(*w, now);
       continue;
@@ -102,9 +101,8 @@ void Probes::expire(TimePoint now) {
 
 void Probes::reap() {
   const TimePoint now = Clock::now();
-  for (std::size_t i = 0; i < state_->watches.size(); ++i) {
-    State::Watch* w = state_->watches[i].get();
-    if (w == nullptr || !w->active || !w->command || !w->command->running()) continue;
+  for (State::Watch* w : state_->present) {
+    if (!w->active || !w->command || !w->command->running()) continue;
     int status = 0;
     if (w->command->reap(status)) state_->command_done(*w, status, now);
   }

@@ -50,6 +50,7 @@ Probes::Probes(const std::vector<Task>& tasks, const std::vector<Probe>& probes,
       c.env = tasks[i].env;
       c.cwd = tasks[i].cwd;
     }
+    state_->present.push_back(w.get());
     state_->watches[i] = std::move(w);
   }
 }

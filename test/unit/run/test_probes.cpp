@@ -157,6 +157,21 @@ TEST_CASE("probes: tcp: is ready once the port accepts, after refused tries", "[
   CHECK(bench.verdicts[0].tries <= 20);
 }
 
+TEST_CASE("probes: a probe among many tasks no probe watches tells its own task", "[probes]") {
+  // Each round looks only at the tasks a probe watches: the verdict still names its task.
+  Port port;
+  std::vector<Task> tasks;
+  for (std::size_t i = 0; i < 50; ++i) tasks.push_back(task_with("t" + std::to_string(i), "", i));
+  tasks.push_back(task_with("web", "tcp:" + port.text(), 50));
+  Bench bench(std::move(tasks));
+  port.listen();
+  bench.probes.begin(50, Clock::now(), Clock::now() + 20s);
+  bench.run_until([&] { return bench.told(); }, 10s);
+  REQUIRE(bench.verdicts.size() == 1);
+  CHECK(bench.verdicts[0].index == 50);
+  CHECK(bench.verdicts[0].ready);
+}
+
 TEST_CASE("probes: tcp: gives up at its deadline, with the last try's error", "[probes]") {
   Port port;
   Bench bench({task_with("web", "tcp:" + port.text())});
