@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,6 +135,22 @@ struct LineEvent {
   Duration t;
 };
 
+/// One line (or piece of a long one) of a batch: what LineEvent says of it beyond the task.
+struct LinePiece {
+  std::string_view text;  ///< without its newline; raw bytes as the task wrote them
+  bool partial;           ///< true for every piece of a long line but the last
+};
+
+/// The lines of one task's stream read at once (one read of its pipe), in order: each is what
+/// one LineEvent with the same task, pid, stream and time would say.
+struct LineBatch {
+  const Task& task;
+  int pid;
+  Stream stream;
+  Duration t;
+  std::span<const LinePiece> lines;
+};
+
 /// A task became ready for the tasks that need it (docs/smoke.md): given for a service and for a
 /// task with a probe of its own (`ready`), not for the default "exit" of other tasks.
 struct ReadyEvent {
@@ -211,6 +228,13 @@ class EventSink {
   virtual void on_begin(const BeginEvent&) {}
   virtual void on_start(const StartEvent&) {}
   virtual void on_line(const LineEvent&) {}
+  /// Several lines of one task's stream at once; by default one on_line() each, in order. A
+  /// reporter on the hot path of output takes the batch whole.
+  virtual void on_lines(const LineBatch& batch) {
+    for (const LinePiece& line : batch.lines) {
+      on_line(LineEvent{batch.task, batch.pid, batch.stream, line.text, line.partial, batch.t});
+    }
+  }
   virtual void on_exit(const ExitEvent&) {}
   /// A task became ready (docs/smoke.md); in time order with its lines and its exit.
   virtual void on_ready(const ReadyEvent&) {}

@@ -3,12 +3,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
 
 #include "mtask/text/status.hpp"
 #include "mtask/text/utf8.hpp"
+#include "report/json_text.hpp"
 
 namespace mtask {
 namespace {
@@ -101,28 +103,62 @@ void JsonReporter::on_start(const StartEvent& e) {
   end_event(e.t);
 }
 
-void JsonReporter::on_line(const LineEvent& e) {
+void JsonReporter::begin_line_event(const Task& task, int pid) {
   // Escaping the name and writing two numbers cost more than the rest of a short line, so
   // the start is kept per task; name and pid are compared, so a reused index is harmless.
   // (Only for the first tasks, so that an odd index in a hand-made event costs no memory.)
   constexpr std::size_t kCachedTasks = 64 * 1024;
-  if (e.task.index >= kCachedTasks) {
-    begin_task_event("line", e.task, e.pid);
-  } else {
-    if (e.task.index >= line_prefixes_.size()) line_prefixes_.resize(e.task.index + 1);
-    LinePrefix& prefix = line_prefixes_[e.task.index];
-    if (prefix.pid != e.pid || prefix.name != e.task.name) {
-      begin_task_event("line", e.task, e.pid);
-      prefix = LinePrefix{e.task.name, e.pid, line_};
-    } else {
-      line_ = prefix.text;
-    }
+  if (task.index >= kCachedTasks) {
+    begin_task_event("line", task, pid);
+    return;
   }
-  line_ += e.stream == Stream::kStdout ? R"(,"stream":"stdout","text":)"sv
-                                       : R"(,"stream":"stderr","text":)"sv;
-  append_string(line_, e.text);
-  if (e.partial) line_ += R"(,"partial":true)"sv;
-  end_event(e.t);
+  if (task.index >= line_prefixes_.size()) line_prefixes_.resize(task.index + 1);
+  LinePrefix& prefix = line_prefixes_[task.index];
+  if (prefix.pid != pid || prefix.name != task.name) {
+    begin_task_event("line", task, pid);
+    prefix = LinePrefix{task.name, pid, line_};
+  } else {
+    line_ = prefix.text;
+  }
+}
+
+void JsonReporter::on_line(const LineEvent& e) {
+  const LinePiece line{e.text, e.partial};
+  on_lines(LineBatch{e.task, e.pid, e.stream, e.t, {&line, 1}});
+}
+
+void JsonReporter::on_lines(const LineBatch& batch) {
+  // The lines of a batch differ only in their text: what comes before it and the time after
+  // it are made once, and each line is put straight into the output buffer.
+  begin_line_event(batch.task, batch.pid);
+  line_ += batch.stream == Stream::kStdout ? R"(,"stream":"stdout","text":")"sv
+                                           : R"(,"stream":"stderr","text":")"sv;
+  tail_.clear();
+  tail_ += R"(,"t":)"sv;
+  append_seconds(tail_, batch.t);
+  tail_ += "}\n"sv;
+  const auto put = [](char* to, std::string_view piece) {
+    std::memcpy(to, piece.data(), piece.size());
+    return to + piece.size();
+  };
+  for (const LinePiece& line : batch.lines) {
+    const std::string_view after_text = line.partial ? R"(","partial":true)"sv : R"(")"sv;
+    const std::size_t most = line_.size() + detail::kJsonEscapedMax * line.text.size() +
+                             after_text.size() + tail_.size();
+    if (char* const start = out_.room(most)) {
+      char* to = put(start, line_);
+      to = detail::put_json_text(to, line.text, scratch_);
+      to = put(put(to, after_text), tail_);
+      out_.commit(static_cast<std::size_t>(to - start));
+      continue;
+    }
+    // More than the buffer has room for (or no buffer): built apart, written in one write.
+    scratch_.assign(line_);
+    append_json_escaped(scratch_, line.text);
+    scratch_ += after_text;
+    scratch_ += tail_;
+    out_.write(scratch_);
+  }
 }
 
 void JsonReporter::on_ready(const ReadyEvent& e) {

@@ -14,6 +14,10 @@ void MultiSink::on_line(const LineEvent& e) {
   for (EventSink* sink : sinks_) sink->on_line(e);
 }
 
+void MultiSink::on_lines(const LineBatch& batch) {
+  for (EventSink* sink : sinks_) sink->on_lines(batch);
+}
+
 void MultiSink::on_exit(const ExitEvent& e) {
   for (EventSink* sink : sinks_) sink->on_exit(e);
 }

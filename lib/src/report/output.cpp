@@ -69,6 +69,7 @@ bool FdOutput::share_queue_with(FdOutput& other) {
   }
   flush();  // what came before goes first
   shared_ = &other;
+  put_ = end_ = nullptr;  // nothing goes into this buffer any more
   return true;
 }
 
@@ -104,8 +105,13 @@ void FdOutput::drop() {
   queue_.clear();
   queue_.shrink_to_fit();
   queue_start_ = 0;
-  used_ = 0;
   buffer_.reset();
+  reset_room();
+}
+
+void FdOutput::reset_room() {
+  put_ = buffer_ ? buffer_.get() : nullptr;
+  end_ = buffer_ ? buffer_.get() + kFlushThreshold : nullptr;
 }
 
 void FdOutput::write_out(std::string_view text) {
@@ -148,7 +154,7 @@ void FdOutput::write(std::string_view text) {
     return;
   }
   if (broken_ || dropped_) return;
-  if (text.size() > kFlushThreshold - used_) {
+  if (text.size() > kFlushThreshold - used()) {
     flush();
     if (broken_) return;
     if (text.size() >= kFlushThreshold) {
@@ -156,21 +162,24 @@ void FdOutput::write(std::string_view text) {
       return;
     }
   }
-  if (!buffer_) buffer_ = std::make_unique<char[]>(kFlushThreshold);
-  std::memcpy(buffer_.get() + used_, text.data(), text.size());
-  used_ += text.size();
-  if (used_ == kFlushThreshold) flush();
+  if (!buffer_) {
+    buffer_ = std::make_unique<char[]>(kFlushThreshold);
+    reset_room();
+  }
+  if (!text.empty()) std::memcpy(put_, text.data(), text.size());
+  put_ += text.size();
+  if (put_ == end_) flush();
 }
 
 bool FdOutput::flush() {
   if (shared_ != nullptr) return shared_->flush();
-  if (!broken_ && !dropped_ && used_ > 0) {
-    write_out(std::string_view(buffer_.get(), used_));
+  if (!broken_ && !dropped_ && used() > 0) {
+    write_out(std::string_view(buffer_.get(), used()));
   } else if (!broken_ && !dropped_) {
     write_queued();
   }
-  used_ = 0;
   if (broken_) buffer_.reset();  // output is dropped from now on
+  reset_room();
   return !broken_;
 }
 

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <ctime>
 #include <utility>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "mtask/report/colour.hpp"
@@ -22,9 +20,6 @@ constexpr std::size_t kPidWidth = 7;
 
 // The markers after the prefix: what kind of line follows.
 constexpr std::string_view kStartMarker = ">";
-constexpr std::string_view kLineMarker = "|";
-// The rest of a line another task's output cut short.
-constexpr std::string_view kContinuedMarker = "+";
 constexpr std::string_view kEndMarker = "<";
 // A task that will never start: a task it needs failed or was never ready.
 constexpr std::string_view kNotStartedMarker = "-";
@@ -37,8 +32,6 @@ constexpr std::string_view kNeedsMarker = "\xC2\xB7";  // U+00B7
 constexpr std::string_view kNeedsMarkerAscii = ".";
 constexpr std::string_view kAwaitMarker = "\xE2\x80\xA6";  // U+2026
 constexpr std::string_view kAwaitMarkerAscii = "...";
-
-std::size_t stream_slot(Stream stream) { return stream == Stream::kStdout ? 0 : 1; }
 
 // The summary table: a marker column ('!' on rows of failed tasks), then these.
 struct Column {
@@ -191,20 +184,6 @@ void append_totals(std::string& out, const SummaryEvent& e) {
   if (const std::string line = speedup_line(e); !line.empty()) out += line + '\n';
 }
 
-// "[  1.502]" (seconds since the start) or "[12:03:04.123]" (local clock time).
-void append_timestamp(std::string& out, Timestamps kind, Duration t,
-                      std::chrono::system_clock::time_point run_start) {
-  if (kind == Timestamps::kElapsed) {
-    out += fmt::format("[{:7.3f}] ", to_seconds(t));
-    return;
-  }
-  const auto when = run_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(t);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
-  out += fmt::format("[{:%H:%M:%S}.{:03}] ", fmt::localtime(static_cast<std::time_t>(ms / 1000)),
-                     ms % 1000);
-}
-
 }  // namespace
 
 std::string speedup_line(const SummaryEvent& e) {
@@ -257,31 +236,6 @@ TextReporter::TaskState& TextReporter::state(const Task& task, int pid) {
 
 void TextReporter::before_output() {
   if (options_.progress != nullptr) options_.progress->erase();
-}
-
-void TextReporter::close_open_line(Stream stream) {
-  std::size_t& open = open_[stream_slot(stream)];
-  if (open == kNobody) return;
-  before_output();
-  destination(stream).write("\n");
-  open = kNobody;
-}
-
-void TextReporter::append_line_start(std::string& out, const Task& task, const TaskState& st,
-                                     Stream stream, std::string_view marker, Duration t) const {
-  if (options_.timestamps != Timestamps::kNone) {
-    append_timestamp(out, options_.timestamps, t, wall_start_);
-  }
-  if (colour(stream)) {
-    out += task_colour(task.index);
-    out += st.prefix;
-    out += kReset;
-  } else {
-    out += st.prefix;
-  }
-  out += ' ';
-  out += marker;
-  out += ' ';
 }
 
 void TextReporter::write_own_line(const Task& task, int pid, std::string_view marker,
@@ -340,40 +294,6 @@ void TextReporter::on_ready(const ReadyEvent& e) {
       fmt::format("ready after {:.2f} s ({})", to_seconds(e.t - e.result.started), e.probe);
   write_own_line(e.task, e.result.pid, options_.unicode ? kReadyMarker : kReadyMarkerAscii, text,
                  e.t);
-}
-
-void TextReporter::on_line(const LineEvent& e) {
-  const std::size_t slot = stream_slot(e.stream);
-  TaskState& st = state(e.task, e.pid);
-  if (options_.group) {
-    // Held until the task ends; nothing can come between the pieces of a line here.
-    scratch_.clear();
-    if (!st.in_line[slot]) {
-      append_line_start(scratch_, e.task, st, e.stream, kLineMarker, e.t);
-    }
-    scratch_ += e.text;
-    if (!e.partial) scratch_ += '\n';
-    st.held[slot].append(scratch_);
-    st.in_line[slot] = e.partial;
-    return;
-  }
-  before_output();
-  Output& dest = destination(e.stream);
-  if (open_[slot] != e.task.index) {
-    close_open_line(e.stream);
-    scratch_.clear();
-    append_line_start(scratch_, e.task, st, e.stream,
-                      st.in_line[slot] ? kContinuedMarker : kLineMarker, e.t);
-    dest.write(scratch_);
-  }
-  dest.write(e.text);
-  if (e.partial) {
-    open_[slot] = e.task.index;
-  } else {
-    dest.write("\n");
-    open_[slot] = kNobody;
-  }
-  st.in_line[slot] = e.partial;
 }
 
 void TextReporter::release_held(TaskState& st) {

@@ -6,19 +6,7 @@
 
 namespace mtask {
 
-void LineSplitter::feed(std::string_view bytes, const Sink& sink) {
-  while (!bytes.empty()) {
-    const std::size_t newline = bytes.find('\n');
-    if (newline == std::string_view::npos) {
-      take(bytes, false, sink);
-      return;
-    }
-    take(bytes.substr(0, newline), true, sink);
-    bytes.remove_prefix(newline + 1);
-  }
-}
-
-void LineSplitter::finish(const Sink& sink) {
+void LineSplitter::finish_with(PieceSink sink) {
   if (!held_.empty()) {
     deliver(held_, false, sink);
     held_.clear();
@@ -29,7 +17,7 @@ void LineSplitter::finish(const Sink& sink) {
 
 // Invariant between calls: held_.size() <= max_piece_, and held_ is never empty while
 // mid_line_ (a piece is cut only when more bytes of the line are known than it takes).
-void LineSplitter::take(std::string_view part, bool line_ends, const Sink& sink) {
+void LineSplitter::take(std::string_view part, bool line_ends, PieceSink sink) {
   // Held bytes come first: top them up to one more than a piece and cut. Once the cut falls
   // among the new bytes, the rest of them are delivered from `part` without copying.
   while (!held_.empty() && held_.size() + part.size() > max_piece_) {
@@ -74,7 +62,7 @@ std::size_t LineSplitter::piece_cut(std::string_view text) const {
   return cut > 0 ? cut : std::max<std::size_t>(max_piece_, 1);
 }
 
-void LineSplitter::deliver(std::string_view text, bool partial, const Sink& sink) {
+void LineSplitter::deliver(std::string_view text, bool partial, PieceSink sink) {
   mid_line_ = partial;
   sink(text, partial);
 }

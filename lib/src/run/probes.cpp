@@ -125,6 +125,12 @@ void Probes::line(std::size_t index, std::string_view text) {
   if (match) state_->conclude(w, true, {}, Clock::now());
 }
 
+bool Probes::hears_lines(std::size_t index) const {
+  if (index >= state_->watches.size() || !state_->watches[index]) return false;
+  const State::Watch& w = *state_->watches[index];
+  return w.active && w.matcher != nullptr;
+}
+
 void Probes::cancel(std::size_t index) {
   if (index >= state_->watches.size() || !state_->watches[index]) return;
   State::Watch& w = *state_->watches[index];

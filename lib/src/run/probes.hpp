@@ -59,6 +59,9 @@ class Probes final : public Source {
   void begin(std::size_t index, TimePoint forked_at, TimePoint deadline);
   /// A line, or a piece of a long one, of task `index`'s output: a line: probe matches it.
   void line(std::size_t index, std::string_view text);
+  /// Whether line() would look at task `index`'s lines now (its line: probe is active): the
+  /// run hands lines over one by one only then.
+  bool hears_lines(std::size_t index) const;
   /// Task `index` ended or is being stopped: its probe ends with no verdict.
   void cancel(std::size_t index);
   /// Every probe ends with no verdict (the run stops).

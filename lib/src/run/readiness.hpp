@@ -45,6 +45,8 @@ class Readiness {
   void hello(const Slot& slot);
   /// A line (or piece of one) of task `index`.
   void line(std::size_t index, std::string_view text) { probes_.line(index, text); }
+  /// Whether task `index`'s lines are looked at now (a line: probe waits for one).
+  bool hears_lines(std::size_t index) const { return probes_.hears_lines(index); }
   /// Right after its result was recorded: what the end of the attempt of `slot` says of its
   /// readiness (ready at exit 0, never ready, a service that ended early).
   void ended(const Slot& slot);

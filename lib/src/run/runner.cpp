@@ -56,8 +56,8 @@ class Run final : public detail::PipeEvents {
   int execute();
 
   void on_hello(Slot& slot) override;
-  void on_line(Slot& slot, Stream stream, std::string_view text, bool partial,
-               TimePoint at) override;
+  void on_lines(Slot& slot, Stream stream, std::span<const LinePiece> lines,
+                TimePoint at) override;
 
  private:
   Duration since_start() const { return Clock::now() - start_; }
@@ -336,9 +336,17 @@ void Run::on_hello(Slot& slot) {
   readiness_.hello(slot);
 }
 
-void Run::on_line(Slot& slot, Stream stream, std::string_view text, bool partial, TimePoint at) {
-  sink_.on_line(LineEvent{slot.task, slot.pid, stream, text, partial, at - start_});
-  readiness_.line(slot.index, text);
+void Run::on_lines(Slot& slot, Stream stream, std::span<const LinePiece> lines, TimePoint at) {
+  if (!readiness_.hears_lines(slot.index)) {
+    sink_.on_lines(LineBatch{slot.task, slot.pid, stream, at - start_, lines});
+    return;
+  }
+  // A line: probe waits: each line is reported before the probe sees it, so that a ready
+  // event comes right after the line that made it.
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    sink_.on_lines(LineBatch{slot.task, slot.pid, stream, at - start_, lines.subspan(i, 1)});
+    readiness_.line(slot.index, lines[i].text);
+  }
 }
 
 void Run::release(const Deferred& event) {

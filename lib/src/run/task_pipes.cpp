@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "run/log.hpp"
@@ -80,14 +81,30 @@ void TaskPipes::split(Slot& slot, Stream stream, std::string_view bytes, bool at
   const bool was_mid_line = pipe.lines.mid_line();
   // Every line of one read gets the same time: the clock is read once per read, not per line.
   const TimePoint at = at_end ? Clock::now() : pipe.last_read;
-  const auto sink = [&](std::string_view text, bool partial) {
-    events_.on_line(slot, stream, text, partial, at);
+  // The lines of one read go on together. A line the splitter assembled from bytes it held
+  // is a view of its own buffer, good only during the call: it goes on at once, with those
+  // before it.
+  const auto deliver = [&] {
+    if (batch_.empty()) return;
+    events_.on_lines(slot, stream, batch_, at);
+    batch_.clear();
   };
+  const auto in_bytes = [&](std::string_view text) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(bytes.data());
+    const auto from = reinterpret_cast<std::uintptr_t>(text.data());
+    return from >= begin && from + text.size() <= begin + bytes.size();
+  };
+  const auto sink = [&](std::string_view text, bool partial) {
+    batch_.push_back(LinePiece{text, partial});
+    if (bytes.empty() || !in_bytes(text)) deliver();
+  };
+  batch_.clear();
   if (at_end) {
     pipe.lines.finish(sink);
   } else {
     pipe.lines.feed(bytes, sink);
   }
+  deliver();
   if (pipe.lines.mid_line() != was_mid_line) turns_.mid_line_changed(stream, !was_mid_line);
 }
 

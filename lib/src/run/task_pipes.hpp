@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -19,9 +20,9 @@ class PipeEvents {
   virtual ~PipeEvents() = default;
   /// The task said hello (slot.said_hello()), or ended before it could.
   virtual void on_hello(Slot& slot) = 0;
-  /// A line (or a piece of one) read at `at`.
-  virtual void on_line(Slot& slot, Stream stream, std::string_view text, bool partial,
-                       TimePoint at) = 0;
+  /// Lines (or pieces of lines) read at `at`, in order: those of one read together.
+  virtual void on_lines(Slot& slot, Stream stream, std::span<const LinePiece> lines,
+                        TimePoint at) = 0;
 };
 
 /// The source of the tasks' output: their pipes, each read when it may be (LineTurns), the
@@ -55,6 +56,7 @@ class TaskPipes final : public Source {
   PipeEvents& events_;
   std::vector<std::pair<Slot*, Stream>> owners_;  // this round's token -> pipe
   std::vector<char> buffer_;
+  std::vector<LinePiece> batch_;  ///< the lines of one read, reused from read to read
   std::function<bool()> paused_;
 };
 

@@ -16,6 +16,7 @@ class MultiSink final : public EventSink {
   void on_begin(const BeginEvent& e) override;
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
+  void on_lines(const LineBatch& batch) override;
   void on_exit(const ExitEvent& e) override;
   void on_ready(const ReadyEvent& e) override;
   void on_cpu_sample(const CpuSampleEvent& e) override;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +22,34 @@ class Output {
   /// The errno of the first write that failed (EPIPE: the reader is gone; ENOSPC, EIO...); 0
   /// while none failed.
   virtual int error() const { return 0; }
+
+  /// Writes `pieces` one after another, as write() of each would: copied into the buffer at
+  /// once when they fit (the hot path of task lines), else one write() each.
+  void write_pieces(std::initializer_list<std::string_view> pieces) {
+    std::size_t size = 0;
+    for (std::string_view piece : pieces) size += piece.size();
+    if (char* to = room(size)) {
+      for (std::string_view piece : pieces) {
+        if (!piece.empty()) std::memcpy(to, piece.data(), piece.size());
+        to += piece.size();
+      }
+      put_ = to;
+      return;
+    }
+    for (std::string_view piece : pieces) write(piece);
+  }
+  /// Where up to `size` bytes may be put straight into the buffer, or nullptr when they do not
+  /// fit (no buffer, or it would fill up: write() then decides). commit() says how many were.
+  char* room(std::size_t size) {
+    return static_cast<std::size_t>(end_ - put_) > size ? put_ : nullptr;
+  }
+  /// `size` bytes were put at room(): they are written as if by write().
+  void commit(std::size_t size) { put_ += size; }
+
+ protected:
+  /// The free part of the buffer: from put_ to end_ (both null while there is none to use).
+  char* put_ = nullptr;
+  char* end_ = nullptr;
 };
 
 /// Buffers output and writes it to a descriptor on flush() (or once 64 KiB are buffered, and
@@ -69,12 +99,18 @@ class FdOutput final : public Output, public QueuedOutput {
   void write_out(std::string_view text);
   void wait_below_cap();
   void fail();
+  /// Bytes buffered, not yet written.
+  std::size_t used() const {
+    return put_ == nullptr ? 0 : static_cast<std::size_t>(put_ - buffer_.get());
+  }
+  /// Makes the whole buffer free (put_ at its start), or none when there is no buffer.
+  void reset_room();
 
   int fd_;
   // A fixed buffer rather than a std::string: reporters write a line in several small
   // pieces, and a bounds check and a memcpy per piece is all this needs on that path.
+  // put_ and end_ (Output) point into it while it takes writes.
   std::unique_ptr<char[]> buffer_;
-  std::size_t used_ = 0;
   bool broken_ = false;
   bool dropped_ = false;
   int error_ = 0;         ///< errno of the failed write

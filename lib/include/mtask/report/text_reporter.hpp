@@ -54,6 +54,8 @@ class TextReporter final : public EventSink {
   /// long (`web   4242 … waiting for tcp:8000 (up to 30.00 s)`).
   void on_start(const StartEvent& e) override;
   void on_line(const LineEvent& e) override;
+  /// The lines of a batch, each as on_line() would write it.
+  void on_lines(const LineBatch& batch) override;
   void on_exit(const ExitEvent& e) override;
   /// A line `NAME PID ✓ ready after 0.84 s (tcp:8000)`.
   void on_ready(const ReadyEvent& e) override;
@@ -71,6 +73,7 @@ class TextReporter final : public EventSink {
     std::array<SpillBuffer, 2> held;  ///< per stream, under --group: output not yet written
   };
   static constexpr std::size_t kNobody = static_cast<std::size_t>(-1);
+  static std::size_t stream_slot(Stream stream) { return stream == Stream::kStdout ? 0 : 1; }
 
   TaskState& state(const Task& task, int pid);
   Output& destination(Stream stream) { return stream == Stream::kStdout ? out_ : err_; }
@@ -88,6 +91,9 @@ class TextReporter final : public EventSink {
   /// pid column blank.
   void write_own_line(const Task& task, int pid, std::string_view marker, std::string_view text,
                       Duration t, bool failed = false);
+  /// Under --group: holds the lines of `batch` (stream `slot`) until the task ends;
+  /// line_start_ is the start of each.
+  void hold_lines(TaskState& st, std::size_t slot, const LineBatch& batch);
   /// Under --group: writes what a task's output held and forgets it.
   void release_held(TaskState& st);
 
@@ -101,6 +107,7 @@ class TextReporter final : public EventSink {
   /// Per destination (stdout, stderr): the task whose line is unfinished on it, or kNobody.
   std::array<std::size_t, 2> open_{kNobody, kNobody};
   std::string scratch_;
+  std::string line_start_;  ///< the start of each line of the batch being written
 };
 
 /// The last line of the summary: tasks, CPU time, wall time, cores busy and what that means,
