@@ -6,10 +6,17 @@
 //
 //   baseline line N J          (a) each child writes one line itself and exits
 //   baseline exec N J ARGV...  (b)/(c) each child execs ARGV; "{}" in ARGV becomes 1..N
-//   baseline setup N J         (a) plus the set-up an mtask child does for its
-//                              guarantees (a second pipe, signal reset, process group,
+//   baseline setup N J [STEPS] (a) plus the set-up an mtask child does for its
+//                              guarantees (a second pipe, signal reset, its own session,
 //                              death signal, /dev/null stdin, close_range, 8-byte hello):
-//                              it tells the cost of those guarantees from that of mtask's loop
+//                              it tells the cost of those guarantees from that of mtask's loop.
+//                              STEPS, a comma-separated list, takes only some of them: pipe2
+//                              (the second pipe, both read ends non-blocking), signals (every
+//                              signal blocked across fork, all reset in the child), setsid,
+//                              pdeath (PR_SET_PDEATHSIG and the getppid check), stdin
+//                              (/dev/null on 0, the rlimit look), close (close_range), hello;
+//                              fewsignals with signals: only the 9 signals a run handles reset.
+//                              Without STEPS: all of them.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -131,48 +138,98 @@ static char** make_argv(char** argv, int index) {
 static int setup_mode;
 static int dev_null = -1;
 
-// What mtask's child does before its task runs (lib/src/child.cpp), without the guardian.
-static void child_setup(int out, int err, pid_t parent) {
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &action, NULL);
+// The steps of the set-up, each a bit of `steps` (see the usage above).
+enum {
+  kPipe2 = 1,
+  kSignals = 2,
+  kSetsid = 4,
+  kPdeath = 8,
+  kStdin = 16,
+  kClose = 32,
+  kHello = 64,
+  kFewSignals = 128
+};
+static const char* const kStepNames[] = {"pipe2", "signals", "setsid", "pdeath",
+                                         "stdin", "close",   "hello",  "fewsignals"};
+static int steps;
+
+static int parse_steps(const char* list) {
+  int bits = 0;
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s", list);
+  for (char* name = strtok(copy, ","); name != NULL; name = strtok(NULL, ",")) {
+    int found = 0;
+    for (int i = 0; i < (int)(sizeof kStepNames / sizeof *kStepNames); ++i) {
+      if (strcmp(name, kStepNames[i]) == 0) {
+        bits |= 1 << i;
+        found = 1;
+      }
+    }
+    if (!found && strcmp(name, "none") != 0) {
+      fprintf(stderr, "baseline: unknown step '%s'\n", name);
+      exit(2);
+    }
   }
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  setpgid(0, 0);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(137);
-  dup2(dev_null, 0);
-  dup2(out, 1);
-  dup2(err, 2);
-  syscall(SYS_close_range, 3U, ~0U, 0U);
-  struct rlimit files;
-  getrlimit(RLIMIT_NOFILE, &files);
-  int hello[2] = {getpid(), getppid()};
-  if (write(1, hello, sizeof hello) != sizeof hello) _exit(1);
+  return bits;
+}
+
+// What mtask's child does before its task runs (lib/src/run/child.cpp), without the guardian.
+// Returns the descriptor the task writes its line to.
+static int child_setup(int out, int err, pid_t parent) {
+  if (steps & (kSignals | kFewSignals)) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+      // fewsignals: only the 9 a run catches or ignores (what mtask's child resets).
+      const int few = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGCHLD ||
+                      sig == SIGPIPE || sig == SIGWINCH || sig == SIGTSTP || sig == SIGTTIN ||
+                      sig == SIGTTOU;
+      if (!(steps & kFewSignals) || few) sigaction(sig, &action, NULL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+  }
+  if (steps & kSetsid) setsid();
+  if (steps & kPdeath) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(137);
+  }
+  if (steps & kStdin) {
+    dup2(dev_null, 0);
+    struct rlimit files;
+    getrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (steps & (kStdin | kPipe2 | kClose | kHello)) {
+    dup2(out, 1);
+    out = 1;
+  }
+  if (steps & kPipe2) dup2(err, 2);
+  if (steps & kClose) syscall(SYS_close_range, 3U, ~0U, 0U);
+  if (steps & kHello) {
+    int hello[2] = {getpid(), getppid()};
+    if (write(1, hello, sizeof hello) != sizeof hello) _exit(1);
+  }
+  return out;
 }
 
 static void spawn(struct Child* c, int index, char** exec_argv) {
   int p[2];
   int e[2] = {-1, -1};
   if (pipe2(p, O_CLOEXEC) != 0) exit(3);
-  if (setup_mode && pipe2(e, O_CLOEXEC) != 0) exit(3);
+  if ((steps & kPipe2) && pipe2(e, O_CLOEXEC) != 0) exit(3);
   char** argv = exec_argv != NULL ? make_argv(exec_argv, index) : NULL;
   sigset_t all, previous;
-  if (setup_mode) {
+  if (steps & (kSignals | kFewSignals)) {
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, &previous);
   }
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) exit(3);
-  if (pid == 0 && setup_mode) {
-    child_setup(p[1], e[1], parent);
-    p[1] = 1;
-  }
+  if (pid == 0 && setup_mode) p[1] = child_setup(p[1], e[1], parent);
   if (pid == 0) {
     if (argv != NULL) {
       dup2(p[1], STDOUT_FILENO);
@@ -185,28 +242,29 @@ static void spawn(struct Child* c, int index, char** exec_argv) {
     _exit(0);
   }
   close(p[1]);
-  if (setup_mode) {
-    sigprocmask(SIG_SETMASK, &previous, NULL);
-    setpgid(pid, pid);
+  if (steps & (kSignals | kFewSignals)) sigprocmask(SIG_SETMASK, &previous, NULL);
+  if (steps & kPipe2) {
+    fcntl(e[0], F_SETFL, O_NONBLOCK);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
     close(e[1]);
     close(e[0]);  // (mtask polls it too; here only its cost of creation counts)
-    fcntl(p[0], F_SETFL, O_NONBLOCK);
   }
   c->pid = pid;
   c->fd = p[0];
   c->index = index;
   c->held_size = 0;
-  c->hello_left = setup_mode ? 2 * sizeof(int) : 0;
+  c->hello_left = (steps & kHello) ? 2 * sizeof(int) : 0;
   c->prefix_size = (size_t)snprintf(c->prefix, sizeof c->prefix, "t%d %7d | ", index, (int)pid);
 }
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: baseline line N J | baseline exec N J ARGV...\n");
+    fprintf(stderr, "usage: baseline line N J | baseline exec N J ARGV... | baseline setup N J [STEPS]\n");
     return 2;
   }
   const int exec_mode = strcmp(argv[1], "exec") == 0;
   setup_mode = strcmp(argv[1], "setup") == 0;
+  if (setup_mode) steps = argc > 4 ? parse_steps(argv[4]) : (1 << 7) - 1;
   dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
   const int n = atoi(argv[2]);
   const int j = atoi(argv[3]);

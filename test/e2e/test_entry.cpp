@@ -19,11 +19,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// The mask `field` ("SigIgn", "SigCgt") in the text of a /proc/PID/status, or nullopt if none.
+std::optional<unsigned long long> status_mask(const std::string& status, const std::string& field) {
+  const std::size_t at = status.find(field + ":");
+  if (at == std::string::npos) return std::nullopt;
+  return std::strtoull(status.c_str() + at + field.size() + 1, nullptr, 16);
+}
+
 /// The SigIgn mask a task printed (`grep SigIgn /proc/self/status`), or nullopt if none.
 std::optional<unsigned long long> ignored_mask(const std::string& out) {
-  const std::size_t at = out.find("SigIgn:");
-  if (at == std::string::npos) return std::nullopt;
-  return std::strtoull(out.c_str() + at + 7, nullptr, 16);
+  return status_mask(out, "SigIgn");
 }
 
 bool has_signal(unsigned long long mask, int sig) { return (mask >> (sig - 1)) & 1U; }
@@ -66,6 +71,36 @@ TEST_CASE("a task still gets default dispositions for what the caller did not ig
   // mtask itself ignores SIGPIPE and catches SIGINT, SIGTERM and SIGCHLD: none of that reaches
   // the task.
   for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD}) CHECK_FALSE(has_signal(*mask, sig));
+}
+
+TEST_CASE("a built-in task has no handler of mtask's and keeps what the caller ignored",
+          "[e2e][signals][entry]") {
+  // A built-in task never calls exec, which would reset handlers: the child itself must undo
+  // every disposition of the run's (SIGCHLD, SIGTERM... caught) but leave what the caller
+  // ignored, SIGCHLD excepted.
+  std::string status;
+  e2e::Options options;
+  options.timeout = 20s;
+  options.prefix = {"sh", "-c", "trap '' PIPE INT USR1 CHLD; exec \"$0\" \"$@\""};
+  options.actions = {e2e::Action{500ms, [&](pid_t mtask) {
+                                   const std::string path = "/proc/" + std::to_string(mtask);
+                                   const std::string kids = e2e::read_proc(
+                                       path + "/task/" + std::to_string(mtask) + "/children");
+                                   const long task = std::strtol(kids.c_str(), nullptr, 10);
+                                   if (task <= 0) return;
+                                   status =
+                                       e2e::read_proc("/proc/" + std::to_string(task) + "/status");
+                                 }}};
+  const e2e::Run run = e2e::mtask({"run", "a:30@50ms"}, options);
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 0);
+  const auto caught = status_mask(status, "SigCgt");
+  const auto ignored = status_mask(status, "SigIgn");
+  REQUIRE(caught);
+  REQUIRE(ignored);
+  CHECK(*caught == 0);
+  for (int sig : {SIGINT, SIGUSR1}) CHECK(has_signal(*ignored, sig));
+  for (int sig : {SIGCHLD, SIGTERM, SIGHUP}) CHECK_FALSE(has_signal(*ignored, sig));
 }
 
 TEST_CASE("closed standard descriptors at start do not disarm the guardian",

@@ -61,9 +61,9 @@ void close_from(int first) noexcept {
   for (long fd = first; fd < max_fd && fd < 65536; ++fd) ::close(static_cast<int>(fd));
 }
 
-std::error_code make_pipe(Pipe& pipe) noexcept {
+std::error_code make_pipe(Pipe& pipe, int flags) noexcept {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return {errno, std::generic_category()};
+  if (::pipe2(fds, O_CLOEXEC | flags) != 0) return {errno, std::generic_category()};
   pipe.read.reset(fds[0]);
   pipe.write.reset(fds[1]);
   return {};

@@ -31,7 +31,8 @@ struct Pipe {
   UniqueFd write;
 };
 
-/// Makes a close-on-exec pipe; the error of pipe2 when it fails.
-std::error_code make_pipe(Pipe& pipe) noexcept;
+/// Makes a close-on-exec pipe, with `flags` (O_NONBLOCK) on both ends too; the error of pipe2
+/// when it fails.
+std::error_code make_pipe(Pipe& pipe, int flags = 0) noexcept;
 
 }  // namespace mtask::posix

@@ -33,7 +33,11 @@ bool read_proc_file(const char* path, std::string& text) {
 }
 
 ssize_t read_proc_start(const char* path, std::span<char> buffer) noexcept {
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  return read_proc_start(AT_FDCWD, path, buffer);
+}
+
+ssize_t read_proc_start(int dir, const char* path, std::span<char> buffer) noexcept {
+  const int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   const ssize_t n = read_once(fd, buffer.data(), buffer.size());
   close(fd);

@@ -16,5 +16,7 @@ bool read_proc_file(const char* path, std::string& text);
 /// process gives all it has in one read when the buffer holds it. The bytes read (0 for an
 /// empty file), or -1 when it cannot be opened or read. Allocates nothing.
 ssize_t read_proc_start(const char* path, std::span<char> buffer) noexcept;
+/// The same for `path` relative to the open directory `dir` (AT_FDCWD: as above).
+ssize_t read_proc_start(int dir, const char* path, std::span<char> buffer) noexcept;
 
 }  // namespace mtask::posix

@@ -1,5 +1,6 @@
 #include "posix/schedstat.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,11 +40,19 @@ std::optional<SchedStat> parse_schedstat(std::string_view text) noexcept {
                    Duration(static_cast<Duration::rep>(waiting)), slices};
 }
 
-std::optional<SchedStat> read_schedstat(pid_t pid) noexcept {
+std::optional<SchedStat> read_schedstat(pid_t pid) noexcept { return read_schedstat(-1, pid); }
+
+std::optional<SchedStat> read_schedstat(int proc_dir, pid_t pid) noexcept {
+  // "/proc/" only without the directory; the number by to_chars (no format string parsed).
+  constexpr std::string_view kProc = "/proc/";
+  constexpr std::string_view kFile = "/schedstat";
   char path[48];
-  std::snprintf(path, sizeof path, "/proc/%d/schedstat", static_cast<int>(pid));
+  char* at = path;
+  if (proc_dir < 0) at = std::copy(kProc.begin(), kProc.end(), at);
+  at = std::to_chars(at, path + 24, static_cast<int>(pid)).ptr;
+  *std::copy(kFile.begin(), kFile.end(), at) = '\0';
   char text[128];
-  const ssize_t size = read_proc_start(path, text);
+  const ssize_t size = read_proc_start(proc_dir < 0 ? AT_FDCWD : proc_dir, path, text);
   if (size <= 0) return std::nullopt;
   return parse_schedstat(std::string_view(text, static_cast<std::size_t>(size)));
 }

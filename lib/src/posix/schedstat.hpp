@@ -28,6 +28,9 @@ std::optional<SchedStat> parse_schedstat(std::string_view text) noexcept;
 /// Reads /proc/PID/schedstat; unset when it cannot be read (the process is gone, no such
 /// file). A zombie's is still there: what it used up to its exit.
 std::optional<SchedStat> read_schedstat(pid_t pid) noexcept;
+/// The same through `proc_dir`, /proc open as a directory (-1: by its path): the kernel then
+/// looks up "PID/schedstat" alone, as each task's exit needs it.
+std::optional<SchedStat> read_schedstat(int proc_dir, pid_t pid) noexcept;
 
 /// Parses the text of /proc/stat: the time the CPUs in `cpus` spent busy (user, nice,
 /// system, irq, softirq and steal; not idle nor iowait), in the kernel's ticks. Unset when a

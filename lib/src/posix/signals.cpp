@@ -22,6 +22,11 @@ volatile sig_atomic_t g_job_stop = 0;
 bool g_active = false;
 // The signals the caller ignored when the guard was made: a child keeps them ignored.
 sigset_t g_ignored_on_entry;
+// The signals a child must set back (docs/design.md, "The child"): those the guard handles and
+// those the caller had a handler for. Every other one already has the disposition the child
+// needs (the default, or ignored as the caller had it), so the child spends no call on it.
+int g_reset_in_child[NSIG];
+int g_reset_count = 0;
 
 // Runs with the other stop signals blocked (its sa_mask), so the count cannot lose one.
 extern "C" void on_stop_signal(int sig) {
@@ -44,17 +49,31 @@ bool is_job_signal(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == 
   throw std::system_error(error, std::generic_category(), what);
 }
 
-/// Every signal the caller ignores now. SIGCHLD is left out: mtask must catch it, and a task
-/// that inherited it ignored would have its children reaped behind its back.
-sigset_t ignored_now() {
-  sigset_t ignored;
+/// What the caller does with each signal now: `ignored`, every signal it ignores but SIGCHLD
+/// (mtask must catch it, and a task that inherited it ignored would have its children reaped
+/// behind its back); `handled`, every signal it has a handler for.
+void dispositions_now(sigset_t& ignored, sigset_t& handled) {
   sigemptyset(&ignored);
+  sigemptyset(&handled);
   for (int sig = 1; sig < NSIG; ++sig) {
     struct sigaction current {};
-    if (sig == SIGCHLD || sigaction(sig, nullptr, &current) != 0) continue;
-    if (current.sa_handler == SIG_IGN) sigaddset(&ignored, sig);
+    if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, nullptr, &current) != 0) continue;
+    if (current.sa_handler == SIG_IGN) {
+      if (sig != SIGCHLD) sigaddset(&ignored, sig);
+    } else if (current.sa_handler != SIG_DFL) {
+      sigaddset(&handled, sig);
+    }
   }
-  return ignored;
+}
+
+/// Lists what a child resets: every signal in `ours` or `handled`.
+void list_resets(const sigset_t& ours, const sigset_t& handled) {
+  g_reset_count = 0;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sigismember(&ours, sig) == 1 || sigismember(&handled, sig) == 1) {
+      g_reset_in_child[g_reset_count++] = sig;
+    }
+  }
 }
 
 struct sigaction action_for(int sig) {
@@ -88,7 +107,9 @@ SignalGuard::SignalGuard(bool catch_resize) {
 
   // A stop signal the caller ignores (`nohup`, a script's `cmd &`) stays ignored: it is
   // neither caught nor blocked, as a POSIX shell does (docs/reliability.md).
-  const sigset_t ignored = ignored_now();
+  sigset_t ignored;
+  sigset_t handled;
+  dispositions_now(ignored, handled);
   sigemptyset(&ours_);
   for (int sig : kCaught) {
     const bool wanted = sig != SIGWINCH || catch_resize;
@@ -114,6 +135,7 @@ SignalGuard::SignalGuard(bool catch_resize) {
     }
   }
   g_ignored_on_entry = ignored;
+  list_resets(ours_, handled);
   g_active = true;
 }
 
@@ -125,6 +147,7 @@ SignalGuard::~SignalGuard() {
   }
   restore(std::size(kCaught));
   sigemptyset(&g_ignored_on_entry);
+  g_reset_count = 0;
   g_active = false;
 }
 
@@ -164,12 +187,14 @@ bool SignalGuard::take_resized() {
 }
 
 void reset_signals_in_child(const sigset_t& mask) noexcept {
+  // Only the signals listed when the guard was made: a run changes no other disposition, and
+  // one call per signal was the largest part of a child's set-up (docs/performance.md).
   struct sigaction action {};
   sigemptyset(&action.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
+  for (int i = 0; i < g_reset_count; ++i) {
+    const int sig = g_reset_in_child[i];
     action.sa_handler = sigismember(&g_ignored_on_entry, sig) == 1 ? SIG_IGN : SIG_DFL;
-    sigaction(sig, &action, nullptr);  // fails harmlessly for numbers that are not signals
+    sigaction(sig, &action, nullptr);
   }
   sigprocmask(SIG_SETMASK, &mask, nullptr);
 }

@@ -55,7 +55,9 @@ class SignalGuard {
 
 /// In a child right after fork: every signal back to SIG_DFL but those the caller of mtask
 /// ignored when the current SignalGuard was made (except SIGCHLD), which stay ignored as a
-/// shell's children's do; then the given mask.
+/// shell's children's do; then the given mask. Only the signals whose disposition is not
+/// already that are set: those the guard handles and those the caller had a handler for when
+/// the guard was made (learnt then, once).
 void reset_signals_in_child(const sigset_t& mask) noexcept;
 
 /// fork() with every signal blocked across it, so that the child runs no handler of the

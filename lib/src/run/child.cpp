@@ -52,15 +52,17 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
   }
   if (getppid() != context.parent_pid) _exit(128 + SIGKILL);
 
-  if (dup2(context.dev_null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-      dup2(err_fd, STDERR_FILENO) < 0) {
-    _exit(127);
-  }
-  // dup2 onto the same number (mtask started with stdin closed, so /dev/null is fd 0) keeps
-  // the close-on-exec flag: clear it, or the command would start with no stdin at all.
+  const int sources[3] = {context.dev_null, out_fd, err_fd};
   for (int fd = 0; fd < 3; ++fd) {
-    if (fcntl(fd, F_SETFD, 0) != 0) _exit(127);
+    if (dup2(sources[fd], fd) < 0) _exit(127);
+    // dup2 onto another number clears the close-on-exec flag; onto the same one (mtask
+    // started with stdin closed, so /dev/null is fd 0) it keeps it: clear it, or the command
+    // would start with no stdin at all.
+    if (sources[fd] == fd && fcntl(fd, F_SETFD, 0) != 0) _exit(127);
   }
+  // The pipes were made non-blocking for mtask's read ends (one call each in the child, not
+  // two in the parent): the task's write ends block, as a task expects of its output.
+  if (fcntl(STDOUT_FILENO, F_SETFL, 0) != 0 || fcntl(STDERR_FILENO, F_SETFL, 0) != 0) _exit(127);
   // Before it runs anything that could start processes of its own, the child puts its group
   // in the guardian's care, so that nothing escapes if mtask is killed from now on. A guardian
   // that is gone must not kill the task with SIGPIPE: the write just fails.
@@ -119,17 +121,13 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
       return std::make_error_code(std::errc::not_enough_memory);
     }
   }
+  // mtask's read ends are non-blocking (the loop reads until EAGAIN); the write ends, the
+  // task's, are made blocking again by the child, so that the serial parent makes no call for
+  // it.
   posix::Pipe out;
   posix::Pipe err;
-  if (const std::error_code error = posix::make_pipe(out)) return error;
-  if (const std::error_code error = posix::make_pipe(err)) return error;
-  // mtask's read ends are non-blocking (the loop reads until EAGAIN). Set before fork, so that
-  // a failure leaves no child behind; the write ends, the task's, stay blocking.
-  for (const posix::UniqueFd* read : {&out.read, &err.read}) {
-    if (fcntl(read->get(), F_SETFL, O_NONBLOCK) != 0) {
-      return std::error_code(errno, std::generic_category());
-    }
-  }
+  if (const std::error_code error = posix::make_pipe(out, O_NONBLOCK)) return error;
+  if (const std::error_code error = posix::make_pipe(err, O_NONBLOCK)) return error;
 
   std::error_code error;
   const pid_t pid = fork_with_signals_blocked(error);

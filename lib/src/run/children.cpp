@@ -91,6 +91,8 @@ Children::Children(const SignalGuard& signals, const RunOptions& options, bool c
   fd_soft_limit_ = raise_fd_limit();
   dev_null_.reset(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null_) throw fmt::system_error(errno, "open /dev/null");
+  // Without it, each read at a task's exit goes by the path: the same figures.
+  proc_dir_.reset(open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
 Children::~Children() {
@@ -264,14 +266,14 @@ bool Children::notice_exit(Slot& slot) {
 void Children::read_exit_cpu(Slot& slot) const {
   // Its process is a zombie until reaped: the scheduler's accounting of it is complete and
   // still there. What it started and still lives is looked at once more.
-  slot.cpu.own = posix::read_schedstat(slot.pid);
+  slot.cpu.own = posix::read_schedstat(proc_dir_.get(), slot.pid);
   posix::ProcStat stat;
   // Where it ran last is for the samples' last stretch only: one read less per task.
   if (options_.sample_every.count() > 0 && posix::read_stat(slot.pid, stat)) {
     slot.cpu.own_processor = stat.processor;
   }
   for (ProcessCpu& process : slot.cpu.descendants) {
-    if (const auto now = posix::read_schedstat(process.pid);
+    if (const auto now = posix::read_schedstat(proc_dir_.get(), process.pid);
         now && posix::read_stat(process.pid, stat) && stat.pgrp == slot.pid) {
       process.stat = *now;
     }

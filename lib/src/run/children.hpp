@@ -87,6 +87,7 @@ class Children {
   Adopted adopted_;
   rlim_t fd_soft_limit_;
   posix::UniqueFd dev_null_;
+  posix::UniqueFd proc_dir_;  // /proc, for the read at each task's exit; -1: by path
   Guardian guardian_;
   std::vector<std::unique_ptr<Slot>> running_;
   bool waiting_for_room_ = false;

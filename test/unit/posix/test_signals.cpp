@@ -39,6 +39,22 @@ bool blocked(int sig) {
   return sigismember(&mask, sig) == 1;
 }
 
+extern "C" void caller_handler(int) {}
+
+/// Forks a child that resets its signals as a task child does and exits 0 when `sig` then has
+/// the default disposition, 1 when not.
+int default_in_child(const mtask::detail::SignalGuard& guard, int sig) {
+  std::error_code error;
+  const pid_t pid = mtask::detail::fork_with_signals_blocked(error);
+  if (pid == 0) {
+    mtask::detail::reset_signals_in_child(guard.child_mask());
+    _exit(handler_of(sig) == SIG_DFL ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) == 0 : -1;
+}
+
 /// Forks a child that resets its signals as a task child does and exits 0 when `sig` is then
 /// ignored, 1 when not.
 int ignored_in_child(const mtask::detail::SignalGuard& guard, int sig) {
@@ -136,4 +152,21 @@ TEST_CASE("signal guard: job-control signals are caught, or left ignored when th
     raise(sig);
     CHECK(guard.take_job_stop() == 0);
   }
+}
+
+TEST_CASE("signal guard: a child gets the default for what the guard or the caller handles",
+          "[posix][signals]") {
+  // The child sets back only what is not the default already: what the guard handles, and
+  // every handler the caller had when the guard was made.
+  const Disposition usual(SIGHUP, SIG_DFL);
+  const Disposition handled(SIGUSR1, caller_handler);
+  const Disposition child(SIGCHLD, SIG_IGN);
+  const Disposition ignored(SIGUSR2, SIG_IGN);
+  const Disposition plain(SIGALRM, SIG_DFL);
+  mtask::detail::SignalGuard guard;
+  for (int sig : {SIGUSR1, SIGCHLD, SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGTSTP, SIGALRM}) {
+    CAPTURE(sig);
+    CHECK(default_in_child(guard, sig) == 1);
+  }
+  CHECK(ignored_in_child(guard, SIGUSR2) == 1);
 }
