@@ -59,6 +59,20 @@ TEST_CASE("a stop signal ignored on entry stays ignored, by mtask and by its tas
   CHECK(has_signal(*mask, sig));
 }
 
+TEST_CASE("a SIGPIPE ignored on entry stays ignored in a command task", "[e2e][signals][entry]") {
+  // The child ignores SIGPIPE while it writes to the guardian; afterwards it must go back to
+  // the caller's disposition, not to the default.
+  e2e::Options options;
+  options.timeout = 20s;
+  options.prefix = {"sh", "-c", "trap '' PIPE; exec \"$0\" \"$@\""};
+  const e2e::Run run = e2e::mtask({"run", "mask=grep SigIgn /proc/self/status"}, options);
+  REQUIRE_FALSE(run.timed_out);
+  CHECK(run.status == 0);
+  const auto mask = ignored_mask(run.out);
+  REQUIRE(mask);
+  CHECK(has_signal(*mask, SIGPIPE));
+}
+
 TEST_CASE("a task still gets default dispositions for what the caller did not ignore",
           "[e2e][signals][entry]") {
   e2e::Options options;
@@ -99,7 +113,7 @@ TEST_CASE("a built-in task has no handler of mtask's and keeps what the caller i
   REQUIRE(caught);
   REQUIRE(ignored);
   CHECK(*caught == 0);
-  for (int sig : {SIGINT, SIGUSR1}) CHECK(has_signal(*ignored, sig));
+  for (int sig : {SIGINT, SIGUSR1, SIGPIPE}) CHECK(has_signal(*ignored, sig));
   for (int sig : {SIGCHLD, SIGTERM, SIGHUP}) CHECK_FALSE(has_signal(*ignored, sig));
 }
 

@@ -65,10 +65,16 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
   if (fcntl(STDOUT_FILENO, F_SETFL, 0) != 0 || fcntl(STDERR_FILENO, F_SETFL, 0) != 0) _exit(127);
   // Before it runs anything that could start processes of its own, the child puts its group
   // in the guardian's care, so that nothing escapes if mtask is killed from now on. A guardian
-  // that is gone must not kill the task with SIGPIPE: the write just fails.
-  signal(SIGPIPE, SIG_IGN);
-  Guardian::register_group(context.guardian_fd, getpid());
-  signal(SIGPIPE, SIG_DFL);
+  // that is gone must not kill the task with SIGPIPE: the write just fails. SIGPIPE then goes
+  // back to what the reset above left (ignored when the caller ignored it).
+  if (context.guardian_fd >= 0) {
+    struct sigaction ignore {};
+    struct sigaction before {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &before);
+    Guardian::register_group(context.guardian_fd, getpid());
+    sigaction(SIGPIPE, &before, nullptr);
+  }
   // All of mtask's descriptors are close-on-exec, but a built-in task never calls exec, and
   // it must not hold other tasks' pipes open.
   posix::close_from(3);
