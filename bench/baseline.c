@@ -9,7 +9,9 @@
 //   baseline setup N J [STEPS] (a) plus the set-up an mtask child does for its
 //                              guarantees (a second pipe, signal reset, its own session,
 //                              death signal, /dev/null stdin, close_range, 8-byte hello):
-//                              it tells the cost of those guarantees from that of mtask's loop.
+//                              it tells the cost of those guarantees from that of mtask's loop
+//   BASELINE_BALLAST_KB=K      (environment) K kB of heap written before the first fork: a
+//                              parent as large as mtask, to tell what its size costs each fork.
 //                              STEPS, a comma-separated list, takes only some of them: pipe2
 //                              (the second pipe, both read ends non-blocking), signals (every
 //                              signal blocked across fork, all reset in the child), setsid,
@@ -181,7 +183,7 @@ static int child_setup(int out, int err, pid_t parent) {
     memset(&action, 0, sizeof action);
     action.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; ++sig) {
-        if (sig == SIGKILL || sig == SIGSTOP) continue;
+      if (sig == SIGKILL || sig == SIGSTOP) continue;
       // fewsignals: only the 9 a run catches or ignores (what mtask's child resets).
       const int few = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGCHLD ||
                       sig == SIGPIPE || sig == SIGWINCH || sig == SIGTSTP || sig == SIGTTIN ||
@@ -259,13 +261,23 @@ static void spawn(struct Child* c, int index, char** exec_argv) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: baseline line N J | baseline exec N J ARGV... | baseline setup N J [STEPS]\n");
+    fprintf(stderr,
+            "usage: baseline line N J | baseline exec N J ARGV... | baseline setup N J [STEPS]\n");
     return 2;
   }
   const int exec_mode = strcmp(argv[1], "exec") == 0;
   setup_mode = strcmp(argv[1], "setup") == 0;
   if (setup_mode) steps = argc > 4 ? parse_steps(argv[4]) : (1 << 7) - 1;
   dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  // BASELINE_BALLAST_KB: that much heap, written once, so that every fork copies the page
+  // tables of a parent as large as mtask (docs/performance.md, "Scaling").
+  const char* ballast_kb = getenv("BASELINE_BALLAST_KB");
+  if (ballast_kb != NULL) {
+    const size_t size = (size_t)atol(ballast_kb) * 1024;
+    char* ballast = malloc(size);
+    if (ballast == NULL) return 3;
+    memset(ballast, 1, size);
+  }
   const int n = atoi(argv[2]);
   const int j = atoi(argv[3]);
   char** exec_argv = exec_mode ? argv + 4 : NULL;

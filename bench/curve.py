@@ -16,6 +16,8 @@ SERIES = [
     ("mtask -j 1000", 1000, "mtask -j 1000", "#2ca02c", False),
     ("C baseline (a) -j 64", 64, "baseline (a)", "#7f7f7f", False),
     ("C baseline (a) -j 1000", 1000, "baseline (a)", "#7f7f7f", True),
+    ("C baseline (a) -j 64, parent as large as mtask", 64, "baseline (a), parent as large as mtask",
+     "#9467bd", True),
     ("GNU parallel -j 64", 64, "parallel -j64 --line-buffer --tag", "#d62728", False),
 ]
 SCENARIO = re.compile(r"^scale-(\d+)-j(\d+)$")
@@ -152,7 +154,7 @@ def main():
         return 1
     table(series)
     svg(series, path)
-    print(f"\nThe curve: {path}")
+    print(f"The curve: {path}", file=sys.stderr)
     return 0
 
 

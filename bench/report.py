@@ -1,8 +1,9 @@
 """Turns bench/run's raw measurements into one table (markdown) and checks the targets.
 
 usage: report.py META RAW               prints the table
-       report.py --docs FILE TABLE     puts TABLE (the printed table) into FILE, between the
-                                       lines BEGIN_MARK and END_MARK below
+       report.py --docs FILE TABLE [scaling]
+                                       puts TABLE (a printed table) into FILE, between the
+                                       lines of MARKS below (for the results, or the scaling)
 RAW columns: scenario program role wall user sys maxrss extra verdict (one row per run).
 """
 import statistics
@@ -10,8 +11,12 @@ import sys
 from collections import OrderedDict
 
 LESSON_SLEEP = 1.5  # the lesson's own sleeping: its physical limit
-BEGIN_MARK = "<!-- bench/run --docs: the table below is written by bench/run -->"
-END_MARK = "<!-- bench/run --docs: end of the table -->"
+MARKS = {
+    "results": ("<!-- bench/run --docs: the table below is written by bench/run -->",
+                "<!-- bench/run --docs: end of the table -->"),
+    "scaling": ("<!-- bench/run --docs: the scaling table below is written by bench/run -->",
+                "<!-- bench/run --docs: end of the scaling table -->"),
+}
 SAMPLED = "mtask (json, --trace: sampled): parent CPU ms"
 TRUTH = "mtask -j 1000: median task wall ms"
 
@@ -139,7 +144,7 @@ def main():
     target("sampling (a view asked for): parent CPU over the 1.5 s lesson",
            extras.get(("sampling", SAMPLED)), 75, unit=" ms")
     tick = extras.get(("timing", "mtask: last tick error ms"))
-    target("timing: |100th tick - schedule|", None if tick is None else abs(tick), 1, unit=" ms")
+    target("timing: error of the 100th tick", None if tick is None else abs(tick), 1, unit=" ms")
     target("timing truth: median wall of 1000 tasks of 1 ms started at once",
            extras.get(("timing-truth", TRUTH)), 20, unit=" ms")
     target("memory: parent peak RSS, 1 task", extras.get(("memory-1task", "mtask, 1 task: parent kB")),
@@ -151,22 +156,23 @@ def main():
     target("memory: parent peak RSS, 1 GB of output",
            extras.get(("memory", "mtask, 1 GB text: parent kB")), 6144, unit=" kB")
 
-def into_docs(path, table_path):
+def into_docs(path, table_path, kind):
+    begin_mark, end_mark = MARKS[kind]
     with open(path) as f:
         text = f.read()
     with open(table_path) as f:
         table = f.read().rstrip("\n")
-    begin = text.find(BEGIN_MARK)
-    end = text.find(END_MARK)
+    begin = text.find(begin_mark)
+    end = text.find(end_mark)
     if begin < 0 or end < begin:
-        sys.exit(f"report.py: {path} has no '{BEGIN_MARK}' ... '{END_MARK}' section")
-    text = text[: begin + len(BEGIN_MARK)] + "\n\n" + table + "\n\n" + text[end:]
+        sys.exit(f"report.py: {path} has no '{begin_mark}' ... '{end_mark}' section")
+    text = text[: begin + len(begin_mark)] + "\n\n" + table + "\n\n" + text[end:]
     with open(path, "w") as f:
         f.write(text)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--docs":
-        into_docs(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--docs":
+        into_docs(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) == 5 else "results")
     else:
         main()

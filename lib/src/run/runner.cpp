@@ -56,8 +56,7 @@ class Run final : public detail::PipeEvents {
   int execute();
 
   void on_hello(Slot& slot) override;
-  void on_lines(Slot& slot, Stream stream, std::span<const LinePiece> lines,
-                TimePoint at) override;
+  void on_lines(Slot& slot, Stream stream, std::span<const LinePiece> lines, TimePoint at) override;
 
  private:
   Duration since_start() const { return Clock::now() - start_; }

@@ -109,6 +109,8 @@ Utf8Char decode_utf8(std::string_view text, std::size_t pos) {
   return {.code_point = value, .length = length};
 }
 
+std::size_t json_plain_prefix(std::string_view text) { return skip_plain(text, 0); }
+
 void append_json_escaped(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size());
   // Bytes that go out unchanged (ASCII and valid multi-byte sequences) are copied in runs.

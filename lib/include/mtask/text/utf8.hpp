@@ -39,6 +39,9 @@ Utf8Char decode_utf8(std::string_view text, std::size_t pos);
 /// included) becomes one U+FFFD; quotes, backslashes, control characters and U+007F are escaped
 /// (\n \t \r \b \f, else \u00xx); everything else is copied as it is.
 void append_json_escaped(std::string& out, std::string_view text);
+/// How many bytes at the start of `text` go into a JSON string as they are: printable ASCII
+/// but the quote and the backslash (found eight bytes at a time).
+std::size_t json_plain_prefix(std::string_view text);
 
 /// The length of the longest prefix of `text` no longer than `limit` that does not end inside
 /// a UTF-8 sequence (used to cut a long line into pieces). A sequence cut short by the end of
