@@ -41,32 +41,26 @@ bool blocked(int sig) {
 
 extern "C" void caller_handler(int) {}
 
-/// Forks a child that resets its signals as a task child does and exits 0 when `sig` then has
-/// the default disposition, 1 when not.
-int default_in_child(const mtask::detail::SignalGuard& guard, int sig) {
+/// Forks a child that resets its signals as a task child does: 1 when `sig` then has the
+/// disposition `want` in it, 0 when not, -1 when the child did not exit.
+int disposition_in_child(const mtask::detail::SignalGuard& guard, int sig, sighandler_t want) {
   std::error_code error;
   const pid_t pid = mtask::detail::fork_with_signals_blocked(error);
   if (pid == 0) {
     mtask::detail::reset_signals_in_child(guard.child_mask());
-    _exit(handler_of(sig) == SIG_DFL ? 0 : 1);
+    _exit(handler_of(sig) == want ? 0 : 1);
   }
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) == 0 : -1;
 }
 
-/// Forks a child that resets its signals as a task child does and exits 0 when `sig` is then
-/// ignored, 1 when not.
+int default_in_child(const mtask::detail::SignalGuard& guard, int sig) {
+  return disposition_in_child(guard, sig, SIG_DFL);
+}
+
 int ignored_in_child(const mtask::detail::SignalGuard& guard, int sig) {
-  std::error_code error;
-  const pid_t pid = mtask::detail::fork_with_signals_blocked(error);
-  if (pid == 0) {
-    mtask::detail::reset_signals_in_child(guard.child_mask());
-    _exit(handler_of(sig) == SIG_IGN ? 0 : 1);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) == 0 : -1;
+  return disposition_in_child(guard, sig, SIG_IGN);
 }
 
 }  // namespace
