@@ -222,10 +222,10 @@ TEST_CASE("text: the summary is a table and the time saved", "[text_reporter]") 
   reporter.on_summary(summary);
   CHECK(out.str() ==
         "\n"
-        "  task    pid  ppid  status           wall     user     sys  wait  switches  max rss\n"
-        "  sing   4242  4241  exit 0         1.50 s   0.4 ms  1.1 ms     -       0/0  1.4 MiB\n"
-        "! dance  4243  4241  SIGSEGV      200.0 ms  12.3 ms  0.0 ms     -       0/0  900 KiB\n"
-        "  late      -     -  not started         -        -       -     -         -        -\n"
+        "  task   pid ppid status          wall    user    sys wait switches max rss\n"
+        "  sing  4242 4241 exit 0        1.50 s  0.4 ms 1.1 ms    -      0/0 1.4 MiB\n"
+        "! dance 4243 4241 SIGSEGV     200.0 ms 12.3 ms 0.0 ms    -      0/0 900 KiB\n"
+        "  late     -    - not started        -       -      -    -        -       -\n"
         "wall 1.50 s for 1.70 s of task time\n"
         "3 tasks, 1 failed, 1 not started\n"
         "3 tasks, 13.8 ms CPU in 1.50 s: 0.0 cores busy (mostly waiting)\n"
@@ -385,6 +385,43 @@ TEST_CASE("text: the summary shows each task's CPU wait and context switches", "
         "3 tasks, 4.00 s CPU in 4.01 s: 1.0 cores busy (concurrent: taking turns)\n"
         "took 4.01 s; one after another at most 4.02 s: at most 1.00x, took turns on 1 CPU: "
         "nothing saved\n");
+}
+
+TEST_CASE("text: the table fits 80 columns, with one space between columns when two would not",
+          "[text_reporter]") {
+  // sing:3 dance:3 on a 2.5 GHz core, 84 columns with two spaces; then with one task timed out.
+  const std::vector<mtask::Task> tasks{{.name = "sing", .index = 0}, {.name = "dance", .index = 1}};
+  TaskResult sing = exited(25220, 0, 1500ms);
+  sing.ppid = 25217;
+  sing.user_cpu = 400us;
+  sing.vcsw = 4;
+  sing.ivcsw = 1;
+  sing.cpu_wait = 700us;
+  sing.max_rss_kb = 1843;
+  TaskResult dance = sing;
+  dance.pid = 25221;
+  const auto table = [&](const TaskResult& second) {
+    mtask::StringOutput out;
+    mtask::StringOutput err;
+    mtask::TextReporter reporter(tasks, out, err);
+    reporter.on_summary(summary_of(tasks, {sing, second}, 1500ms, 3000ms));
+    const std::vector<std::string> lines = report_test::lines_of(out.str());
+    return std::vector<std::string>(lines.begin() + 1, lines.begin() + 4);
+  };
+
+  CHECK(table(dance) ==
+        std::vector<std::string>{
+            "  task     pid   ppid  status    wall    user     sys    wait  switches  max rss",
+            "  sing   25220  25217  exit 0  1.50 s  0.4 ms  0.0 ms  0.7 ms       4/1  1.8 MiB",
+            "  dance  25221  25217  exit 0  1.50 s  0.4 ms  0.0 ms  0.7 ms       4/1  1.8 MiB"});
+
+  dance.outcome = Outcome::kTimedOut;
+  dance.wall = 300700us;
+  CHECK(table(dance) ==
+        std::vector<std::string>{
+            "  task    pid  ppid status        wall   user    sys   wait switches max rss",
+            "  sing  25220 25217 exit 0      1.50 s 0.4 ms 0.0 ms 0.7 ms      4/1 1.8 MiB",
+            "! dance 25221 25217 timed out 300.7 ms 0.4 ms 0.0 ms 0.7 ms      4/1 1.8 MiB"});
 }
 
 TEST_CASE("text: the last line gives the speedup and what it means", "[text_reporter]") {
