@@ -168,13 +168,17 @@ std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli
                                     const Surroundings& around) {
   // --service, --ready and --needs act on the file's tasks, so that selection follows the
   // needs the command line gives.
+  // Reserved: the tasks are what each fork copies, and a vector grown by doubling keeps up to
+  // twice what it holds (docs/performance.md, "Memory per task").
   std::vector<mtask::Task> all;
+  all.reserve(plan.file.tasks.size());
   for (const mtask::FileTask& task : plan.file.tasks) {
     all.push_back(mtask::resolve(task, defaults, all.size()));
   }
   apply_service_options(cli, all);
   const std::vector<bool> chosen = selected(plan.file, all, cli.tasks, plan.implicit);
   std::vector<mtask::Task> tasks;
+  tasks.reserve(static_cast<std::size_t>(std::count(chosen.begin(), chosen.end(), true)));
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (!chosen[i]) continue;
     mtask::Task& task = all[i];

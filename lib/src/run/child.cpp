@@ -111,18 +111,17 @@ bool pin_to_cpus(const std::vector<int>& cpus) noexcept {
 
 }  // namespace
 
-std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child) {
+std::error_code prepare_child(const Task& task, const SpawnContext& context, ChildPrep& prep) {
   // A command task's argv, environment and messages are built here, in the parent, because the
   // child must not allocate: only async-signal-safe calls are sure to work after fork, and a
   // monitor that set its variables with setenv would leak a string every iteration.
-  std::optional<ExecPlan> plan;
   if (task.is_command()) {
     try {
       std::string run_entry;
       if (context.run_id != nullptr) {
         run_entry = "MTASK_RUN=" + *context.run_id + ":" + std::to_string(context.task_index);
       }
-      plan.emplace(task, environ, "/bin/sh", std::move(run_entry));
+      prep.plan.emplace(task, environ, "/bin/sh", std::move(run_entry));
     } catch (const std::bad_alloc&) {
       return std::make_error_code(std::errc::not_enough_memory);
     }
@@ -130,23 +129,33 @@ std::error_code spawn_child(const Task& task, const SpawnContext& context, Spawn
   // mtask's read ends are non-blocking (the loop reads until EAGAIN); the write ends, the
   // task's, are made blocking again by the child, so that the serial parent makes no call for
   // it.
-  posix::Pipe out;
-  posix::Pipe err;
-  if (const std::error_code error = posix::make_pipe(out, O_NONBLOCK)) return error;
-  if (const std::error_code error = posix::make_pipe(err, O_NONBLOCK)) return error;
+  if (const std::error_code error = posix::make_pipe(prep.out, O_NONBLOCK)) return error;
+  return posix::make_pipe(prep.err, O_NONBLOCK);
+}
 
+std::error_code fork_child(const Task& task, const SpawnContext& context, ChildPrep& prep,
+                           SpawnedChild& child) {
   std::error_code error;
   const pid_t pid = fork_with_signals_blocked(error);
   if (pid == 0) {
-    child_main(task, context, plan ? &*plan : nullptr, out.write.get(), err.write.get());
+    child_main(task, context, prep.plan ? &*prep.plan : nullptr, prep.out.write.get(),
+               prep.err.write.get());
   }
   if (pid < 0) return error;
   // No setpgid(pid, pid) here: it would make the child a group leader, and its setsid() would
   // then fail. Until the child has its session, Slot::signal reaches the child alone.
   child.pid = pid;
-  child.out = std::move(out.read);
-  child.err = std::move(err.read);
+  child.out = std::move(prep.out.read);
+  child.err = std::move(prep.err.read);
+  prep.out.write.reset();
+  prep.err.write.reset();
   return {};
+}
+
+std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child) {
+  ChildPrep prep;
+  if (const std::error_code error = prepare_child(task, context, prep)) return error;
+  return fork_child(task, context, prep, child);
 }
 
 }  // namespace mtask::detail

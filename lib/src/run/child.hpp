@@ -6,12 +6,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "mtask/grammar/task.hpp"
+#include "posix/fd.hpp"
 #include "posix/unique_fd.hpp"
+#include "run/exec_plan.hpp"
 
 namespace mtask::detail {
 
@@ -44,15 +47,29 @@ struct SpawnedChild {
   posix::UniqueFd err;
 };
 
-/// Forks one child for `task`, in a process group of its own, with stdin from /dev/null and
-/// stdout and stderr on two pipes. Whatever the child needs is prepared here before fork (for
-/// a command task, its ExecPlan); the child never returns: it runs the task and ends in exec or
-/// _exit. Must be called with only one thread in the process. Returns the error of the call
-/// that failed (pipe2, fcntl or fork; ENOMEM when the plan could not be built), with nothing left
-/// open.
-std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
+/// What a child needs made before fork: its two pipes (mtask's read ends non-blocking) and,
+/// for a command task, its ExecPlan.
+struct ChildPrep {
+  std::optional<ExecPlan> plan;
+  posix::Pipe out;
+  posix::Pipe err;
+};
 
-class ExecPlan;
+/// Makes in `prep` what the child for `task` needs before fork: no child may allocate. Returns
+/// the error of the call that failed (pipe2; ENOMEM when the plan could not be built).
+std::error_code prepare_child(const Task& task, const SpawnContext& context, ChildPrep& prep);
+
+/// Forks the child prepared in `prep`, in a session and process group of its own, with stdin
+/// from /dev/null and stdout and stderr on its pipes; it runs the task and ends in exec or
+/// _exit, never returning. The parent writes only to `child` and `prep` (its ends of the
+/// pipes): forks one after another write-protect little of it for the next (docs/design.md,
+/// "Forks in a row"). Must be called with only one thread in the process. Returns the error of
+/// fork, with nothing forked.
+std::error_code fork_child(const Task& task, const SpawnContext& context, ChildPrep& prep,
+                           SpawnedChild& child);
+
+/// prepare_child, then fork_child: nothing is left open when either fails.
+std::error_code spawn_child(const Task& task, const SpawnContext& context, SpawnedChild& child);
 
 /// The bodies of the two kinds of task, run in the child after its set-up. They allocate
 /// nothing and never return: they end in exec or _exit. A command task runs from the plan that

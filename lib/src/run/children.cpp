@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <string>
@@ -129,40 +130,60 @@ void Children::start_guardian(std::size_t tasks) {
   if (guardian_.pid() > 0) adopted_.exclude(guardian_.pid());
 }
 
-Children::Spawn Children::spawn(const Task& task, std::size_t index) {
-  // Everything the parent keeps of the child is allocated before fork, so that a child once
-  // forked always has an owner.
-  auto slot = std::make_unique<Slot>(task, index, -1, options_.kill_after);
-  running_.reserve(running_.size() + 1);
-  SpawnedChild child;
-  const SpawnContext context{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
-                             guardian_.fd(), fd_soft_limit_,  options_.busy,
-                             &options_.cpus, &run_id_,        index};
-  const TimePoint forked_at = Clock::now();
-  if (const std::error_code error = spawn_child(task, context, child)) {
-    // Wait for a running task to end, then try again; a service does not end before the run
-    // is over, so waiting for services alone would wait for ever.
-    const bool one_ends = std::any_of(running_.begin(), running_.end(),
-                                      [](const auto& s) { return !s->task.service; });
-    if (is_limit(error) && one_ends) {
-      if (!warned_limit_) {
-        log().warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end",
-                   task.name, error.message(), describe_limit(error.value()));
-        warned_limit_ = true;
-      }
-      waiting_for_room_ = true;
-      return Spawn::kNoRoomYet;
-    }
-    log().error("cannot start task '{}': {}: {}", task.name, error.message(),
-                describe_limit(error.value()));
-    return Spawn::kFailed;
+SpawnContext Children::context_of(std::size_t index) const {
+  return SpawnContext{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
+                      guardian_.fd(), fd_soft_limit_,  options_.busy,
+                      &options_.cpus, &run_id_,        index};
+}
+
+Children::Spawn Children::spawn(const std::vector<Task>& tasks,
+                                std::span<const std::size_t> indices, std::size_t& started) {
+  // A fork write-protects every page of the parent, and each page the parent writes afterwards
+  // costs it a fault. So first everything the parent keeps of the children is made, so that a
+  // child once forked always has an owner; then the forks follow one another with nothing
+  // written between them but what each gives; then each child is recorded (docs/design.md,
+  // "Forks in a row").
+  struct InRow {
+    std::unique_ptr<Slot> slot;
+    ChildPrep prep;
+    SpawnedChild child;
+    TimePoint forked_at{};
+  };
+  std::array<InRow, kMaxInRow> row;
+  const std::size_t count = std::min(indices.size(), kMaxInRow);
+  running_.reserve(running_.size() + count);
+  std::size_t prepared = 0;
+  std::error_code prepare_error;
+  for (; prepared < count; ++prepared) {
+    const std::size_t index = indices[prepared];
+    row[prepared].slot = std::make_unique<Slot>(tasks[index], index, -1, options_.kill_after);
+    prepare_error = prepare_child(tasks[index], context_of(index), row[prepared].prep);
+    if (prepare_error) break;
   }
+  std::size_t forked = 0;
+  std::error_code fork_error;
+  for (; forked < prepared; ++forked) {
+    InRow& next = row[forked];
+    next.forked_at = Clock::now();
+    fork_error = fork_child(next.slot->task, context_of(next.slot->index), next.prep, next.child);
+    if (fork_error) break;
+  }
+  for (std::size_t k = 0; k < forked; ++k) {
+    record(std::move(row[k].slot), row[k].child, row[k].forked_at);
+  }
+  started = forked;
+  if (forked == count) return Spawn::kStarted;
+  return spawn_failed(tasks[indices[forked]], fork_error ? fork_error : prepare_error);
+}
+
+void Children::record(std::unique_ptr<Slot> slot, SpawnedChild& child, TimePoint forked_at) {
+  const Task& task = slot->task;
   slot->pid = child.pid;
   slot->pipe(Stream::kStdout).fd = std::move(child.out);
   slot->pipe(Stream::kStderr).fd = std::move(child.err);
   slot->forked_at = forked_at;
   slot->adopted = &adopted_;
-  adopted_.task_started(child.pid, index);
+  adopted_.task_started(child.pid, slot->index);
   // A task's own timeout (from a task file) wins over the run's; 0 is none for either. A
   // service runs until the run is over: only its own applies.
   const Duration run_timeout = task.service ? Duration{0} : options_.timeout;
@@ -171,19 +192,36 @@ Children::Spawn Children::spawn(const Task& task, std::size_t index) {
   }
   log().info("started task '{}' as pid {}", task.name, child.pid);
   log().debug("task '{}' is number {} of the run; its pipes are fds {} and {}", task.name,
-              index + 1, slot->pipe(Stream::kStdout).fd.get(),
+              slot->index + 1, slot->pipe(Stream::kStdout).fd.get(),
               slot->pipe(Stream::kStderr).fd.get());
   running_.push_back(std::move(slot));
-  return Spawn::kStarted;
+}
+
+Children::Spawn Children::spawn_failed(const Task& task, const std::error_code& error) {
+  // Wait for a running task to end, then try again; a service does not end before the run
+  // is over, so waiting for services alone would wait for ever.
+  const bool one_ends =
+      std::any_of(running_.begin(), running_.end(), [](const auto& s) { return !s->task.service; });
+  if (is_limit(error) && one_ends) {
+    if (!warned_limit_) {
+      log().warn("cannot start task '{}' yet: {}: {}; waiting for running tasks to end", task.name,
+                 error.message(), describe_limit(error.value()));
+      warned_limit_ = true;
+    }
+    waiting_for_room_ = true;
+    return Spawn::kNoRoomYet;
+  }
+  log().error("cannot start task '{}': {}: {}", task.name, error.message(),
+              describe_limit(error.value()));
+  return Spawn::kFailed;
 }
 
 std::error_code Children::spawn_probe(const Task& probe_task, std::size_t index,
                                       SpawnedChild& child) {
   // The context of the task it watches: what the probe leaves behind is that task's.
-  const SpawnContext context{parent_pid_,    dev_null_.get(), &signals_.child_mask(),
-                             guardian_.fd(), fd_soft_limit_,  options_.busy,
-                             &options_.cpus, &run_id_,        index};
-  if (const std::error_code error = spawn_child(probe_task, context, child)) return error;
+  if (const std::error_code error = spawn_child(probe_task, context_of(index), child)) {
+    return error;
+  }
   // Before anything looks at mtask's children again: the probe is no orphan to adopt.
   adopted_.exclude(child.pid);
   return {};

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -37,9 +38,15 @@ class Children {
   void start_guardian(std::size_t tasks);
 
   enum class Spawn { kStarted, kNoRoomYet, kFailed };
-  /// Forks task `index`. kNoRoomYet: a system limit was hit while other tasks run (warned
-  /// about once); has_room() is false until one of them ends. kFailed: logged, give up.
-  Spawn spawn(const Task& task, std::size_t index);
+  /// The most tasks spawn() forks in a row.
+  static constexpr std::size_t kMaxInRow = 8;
+  /// Forks the tasks of `tasks` at `indices` (at most kMaxInRow) one right after another, then
+  /// records them as running, in that order; `started` is how many were (the first ones).
+  /// kStarted: all of them. Else the next could not be: kNoRoomYet, a system limit was hit
+  /// while other tasks run (warned about once), and has_room() is false until one of them
+  /// ends; kFailed: logged, give up.
+  Spawn spawn(const std::vector<Task>& tasks, std::span<const std::size_t> indices,
+              std::size_t& started);
   bool has_room() const { return !waiting_for_room_; }
 
   /// Forks `probe_task` (the command of a cmd: probe) for task `index` as a task is forked: a
@@ -74,6 +81,12 @@ class Children {
   void close();
 
  private:
+  /// What the child of task `index` is given.
+  SpawnContext context_of(std::size_t index) const;
+  /// Takes the forked `child` of `slot` in: running from now on.
+  void record(std::unique_ptr<Slot> slot, SpawnedChild& child, TimePoint forked_at);
+  /// Whether `error` of forking `task` is worth waiting out (kNoRoomYet) or not (kFailed).
+  Spawn spawn_failed(const Task& task, const std::error_code& error);
   void notice_stopped();
   void reap(Slot& slot);
   /// Reads the scheduler's accounting of the task's processes as its exit is noticed.

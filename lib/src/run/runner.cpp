@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -67,7 +69,9 @@ class Run final : public detail::PipeEvents {
   bool room_for(std::size_t busy) const { return options_.jobs == 0 || busy < options_.jobs; }
   std::size_t tasks_running() const;
   void check_run_over();
-  bool spawn(std::size_t index, bool retry);
+  /// Forks the tasks at `indices` (a retry each when `retry`): false when not all of them
+  /// could be, and no more should be tried now.
+  bool spawn(std::span<const std::size_t> indices, bool retry);
   void cancel_retries(StopReason reason);
   void catch_up();
   void give_up_pending(StopReason reason);
@@ -247,12 +251,14 @@ void Run::start_pending() {
   while (may_start() && room_for(busy)) {
     const std::optional<std::size_t> retry = retries_.due(Clock::now());
     if (!retry) break;
-    if (!spawn(*retry, true)) return;
+    if (!spawn(std::span(&*retry, 1), true)) return;
     ++busy;
   }
   // Then, in list order, each task whose needs are all ready: one that waits holds back none
-  // after it (docs/design.md, "Needs and services").
+  // after it (docs/design.md, "Needs and services"). They are forked a few in a row.
   detail::NeedsState& needs = readiness_.needs();
+  std::array<std::size_t, detail::Children::kMaxInRow> row{};
+  std::size_t in_row = 0;
   for (std::size_t i = needs.first_waiting(); i < tasks_.size() && may_start(); ++i) {
     if (!needs.waiting(i) || !needs.startable(i)) continue;
     const bool service = tasks_[i].service;
@@ -260,9 +266,14 @@ void Run::start_pending() {
       if (needs.services_waiting() == 0) break;
       continue;
     }
-    if (!spawn(i, false)) return;
+    row[in_row++] = i;
     if (!service) ++busy;
+    if (in_row == row.size()) {
+      if (!spawn(std::span(row.data(), in_row), false)) return;
+      in_row = 0;
+    }
   }
+  if (in_row > 0 && !spawn(std::span(row.data(), in_row), false)) return;
   const std::size_t next = needs.first_waiting();
   if (!stopping_ && next < tasks_.size() && next >= told_waiting_ && !room_for(busy)) {
     told_waiting_ = next + 1;
@@ -286,28 +297,33 @@ void Run::check_run_over() {
   give_up_pending(StopReason::kRunOver);
 }
 
-bool Run::spawn(std::size_t index, bool retry) {
-  switch (children_.spawn(tasks_[index], index)) {
-    case detail::Children::Spawn::kStarted: {
-      const Slot& slot = *children_.running().back();
-      for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
-        turns_.add(slot.pipe(stream), stream, slot.index);
-      }
-      if (retry) {
-        retries_.pop();
-        results_.next_attempt(index);
-      } else {
-        readiness_.needs().started(index);
-      }
-      results_[index].started = slot.forked_at - start_;
+bool Run::spawn(std::span<const std::size_t> indices, bool retry) {
+  std::size_t started = 0;
+  const detail::Children::Spawn spawned = children_.spawn(tasks_, indices, started);
+  const auto& running = children_.running();
+  for (std::size_t k = 0; k < started; ++k) {
+    const Slot& slot = *running[running.size() - started + k];
+    for (Stream stream : {Stream::kStdout, Stream::kStderr}) {
+      turns_.add(slot.pipe(stream), stream, slot.index);
+    }
+    if (retry) {
+      retries_.pop();
+      results_.next_attempt(slot.index);
+    } else {
+      readiness_.needs().started(slot.index);
+    }
+    results_[slot.index].started = slot.forked_at - start_;
+  }
+  switch (spawned) {
+    case detail::Children::Spawn::kStarted:
       // Forking many tasks takes a while: tasks that ended meanwhile are reaped every few
       // forks, not after the last one, so that their wall time is theirs. (A fork or two
       // between rounds, as when -j keeps a few slots turning, needs no extra round.)
-      if (++forks_since_round_ >= kForksPerLook && detail::SignalGuard::child_exit_pending()) {
+      forks_since_round_ += started;
+      if (forks_since_round_ >= kForksPerLook && detail::SignalGuard::child_exit_pending()) {
         catch_up();
       }
       return true;
-    }
     case detail::Children::Spawn::kNoRoomYet:
       return false;
     case detail::Children::Spawn::kFailed:

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -194,7 +195,11 @@ TEST_CASE("probes: tcp: gives up at its deadline, with the last try's error", "[
 TEST_CASE("probes: the ready timeout in the verdict counts from the task's fork", "[probes]") {
   Port port;
   Bench bench({task_with("web", "tcp:" + port.text())});
-  REQUIRE(bench.children.spawn(bench.tasks[0], 0) == mtask::detail::Children::Spawn::kStarted);
+  const std::size_t first = 0;
+  std::size_t started = 0;
+  REQUIRE(bench.children.spawn(bench.tasks, std::span(&first, 1), started) ==
+          mtask::detail::Children::Spawn::kStarted);
+  REQUIRE(started == 1);
   const TimePoint forked = bench.children.running().back()->forked_at;
   usleep(200'000);  // the hello takes its time: begin() comes later than the fork
   bench.probes.begin(0, forked, forked + 600ms);
