@@ -168,8 +168,9 @@ std::vector<mtask::Task> file_tasks(const PlanFile& plan, const CommandLine& cli
                                     const Surroundings& around) {
   // --service, --ready and --needs act on the file's tasks, so that selection follows the
   // needs the command line gives.
-  // Reserved: the tasks are what each fork copies, and a vector grown by doubling keeps up to
-  // twice what it holds (docs/performance.md, "Memory per task").
+  // Reserved: grown by doubling, each vector would hold its old and its new storage at once
+  // while it moves over, the peak of a long task file's plan (docs/performance.md, "Memory per
+  // task").
   std::vector<mtask::Task> all;
   all.reserve(plan.file.tasks.size());
   for (const mtask::FileTask& task : plan.file.tasks) {

@@ -10,7 +10,8 @@ namespace mtask::detail {
 TaskFile read_list(std::string name, std::string_view text) {
   TaskFile file{.name = std::move(name), .format = TaskFileFormat::kList};
   const std::vector<Line> lines = meaningful_lines(text);
-  file.tasks.reserve(lines.size());  // grown by doubling, a long list would peak at 1.5 times
+  // Reserved: grown by doubling, the list would hold its old and its new storage at once.
+  file.tasks.reserve(lines.size());
   for (const Line& line : lines) {
     FileTask task;
     task.at = FilePlace{line.number, line.column};
