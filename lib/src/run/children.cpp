@@ -138,6 +138,23 @@ SpawnContext Children::context_of(std::size_t index) const {
 
 Children::Spawn Children::spawn(const std::vector<Task>& tasks,
                                 std::span<const std::size_t> indices, std::size_t& started) {
+  const std::size_t count = std::min(indices.size(), kMaxInRow);
+  running_.reserve(running_.size() + count);
+  started = 0;
+  while (started < count) {
+    Cut cut;
+    started += fork_row(tasks, indices.subspan(started, count - started), cut);
+    if (!cut.error) continue;
+    // The pipes of the tasks before it were open while it was prepared; their write ends are
+    // closed now, so it heads a row of its own rather than count as a limit hit alone.
+    if (cut.preparing && cut.after > 0) continue;
+    return spawn_failed(tasks[indices[started]], cut.error);
+  }
+  return Spawn::kStarted;
+}
+
+std::size_t Children::fork_row(const std::vector<Task>& tasks, std::span<const std::size_t> indices,
+                               Cut& cut) {
   // A fork write-protects every page of the parent, and each page the parent writes afterwards
   // costs it a fault. So first everything the parent keeps of the children is made, so that a
   // child once forked always has an owner; then the forks follow one another with nothing
@@ -150,51 +167,53 @@ Children::Spawn Children::spawn(const std::vector<Task>& tasks,
     TimePoint forked_at{};
   };
   std::array<InRow, kMaxInRow> row;
-  const std::size_t count = std::min(indices.size(), kMaxInRow);
-  running_.reserve(running_.size() + count);
   std::size_t prepared = 0;
-  std::error_code prepare_error;
-  for (; prepared < count; ++prepared) {
+  for (; prepared < indices.size(); ++prepared) {
     const std::size_t index = indices[prepared];
     row[prepared].slot = std::make_unique<Slot>(tasks[index], index, -1, options_.kill_after);
-    prepare_error = prepare_child(tasks[index], context_of(index), row[prepared].prep);
-    if (prepare_error) break;
+    if ((cut.error = prepare_child(tasks[index], context_of(index), row[prepared].prep))) {
+      cut.preparing = true;
+      break;
+    }
   }
   std::size_t forked = 0;
-  std::error_code fork_error;
   for (; forked < prepared; ++forked) {
     InRow& next = row[forked];
     next.forked_at = Clock::now();
-    fork_error = fork_child(next.slot->task, context_of(next.slot->index), next.prep, next.child);
-    if (fork_error) break;
+    if (const std::error_code error =
+            fork_child(next.slot->task, context_of(next.slot->index), next.prep, next.child)) {
+      cut = Cut{error, false, forked};
+      break;
+    }
   }
+  cut.after = forked;
+  // Each forked child gets its owner before anything that could throw: running_ has room.
   for (std::size_t k = 0; k < forked; ++k) {
-    record(std::move(row[k].slot), row[k].child, row[k].forked_at);
+    Slot& slot = *row[k].slot;
+    slot.pid = row[k].child.pid;
+    slot.pipe(Stream::kStdout).fd = std::move(row[k].child.out);
+    slot.pipe(Stream::kStderr).fd = std::move(row[k].child.err);
+    slot.forked_at = row[k].forked_at;
+    slot.adopted = &adopted_;
+    running_.push_back(std::move(row[k].slot));
   }
-  started = forked;
-  if (forked == count) return Spawn::kStarted;
-  return spawn_failed(tasks[indices[forked]], fork_error ? fork_error : prepare_error);
+  for (std::size_t k = 0; k < forked; ++k) record(*running_[running_.size() - forked + k]);
+  return forked;
 }
 
-void Children::record(std::unique_ptr<Slot> slot, SpawnedChild& child, TimePoint forked_at) {
-  const Task& task = slot->task;
-  slot->pid = child.pid;
-  slot->pipe(Stream::kStdout).fd = std::move(child.out);
-  slot->pipe(Stream::kStderr).fd = std::move(child.err);
-  slot->forked_at = forked_at;
-  slot->adopted = &adopted_;
-  adopted_.task_started(child.pid, slot->index);
+void Children::record(Slot& slot) {
+  const Task& task = slot.task;
+  adopted_.task_started(slot.pid, slot.index);
   // A task's own timeout (from a task file) wins over the run's; 0 is none for either. A
   // service runs until the run is over: only its own applies.
   const Duration run_timeout = task.service ? Duration{0} : options_.timeout;
   if (const Duration timeout = task.timeout.value_or(run_timeout); timeout.count() > 0) {
-    slot->stop.set_timeout(forked_at + timeout);
+    slot.stop.set_timeout(slot.forked_at + timeout);
   }
-  log().info("started task '{}' as pid {}", task.name, child.pid);
+  log().info("started task '{}' as pid {}", task.name, slot.pid);
   log().debug("task '{}' is number {} of the run; its pipes are fds {} and {}", task.name,
-              slot->index + 1, slot->pipe(Stream::kStdout).fd.get(),
-              slot->pipe(Stream::kStderr).fd.get());
-  running_.push_back(std::move(slot));
+              slot.index + 1, slot.pipe(Stream::kStdout).fd.get(),
+              slot.pipe(Stream::kStderr).fd.get());
 }
 
 Children::Spawn Children::spawn_failed(const Task& task, const std::error_code& error) {

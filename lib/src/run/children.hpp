@@ -83,8 +83,21 @@ class Children {
  private:
   /// What the child of task `index` is given.
   SpawnContext context_of(std::size_t index) const;
-  /// Takes the forked `child` of `slot` in: running from now on.
-  void record(std::unique_ptr<Slot> slot, SpawnedChild& child, TimePoint forked_at);
+  /// Where a row of forks stopped short: the error, whether it came from preparing a task
+  /// (rather than from its fork), and how many tasks of the row were forked before it.
+  struct Cut {
+    std::error_code error;
+    bool preparing = false;
+    std::size_t after = 0;
+  };
+  /// Prepares the tasks at `indices` (at most kMaxInRow) until one cannot be, forks those one
+  /// after another until a fork fails, and records the forked ones as running. Returns how
+  /// many were forked (the first ones); `cut` says why no more, if fewer than all.
+  std::size_t fork_row(const std::vector<Task>& tasks, std::span<const std::size_t> indices,
+                       Cut& cut);
+  /// Notes the task of `slot`, just forked and running: its pid among the orphans' table, its
+  /// timeout, the log.
+  void record(Slot& slot);
   /// Whether `error` of forking `task` is worth waiting out (kNoRoomYet) or not (kFailed).
   Spawn spawn_failed(const Task& task, const std::error_code& error);
   void notice_stopped();
