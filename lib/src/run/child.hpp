@@ -62,7 +62,7 @@ std::error_code prepare_child(const Task& task, const SpawnContext& context, Chi
 /// Forks the child prepared in `prep`, in a session and process group of its own, with stdin
 /// from /dev/null and stdout and stderr on its pipes; it runs the task and ends in exec or
 /// _exit, never returning. The parent writes only to `child` and `prep` (its ends of the
-/// pipes): forks one after another write-protect little of it for the next (docs/design.md,
+/// pipes), so that forks one right after another leave it few pages to fault on (docs/design.md,
 /// "Forks in a row"). Must be called with only one thread in the process. Returns the error of
 /// fork, with nothing forked.
 std::error_code fork_child(const Task& task, const SpawnContext& context, ChildPrep& prep,

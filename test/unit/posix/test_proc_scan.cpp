@@ -26,8 +26,11 @@ class Sleeper {
       execve("/bin/sleep", argv, envp_.data());
       _exit(127);
     }
-    // Until exec, the child shows the parent's environment: wait for the new program.
-    for (int i = 0; i < 500 && comm() != "sleep\n"; ++i) usleep(2000);
+    // Until exec, the child shows the parent's environment, and exec sets the new one after
+    // the new name (an empty environ, seen once under ASan): wait for exactly `environment`.
+    std::string expected;
+    for (const std::string& entry : strings_) expected += entry + '\0';
+    for (int i = 0; i < 500 && read("environ") != expected; ++i) usleep(2000);
   }
   ~Sleeper() {
     kill(pid_, SIGKILL);
@@ -36,13 +39,15 @@ class Sleeper {
   pid_t pid() const { return pid_; }
 
  private:
-  std::string comm() const {
-    char buffer[64] = {};
-    FILE* file = fopen(("/proc/" + std::to_string(pid_) + "/comm").c_str(), "r");
+  /// The file `name` of the child's /proc directory, whole ("" if it cannot be read).
+  std::string read(const char* name) const {
+    char buffer[4096];
+    FILE* file = fopen(("/proc/" + std::to_string(pid_) + "/" + name).c_str(), "r");
     if (file == nullptr) return "";
-    const std::size_t n = fread(buffer, 1, sizeof buffer - 1, file);
+    std::string text;
+    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, n);
     fclose(file);
-    return std::string(buffer, n);
+    return text;
   }
 
   std::vector<std::string> strings_;
