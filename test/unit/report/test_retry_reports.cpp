@@ -1,7 +1,6 @@
 // Every report given the events of a run with retries (docs/output.md, "Retries"): a task
 // "flaky" that fails once and passes, a task "never" that fails all of its 3 attempts.
 #include <chrono>
-#include <filesystem>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -10,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "../open_fds.hpp"
 #include "mtask/report/joblog_reporter.hpp"
 #include "mtask/report/json_reporter.hpp"
 #include "mtask/report/junit_reporter.hpp"
@@ -268,15 +268,6 @@ struct CancelledRetry {
   }
 };
 
-/// Counts the descriptors this process has open.
-std::size_t open_fds() {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    ++n;
-  }
-  return n;
-}
-
 std::size_t count_of(const std::string& text, const std::string& part) {
   std::size_t n = 0;
   for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
@@ -396,12 +387,12 @@ TEST_CASE("retries: JUnit keeps the last attempts of a task, each with bounded o
   const std::vector<mtask::Task> tasks{{.name = "many", .command = "m", .index = 0}};
   std::vector<TaskResult> results(1);
   std::size_t fds_during = 0;
-  const std::size_t fds_before = open_fds();
+  const std::size_t fds_before = unit_test::open_fds();
   {
     mtask::JunitReporter junit(tasks, path);
     // Each attempt spills (it wrote over 64 KiB per stream), but an earlier attempt keeps no
     // descriptor: only the last attempt's two buffers may have one.
-    play_attempts(junit, tasks, results, 30, 100'000, [&] { fds_during = open_fds(); });
+    play_attempts(junit, tasks, results, 30, 100'000, [&] { fds_during = unit_test::open_fds(); });
     CHECK(junit.error().empty());
   }
   CHECK(fds_during <= fds_before + 2);

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
-#include <filesystem>
 #include <functional>
 #include <numeric>
 #include <set>
@@ -17,12 +16,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "../open_fds.hpp"
 #include "mtask/run/runner.hpp"
 #include "posix/signals.hpp"
 #include "run/children.hpp"
 
 using namespace std::chrono_literals;
 using mtask::detail::Children;
+using unit_test::open_fds;
 
 namespace {
 
@@ -33,15 +34,6 @@ std::vector<mtask::Task> quick_tasks(std::size_t n) {
     tasks.push_back(mtask::Task{.name = "t", .count = 1, .interval = 0ns, .index = i});
   }
   return tasks;
-}
-
-/// The descriptors this process has open.
-std::size_t open_fds() {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    ++n;
-  }
-  return n;
 }
 
 }  // namespace
@@ -93,7 +85,7 @@ int in_helper(const std::function<int()>& body) {
 /// Sets the descriptor limit to leave `spare` descriptors free beyond those open now and the
 /// two a Children opens (/dev/null and /proc); false if it cannot.
 bool leave_spare(std::size_t spare) {
-  const std::size_t open = open_fds() - 1;  // less the one that counted them
+  const std::size_t open = open_fds();
   const auto limit = static_cast<rlim_t>(open + 2 + spare);
   const rlimit files{limit, limit};
   return setrlimit(RLIMIT_NOFILE, &files) == 0;
@@ -114,7 +106,7 @@ TEST_CASE(
     std::iota(indices.begin(), indices.end(), std::size_t{0});
     mtask::RunOptions options;
     mtask::detail::SignalGuard signals;
-    const std::size_t before = open_fds() - 1;
+    const std::size_t before = open_fds();
     if (!leave_spare(12)) return 10;
     Children children(signals, options, false);
     std::size_t started = 0;
@@ -124,7 +116,7 @@ TEST_CASE(
     if (spawned != Children::Spawn::kNoRoomYet || children.has_room()) return 12;
     if (children.running().size() != 5) return 13;
     // What is open: /dev/null, /proc and the read ends of the five tasks, nothing more.
-    if (open_fds() - 1 != before + 2 + 5 * 2) return 14;
+    if (open_fds() != before + 2 + 5 * 2) return 14;
     return 0;
   });
   CHECK(status == 0);

@@ -1,5 +1,4 @@
 // The runner as a library: real processes, events received through the EventSink interface.
-#include <dirent.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -12,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../open_fds.hpp"
 #include "mtask/run/runner.hpp"
 
 using namespace std::chrono_literals;
@@ -57,14 +57,6 @@ class Recorder final : public mtask::EventSink {
 mtask::Task builtin(const std::string& name, std::uint64_t count, std::chrono::nanoseconds interval,
                     std::size_t index) {
   return mtask::Task{.name = name, .count = count, .interval = interval, .index = index};
-}
-
-std::size_t open_descriptors() {
-  std::size_t n = 0;
-  DIR* dir = opendir("/proc/self/fd");
-  while (readdir(dir) != nullptr) ++n;
-  closedir(dir);
-  return n;
 }
 
 }  // namespace
@@ -129,7 +121,7 @@ TEST_CASE("runner: a run leaves no descriptor open and restores signal handling"
   sigaction(SIGINT, nullptr, &before);
   sigset_t mask_before;
   sigprocmask(SIG_SETMASK, nullptr, &mask_before);
-  const std::size_t descriptors = open_descriptors();
+  const std::size_t descriptors = unit_test::open_fds();
 
   const std::vector<mtask::Task> tasks = {
       builtin("a", 2, 5ms, 0),
@@ -141,7 +133,7 @@ TEST_CASE("runner: a run leaves no descriptor open and restores signal handling"
   options.kill_after = 100ms;
   CHECK(mtask::run_tasks(tasks, options, recorder) == 0);
 
-  CHECK(open_descriptors() == descriptors);
+  CHECK(unit_test::open_fds() == descriptors);
   struct sigaction after {};
   sigaction(SIGINT, nullptr, &after);
   CHECK(after.sa_handler == before.sa_handler);
